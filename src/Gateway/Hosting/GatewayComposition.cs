@@ -1,0 +1,47 @@
+using MarketingActors.Gateway.Endpoints;
+using MarketingActors.Gateway.Ingestion;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace MarketingActors.Gateway.Hosting;
+
+/// <summary>The gateway as a library: the silo maps it in embedded mode, the gateway Program in client mode.</summary>
+public static class GatewayComposition
+{
+    public static IServiceCollection AddMarketingGateway(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TrackingPlanOptions>().Bind(configuration.GetSection(TrackingPlanOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingletonTimeProvider();
+        services.AddSingleton(sp => new EventNormalizer(sp.GetRequiredService<IOptions<TrackingPlanOptions>>().Value));
+        services.AddSingleton(sp => new EventParser(
+            sp.GetRequiredService<IOptions<TrackingPlanOptions>>().Value,
+            sp.GetRequiredService<EventNormalizer>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        return services;
+    }
+
+    public static WebApplication MapMarketingGateway(this WebApplication app)
+    {
+        app.UseExceptionHandler(errors => errors.Run(async context =>
+        {
+            var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            var result = failure is TimeoutException or OrleansException
+                ? Problems.Unavailable("the engine did not answer in time; retry")
+                : Problems.Of(500, "internal_error", "unexpected error; nothing was acknowledged");
+            await result.ExecuteAsync(context);
+        }));
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapEventEndpoints();
+        app.MapCampaignEndpoints();
+        app.MapCustomerEndpoints();
+        return app;
+    }
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (services.All(d => d.ServiceType != typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
+    }
+}

@@ -1,0 +1,151 @@
+namespace MarketingActors.Campaigns;
+
+[GenerateSerializer, Alias("ma.campaign-status")]
+public enum CampaignStatus
+{
+    Draft,
+    Active,
+    Paused,
+    Completed,
+}
+
+/// <summary>
+/// What a campaign owner writes: who it is for, what the engine may do, in which order, under
+/// which budget and guardrails. Versioned; every change bumps <see cref="Version"/>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ma.campaign")]
+public sealed record CampaignDefinition
+{
+    [Id(0)] public string Id { get; init; } = "";
+    [Id(1)] public string Name { get; init; } = "";
+    [Id(2)] public string Objective { get; init; } = "conversion";
+    [Id(3)] public AudienceRule? Audience { get; init; }
+    [Id(4)] public ActionOption[] Actions { get; init; } = [];
+    [Id(5)] public JourneyDefinition Journey { get; init; } = new();
+    [Id(6)] public BudgetEnvelope Budget { get; init; } = new();
+    [Id(7)] public Guardrails Guardrails { get; init; } = new();
+    [Id(8)] public CampaignStatus Status { get; init; } = CampaignStatus.Draft;
+    [Id(9)] public long Version { get; init; }
+    /// <summary>Average revenue of one conversion, the "value" in likelihood × value − cost.</summary>
+    [Id(10)] public decimal ConversionValue { get; init; } = 50m;
+    [Id(11)] public DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>One thing the engine may do for a customer: a variant on a channel, in a locale, at a cost.</summary>
+[GenerateSerializer, Immutable, Alias("ma.action-option")]
+public sealed record ActionOption
+{
+    [Id(0)] public string Id { get; init; } = "";
+    [Id(1)] public string Channel { get; init; } = "";
+    [Id(2)] public string Variant { get; init; } = "";
+    [Id(3)] public string? Locale { get; init; }
+    [Id(4)] public decimal Cost { get; init; }
+    /// <summary>On-site slot (e.g. "home_hero") for web/app personalization; null for outbound channels.</summary>
+    [Id(5)] public string? Placement { get; init; }
+}
+
+/// <summary>
+/// Entry trigger, ordered steps and re-routes. A step either lets the engine choose among
+/// actions, waits, branches on features, or exits. Conversions end the journey when
+/// <see cref="ExitOnConversion"/> is set.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ma.journey")]
+public sealed record JourneyDefinition
+{
+    /// <summary>A canonical event type (e.g. "page_view") or a trigger name (e.g. "likely_to_convert_24h").</summary>
+    [Id(0)] public string EntryTrigger { get; init; } = "";
+    [Id(1)] public JourneyStep[] Steps { get; init; } = [];
+    [Id(2)] public bool ExitOnConversion { get; init; } = true;
+    /// <summary>Trigger name → step id: a trigger fired while the customer is in the journey moves them there.</summary>
+    [Id(3)] public Dictionary<string, string> Reroutes { get; init; } = new();
+    /// <summary>Whether a customer may enter again after exiting.</summary>
+    [Id(4)] public bool AllowReentry { get; init; }
+}
+
+[GenerateSerializer, Alias("ma.step-kind")]
+public enum StepKind
+{
+    Action,
+    Wait,
+    Branch,
+    Exit,
+}
+
+[GenerateSerializer, Immutable, Alias("ma.journey-step")]
+public sealed record JourneyStep
+{
+    [Id(0)] public string Id { get; init; } = "";
+    [Id(1)] public StepKind Kind { get; init; }
+    /// <summary>Action step: the candidate action ids the engine chooses among (empty: all of the campaign's actions).</summary>
+    [Id(2)] public string[] ActionIds { get; init; } = [];
+    /// <summary>Wait step: how long to wait before moving on.</summary>
+    [Id(3)] public TimeSpan? Duration { get; init; }
+    /// <summary>Wait step: an event type that ends the wait early.</summary>
+    [Id(4)] public string? UntilEvent { get; init; }
+    /// <summary>Branch step: first matching branch wins; otherwise <see cref="Next"/>.</summary>
+    [Id(5)] public JourneyBranch[] Branches { get; init; } = [];
+    /// <summary>The step that follows; null means the next one in the list.</summary>
+    [Id(6)] public string? Next { get; init; }
+}
+
+[GenerateSerializer, Immutable, Alias("ma.journey-branch")]
+public sealed record JourneyBranch
+{
+    [Id(0)] public AudienceRule When { get; init; } = new();
+    [Id(1)] public string Goto { get; init; } = "";
+}
+
+/// <summary>A predicate over features and traits: every condition in All, and at least one in Any (when Any is not empty).</summary>
+[GenerateSerializer, Immutable, Alias("ma.rule")]
+public sealed record AudienceRule
+{
+    [Id(0)] public RuleCondition[] All { get; init; } = [];
+    [Id(1)] public RuleCondition[] Any { get; init; } = [];
+}
+
+/// <summary>
+/// Field is a feature name (likelihood, velocity, engagement_24h, …) or "trait.&lt;name&gt;";
+/// Op is one of eq, neq, gt, gte, lt, lte, in, exists.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ma.rule-condition")]
+public sealed record RuleCondition
+{
+    [Id(0)] public string Field { get; init; } = "";
+    [Id(1)] public string Op { get; init; } = "eq";
+    [Id(2)] public string Value { get; init; } = "";
+}
+
+[GenerateSerializer, Immutable, Alias("ma.budget-envelope")]
+public sealed record BudgetEnvelope
+{
+    [Id(0)] public decimal Total { get; init; }
+    /// <summary>Spend ceiling per UTC day; null means only the total applies.</summary>
+    [Id(1)] public decimal? Daily { get; init; }
+    [Id(2)] public string Currency { get; init; } = "USD";
+}
+
+[GenerateSerializer, Immutable, Alias("ma.guardrails")]
+public sealed record Guardrails
+{
+    /// <summary>Channel → cap. A customer is not contacted on the channel more than Max times within Window.</summary>
+    [Id(0)] public Dictionary<string, FrequencyCap> FrequencyCaps { get; init; } = new();
+    [Id(1)] public QuietHours? QuietHours { get; init; }
+    [Id(2)] public double MinLikelihood { get; init; }
+}
+
+[GenerateSerializer, Immutable, Alias("ma.frequency-cap")]
+public sealed record FrequencyCap
+{
+    [Id(0)] public int Max { get; init; }
+    [Id(1)] public TimeSpan Window { get; init; }
+}
+
+/// <summary>Local-time window in the customer's time zone in which outbound channels stay silent (may wrap midnight).</summary>
+[GenerateSerializer, Immutable, Alias("ma.quiet-hours")]
+public sealed record QuietHours
+{
+    [Id(0)] public TimeOnly Start { get; init; }
+    [Id(1)] public TimeOnly End { get; init; }
+    /// <summary>Channels the quiet hours apply to; empty means every outbound channel.</summary>
+    [Id(2)] public string[] Channels { get; init; } = [];
+}

@@ -1,0 +1,145 @@
+namespace MarketingActors.Campaigns;
+
+/// <summary>Owns one campaign's definition, budget ledger and tallies. Keyed by campaign id.</summary>
+[Alias("ma.campaign-grain")]
+public interface ICampaignGrain : IGrainWithStringKey
+{
+    [Alias("create")]
+    Task<CampaignCommandResult> Create(CampaignDefinition definition);
+
+    [Alias("update")]
+    Task<CampaignCommandResult> Update(CampaignDefinition definition);
+
+    [Alias("get")]
+    Task<CampaignDefinition?> Get();
+
+    [Alias("set-budget")]
+    Task<CampaignCommandResult> SetBudget(BudgetEnvelope budget);
+
+    [Alias("set-status")]
+    Task<CampaignCommandResult> ChangeStatus(CampaignStatus status);
+
+    [Alias("state")]
+    Task<CampaignState?> GetState();
+
+    /// <summary>A silo asks for a slice of budget to spend locally.</summary>
+    [Alias("lease")]
+    Task<BudgetLeaseGrant> AcquireLease(string holder, decimal requested);
+
+    /// <summary>A silo reports what it did with its lease and its tallies; the answer carries fresh variant posteriors.</summary>
+    [Alias("report")]
+    Task<CampaignFeedback> Report(CampaignReport report);
+}
+
+/// <summary>Either the campaign after a command, or why the command was refused (nothing applied).</summary>
+[GenerateSerializer, Immutable, Alias("ma.campaign-result")]
+public sealed record CampaignCommandResult
+{
+    [Id(0)] public CampaignDefinition? Campaign { get; init; }
+    [Id(1)] public string? ErrorReason { get; init; }
+    [Id(2)] public string[] Errors { get; init; } = [];
+
+    public bool Succeeded => ErrorReason is null;
+
+    public static CampaignCommandResult Ok(CampaignDefinition campaign) => new() { Campaign = campaign };
+
+    public static CampaignCommandResult Refused(string reason, params string[] errors) =>
+        new() { ErrorReason = reason, Errors = errors };
+}
+
+[GenerateSerializer, Immutable, Alias("ma.campaign-state")]
+public sealed record CampaignState
+{
+    [Id(0)] public required string CampaignId { get; init; }
+    [Id(1)] public required CampaignStatus Status { get; init; }
+    [Id(2)] public required BudgetView Budget { get; init; }
+    [Id(3)] public long Decisions { get; init; }
+    [Id(4)] public long Deliveries { get; init; }
+    [Id(5)] public long Conversions { get; init; }
+    [Id(6)] public decimal Revenue { get; init; }
+    [Id(7)] public VariantPosterior[] Variants { get; init; } = [];
+    [Id(8)] public long Version { get; init; }
+}
+
+/// <summary>The ledger as a campaign owner sees it: Total = Spent + Reserved + Leased + Remaining (+ WrittenOff).</summary>
+[GenerateSerializer, Immutable, Alias("ma.budget-view")]
+public sealed record BudgetView
+{
+    [Id(0)] public decimal Total { get; init; }
+    [Id(1)] public decimal? Daily { get; init; }
+    [Id(2)] public string Currency { get; init; } = "USD";
+    /// <summary>Confirmed by delivery.</summary>
+    [Id(3)] public decimal Spent { get; init; }
+    /// <summary>Committed to decisions not yet confirmed.</summary>
+    [Id(4)] public decimal Reserved { get; init; }
+    /// <summary>Handed to silos and not yet committed.</summary>
+    [Id(5)] public decimal Leased { get; init; }
+    [Id(6)] public decimal Remaining { get; init; }
+    /// <summary>Leases whose holder vanished: counted as spent so the envelope can never be exceeded.</summary>
+    [Id(7)] public decimal WrittenOff { get; init; }
+    [Id(8)] public decimal CommittedToday { get; init; }
+    [Id(9)] public int OpenLeases { get; init; }
+}
+
+[GenerateSerializer, Immutable, Alias("ma.lease-grant")]
+public sealed record BudgetLeaseGrant
+{
+    [Id(0)] public string LeaseId { get; init; } = "";
+    [Id(1)] public decimal Amount { get; init; }
+    [Id(2)] public DateTimeOffset ExpiresAt { get; init; }
+    /// <summary>Why nothing (or less than asked) was granted: budget_exhausted, daily_budget_exhausted, campaign_inactive.</summary>
+    [Id(3)] public string? Reason { get; init; }
+}
+
+/// <summary>
+/// A silo's account of one campaign since its last report: cumulative commitments on its lease
+/// and the decisions, deliveries and conversions it saw.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ma.campaign-report")]
+public sealed record CampaignReport
+{
+    [Id(4)] public required string CampaignId { get; init; }
+    [Id(0)] public required string Holder { get; init; }
+    [Id(1)] public LeaseUsage[] Leases { get; init; } = [];
+    [Id(2)] public long Decisions { get; init; }
+    [Id(3)] public VariantTally[] Variants { get; init; } = [];
+}
+
+/// <summary>Cumulative use of a lease; Closing returns whatever is not committed.</summary>
+[GenerateSerializer, Immutable, Alias("ma.lease-usage")]
+public sealed record LeaseUsage
+{
+    [Id(0)] public required string LeaseId { get; init; }
+    [Id(1)] public decimal Confirmed { get; init; }
+    [Id(2)] public decimal Reserved { get; init; }
+    [Id(3)] public bool Closing { get; init; }
+}
+
+/// <summary>Increments per action since the last report.</summary>
+[GenerateSerializer, Immutable, Alias("ma.variant-tally")]
+public sealed record VariantTally
+{
+    [Id(0)] public required string ActionId { get; init; }
+    [Id(1)] public long Deliveries { get; init; }
+    [Id(2)] public long Conversions { get; init; }
+    [Id(3)] public decimal Revenue { get; init; }
+    [Id(4)] public long Decisions { get; init; }
+}
+
+/// <summary>The evidence about one action: decisions, deliveries and the conversions attributed to them.</summary>
+[GenerateSerializer, Immutable, Alias("ma.variant-posterior")]
+public sealed record VariantPosterior
+{
+    [Id(0)] public required string ActionId { get; init; }
+    [Id(1)] public long Decisions { get; init; }
+    [Id(2)] public long Deliveries { get; init; }
+    [Id(3)] public long Conversions { get; init; }
+    [Id(4)] public decimal Revenue { get; init; }
+}
+
+[GenerateSerializer, Immutable, Alias("ma.campaign-feedback")]
+public sealed record CampaignFeedback
+{
+    [Id(0)] public CampaignStatus Status { get; init; }
+    [Id(1)] public VariantPosterior[] Posteriors { get; init; } = [];
+}

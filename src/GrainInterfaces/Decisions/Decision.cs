@@ -1,0 +1,64 @@
+namespace MarketingActors.Decisions;
+
+/// <summary>
+/// The engine's choice of next best action for one customer, with everything needed to explain it:
+/// the scores it saw, the model that produced them, and a verdict for every candidate.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ma.decision")]
+public sealed record Decision
+{
+    [Id(0)] public required string DecisionId { get; init; }
+    [Id(1)] public required string CustomerId { get; init; }
+    [Id(2)] public required string CampaignId { get; init; }
+    [Id(3)] public string? JourneyStepId { get; init; }
+    /// <summary>The chosen action, or null when every candidate was blocked.</summary>
+    [Id(4)] public ChosenAction? Action { get; init; }
+    [Id(5)] public required DecisionScores Scores { get; init; }
+    [Id(6)] public required string ModelVersion { get; init; }
+    [Id(7)] public CandidateVerdict[] Candidates { get; init; } = [];
+    [Id(8)] public required string Reason { get; init; }
+    [Id(9)] public string? Trigger { get; init; }
+    [Id(10)] public required DateTimeOffset DecidedAt { get; init; }
+    /// <summary>Deliver before this instant; after it the budget reservation is released.</summary>
+    [Id(11)] public DateTimeOffset? ReservationExpiresAt { get; init; }
+    [Id(12)] public string? Placement { get; init; }
+}
+
+[GenerateSerializer, Immutable, Alias("ma.chosen-action")]
+public sealed record ChosenAction
+{
+    [Id(0)] public required string ActionId { get; init; }
+    [Id(1)] public required string Channel { get; init; }
+    [Id(2)] public required string Variant { get; init; }
+    [Id(3)] public string? Locale { get; init; }
+    [Id(4)] public required decimal Cost { get; init; }
+    [Id(5)] public required string Currency { get; init; }
+}
+
+[GenerateSerializer, Immutable, Alias("ma.decision-scores")]
+public sealed record DecisionScores
+{
+    [Id(0)] public required double ConversionLikelihood { get; init; }
+    [Id(1)] public required double EngagementVelocity { get; init; }
+    [Id(2)] public double ExpectedValue { get; init; }
+}
+
+[GenerateSerializer, Alias("ma.candidate-outcome")]
+public enum CandidateOutcome
+{
+    Chosen,
+    RankedLower,
+    Blocked,
+}
+
+/// <summary>Why one candidate action was chosen, ranked lower, or blocked.</summary>
+[GenerateSerializer, Immutable, Alias("ma.candidate-verdict")]
+public sealed record CandidateVerdict
+{
+    [Id(0)] public required string ActionId { get; init; }
+    [Id(1)] public required CandidateOutcome Outcome { get; init; }
+    [Id(2)] public string[] Reasons { get; init; } = [];
+    [Id(3)] public double ExpectedValue { get; init; }
+    [Id(4)] public double ChannelAffinity { get; init; }
+    [Id(5)] public double SampledVariantLift { get; init; }
+}

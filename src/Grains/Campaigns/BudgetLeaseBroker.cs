@@ -1,0 +1,211 @@
+using Microsoft.Extensions.Options;
+
+namespace MarketingActors.Campaigns;
+
+/// <summary>
+/// This silo's side of the budget protocol. Decisions reserve from a local lease without a grain
+/// call; when the lease runs short the broker asks the campaign grain for a new one (one request
+/// in flight per campaign, shared by every waiting decision). Decision, delivery and conversion
+/// tallies accumulate here too and travel to the campaign grain with the lease report.
+/// </summary>
+public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptions> options, TimeProvider clock, SiloIdentity silo)
+{
+    private readonly BudgetOptions _options = options.Value;
+    private readonly Dictionary<string, Account> _accounts = new();
+    private readonly Lock _gate = new();
+
+    /// <summary>Reserve this far before a lease's expiry at the latest, so the ledger never sees spend on an expired lease.</summary>
+    public static readonly TimeSpan ExpirySafety = TimeSpan.FromSeconds(2);
+
+    private sealed class LocalLease(BudgetLeaseGrant grant)
+    {
+        public string LeaseId { get; } = grant.LeaseId;
+        public decimal Granted { get; } = grant.Amount;
+        public DateTimeOffset ExpiresAt { get; } = grant.ExpiresAt;
+        public decimal Confirmed { get; set; }
+        public decimal Reserved { get; set; }
+        public decimal Available => Granted - Confirmed - Reserved;
+    }
+
+    private sealed class Account
+    {
+        public LocalLease? Current;
+        public readonly List<LocalLease> Draining = [];
+        public Task<BudgetLeaseGrant>? Pending;
+        public DateTimeOffset RefusedUntil;
+        public long Decisions;
+        public readonly Dictionary<string, VariantTally> Tallies = new();
+    }
+
+    public async ValueTask<BudgetReservation?> TryReserve(string campaignId, decimal amount)
+    {
+        if (amount <= 0) throw new ArgumentOutOfRangeException(nameof(amount));
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            Task<BudgetLeaseGrant> pending;
+            lock (_gate)
+            {
+                var account = AccountOf(campaignId);
+                var now = clock.GetUtcNow();
+                var lease = account.Current;
+                if (lease is not null && lease.ExpiresAt - ExpirySafety > now && lease.Available >= amount)
+                {
+                    lease.Reserved += amount;
+                    return new BudgetReservation { CampaignId = campaignId, LeaseId = lease.LeaseId, Amount = amount };
+                }
+                if (account.Pending is null)
+                {
+                    if (now < account.RefusedUntil) return null;
+                    if (lease is not null)
+                    {
+                        account.Draining.Add(lease);
+                        account.Current = null;
+                    }
+                    account.Pending = RequestLease(campaignId, amount * _options.LeaseUnits);
+                }
+                pending = account.Pending;
+            }
+            await pending;
+        }
+        return null;
+    }
+
+    public void Confirm(BudgetReservation reservation) => Settle(reservation, confirm: true);
+
+    public void Release(BudgetReservation reservation) => Settle(reservation, confirm: false);
+
+    public void RecordDecision(string campaignId, string? actionId)
+    {
+        lock (_gate)
+        {
+            var account = AccountOf(campaignId);
+            account.Decisions++;
+            if (actionId is not null) Tally(account, actionId, t => t with { Decisions = t.Decisions + 1 });
+        }
+    }
+
+    public void RecordDelivery(string campaignId, string actionId)
+    {
+        lock (_gate) Tally(AccountOf(campaignId), actionId, t => t with { Deliveries = t.Deliveries + 1 });
+    }
+
+    public void RecordConversion(string campaignId, string actionId, decimal revenue)
+    {
+        lock (_gate) Tally(AccountOf(campaignId), actionId, t => t with { Conversions = t.Conversions + 1, Revenue = t.Revenue + revenue });
+    }
+
+    /// <summary>
+    /// Takes what this silo has to tell each campaign: cumulative lease usage (expired leases
+    /// closing) and the tallies since the last report. On a failed send, <see cref="Restore"/> puts them back.
+    /// </summary>
+    public List<CampaignReport> TakeReports(IEnumerable<string> alsoCampaigns, bool closeAll = false)
+    {
+        var now = clock.GetUtcNow();
+        var reports = new List<CampaignReport>();
+        lock (_gate)
+        {
+            foreach (var id in alsoCampaigns) AccountOf(id);
+            foreach (var (campaignId, account) in _accounts)
+            {
+                if (account.Current is { } current && (closeAll || current.ExpiresAt - ExpirySafety <= now))
+                {
+                    account.Draining.Add(current);
+                    account.Current = null;
+                }
+                var leases = new List<LeaseUsage>();
+                if (account.Current is { } open) leases.Add(Usage(open, closing: false));
+                bool Closes(LocalLease l) => closeAll || l.ExpiresAt <= now || l.Reserved == 0;
+                foreach (var draining in account.Draining) leases.Add(Usage(draining, closing: Closes(draining)));
+                account.Draining.RemoveAll(Closes);
+                reports.Add(new CampaignReport
+                {
+                    CampaignId = campaignId,
+                    Holder = silo.Name,
+                    Leases = [.. leases],
+                    Decisions = account.Decisions,
+                    Variants = [.. account.Tallies.Values],
+                });
+                account.Decisions = 0;
+                account.Tallies.Clear();
+            }
+        }
+        return reports;
+    }
+
+    /// <summary>Puts back the tallies of a report that could not be delivered; lease usage is cumulative and is simply re-sent.</summary>
+    public void Restore(string campaignId, CampaignReport report)
+    {
+        lock (_gate)
+        {
+            var account = AccountOf(campaignId);
+            account.Decisions += report.Decisions;
+            foreach (var t in report.Variants)
+            {
+                Tally(account, t.ActionId, x => x with
+                {
+                    Decisions = x.Decisions + t.Decisions,
+                    Deliveries = x.Deliveries + t.Deliveries,
+                    Conversions = x.Conversions + t.Conversions,
+                    Revenue = x.Revenue + t.Revenue,
+                });
+            }
+        }
+    }
+
+    private async Task<BudgetLeaseGrant> RequestLease(string campaignId, decimal requested)
+    {
+        BudgetLeaseGrant grant;
+        try
+        {
+            grant = await grains.GetGrain<ICampaignGrain>(campaignId).AcquireLease(silo.Name, requested);
+        }
+        catch
+        {
+            grant = new BudgetLeaseGrant { Reason = "lease_unavailable" };
+        }
+        lock (_gate)
+        {
+            var account = AccountOf(campaignId);
+            account.Pending = null;
+            if (grant.Amount > 0) account.Current = new LocalLease(grant);
+            else account.RefusedUntil = clock.GetUtcNow() + _options.ExhaustedBackoff;
+        }
+        return grant;
+    }
+
+    private void Settle(BudgetReservation reservation, bool confirm)
+    {
+        lock (_gate)
+        {
+            if (!_accounts.TryGetValue(reservation.CampaignId, out var account)) return;
+            var lease = account.Current?.LeaseId == reservation.LeaseId
+                ? account.Current
+                : account.Draining.Find(l => l.LeaseId == reservation.LeaseId);
+            // Unknown lease: it closed (reservations counted as spent) or lives on another silo.
+            if (lease is null) return;
+            lease.Reserved -= Math.Min(lease.Reserved, reservation.Amount);
+            if (confirm) lease.Confirmed += reservation.Amount;
+        }
+    }
+
+    private Account AccountOf(string campaignId)
+    {
+        if (!_accounts.TryGetValue(campaignId, out var account))
+        {
+            account = new Account();
+            _accounts[campaignId] = account;
+        }
+        return account;
+    }
+
+    private static LeaseUsage Usage(LocalLease lease, bool closing) => new()
+    {
+        LeaseId = lease.LeaseId,
+        Confirmed = lease.Confirmed,
+        Reserved = lease.Reserved,
+        Closing = closing,
+    };
+
+    private static void Tally(Account account, string actionId, Func<VariantTally, VariantTally> change) =>
+        account.Tallies[actionId] = change(account.Tallies.GetValueOrDefault(actionId) ?? new VariantTally { ActionId = actionId });
+}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MarketingActors.Campaigns;
+
+/// <summary>
+/// Every report interval, sends each campaign this silo's lease usage and tallies, and takes back
+/// fresh variant posteriors for the decision step. On shutdown, returns every lease.
+/// </summary>
+public sealed class CampaignSync(
+    IGrainFactory grains,
+    BudgetLeaseBroker broker,
+    CampaignDirectory directory,
+    IOptions<BudgetOptions> options,
+    ILogger<CampaignSync> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ReportInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken)) await Flush(closeAll: false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await Flush(closeAll: true);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not return budget leases at shutdown; they will expire and be written off");
+        }
+    }
+
+    /// <summary>One round of reports; exposed so tests and shutdown can force it.</summary>
+    public async Task Flush(bool closeAll)
+    {
+        var active = directory.Active.Select(c => c.Id);
+        var reports = broker.TakeReports(active, closeAll);
+        await Task.WhenAll(reports.Select(async report =>
+        {
+            try
+            {
+                var feedback = await grains.GetGrain<ICampaignGrain>(report.CampaignId).Report(report);
+                directory.UpdatePosteriors(report.CampaignId, feedback.Posteriors);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Campaign {Campaign} did not take this silo's report; retrying next round", report.CampaignId);
+                broker.Restore(report.CampaignId, report);
+            }
+        }));
+    }
+}

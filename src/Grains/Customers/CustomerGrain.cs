@@ -1,0 +1,281 @@
+using MarketingActors.Campaigns;
+using MarketingActors.Decisions;
+using MarketingActors.Events;
+using MarketingActors.Journeys;
+using Microsoft.Extensions.Options;
+
+namespace MarketingActors.Customers;
+
+/// <summary>
+/// One customer. Each event: dedup → update behaviour → score → triggers → journeys → decisions
+/// (eligibility, ranking, budget reservation). The logic lives in the pure classes it calls; this
+/// grain receives, calls, persists and answers.
+/// </summary>
+public sealed class CustomerGrain(
+    [PersistentState("customer", "customers")] IPersistentState<CustomerState> state,
+    CampaignDirectory campaigns,
+    BudgetLeaseBroker budget,
+    IConversionModelProvider models,
+    IOptions<CustomerOptions> options,
+    TimeProvider clock) : Grain, ICustomerGrain, IProfileHandover, IRemindable
+{
+    private const string WakeReminder = "wake";
+    private static readonly TimeSpan MinimumWakeDelay = TimeSpan.FromSeconds(1);
+
+    private readonly CustomerOptions _options = options.Value;
+    private readonly TriggerThresholds _thresholds = options.Value.Thresholds;
+    private int _unsavedEvents;
+    private DateTimeOffset _lastSave = DateTimeOffset.MinValue;
+
+    private CustomerState S => state.State;
+    private string Id => this.GetPrimaryKeyString();
+
+    public async Task<EventResult[]> Ingest(MarketingEvent[] events)
+    {
+        if (S.MergedInto is { } target) return await GrainFactory.GetGrain<ICustomerGrain>(target).Ingest(events);
+        await campaigns.EnsureLoaded();
+        var results = new EventResult[events.Length];
+        for (var i = 0; i < events.Length; i++) results[i] = await Apply(events[i]);
+        await AfterChange();
+        return results;
+    }
+
+    public Task<CustomerView> GetView() => Task.FromResult(CustomerViews.Of(Id, S, ScoreNow()));
+
+    public async Task<Decision?> NextBestAction(string placement)
+    {
+        if (S.MergedInto is { } target) return await GrainFactory.GetGrain<ICustomerGrain>(target).NextBestAction(placement);
+        await campaigns.EnsureLoaded();
+        var customer = ScoreNow();
+        Decision? best = null;
+        foreach (var campaign in campaigns.Active)
+        {
+            if (!campaign.Actions.Any(a => string.Equals(a.Placement, placement, StringComparison.OrdinalIgnoreCase))) continue;
+            var decision = await Decide(campaign, null, placement, customer, trigger: null);
+            if (decision.Action is not null && (best?.Action is null || decision.Scores.ExpectedValue > best.Scores.ExpectedValue)) best = decision;
+            best ??= decision;
+        }
+        await AfterChange();
+        return best;
+    }
+
+    public async Task<CustomerState?> HandOver(string knownCustomerId)
+    {
+        if (S.MergedInto is not null || S.Profile.EventCount == 0 && S.Journeys.Count == 0)
+        {
+            S.MergedInto ??= knownCustomerId;
+            await state.WriteStateAsync();
+            return null;
+        }
+        var handed = S;
+        state.State = new CustomerState { MergedInto = knownCustomerId };
+        await state.WriteStateAsync();
+        return handed;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != WakeReminder) return;
+        S.WakeRegisteredFor = null;
+        if (S.MergedInto is null)
+        {
+            await campaigns.EnsureLoaded();
+            var now = Max(clock.GetUtcNow(), S.Profile.LastSeen);
+            var fired = new List<string>();
+            if (TriggerDetector.IsColdLead(S.Triggers, _thresholds, S.Profile.LastEngagementAt, now)) fired.Add(TriggerNames.ColdLead);
+            S.RememberTriggers(fired);
+            var customer = ScoredCustomer.Score(Id, S.Profile, models.Current, now);
+            await RunJourneys(new JourneySignal(null, false, fired, now), customer);
+        }
+        _unsavedEvents++;
+        await AfterChange(forceSave: true);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_unsavedEvents > 0) await state.WriteStateAsync(cancellationToken);
+    }
+
+    private async Task<EventResult> Apply(MarketingEvent e)
+    {
+        if (!S.Dedup.TryRecord(e.EventId)) return EventResult.Duplicate(e.EventId);
+        _unsavedEvents++;
+        var kind = EventCatalog.KindOf(e.Type);
+        if (e.Type == EventCatalog.Alias) await MergeAlias(e);
+        Settle(e, kind);
+        S.Profile.Apply(e, kind);
+
+        var customer = ScoredCustomer.Score(Id, S.Profile, models.Current, S.Profile.LastSeen ?? e.Timestamp);
+        S.LastLikelihood = customer.Likelihood;
+        S.LastVelocity = customer.Velocity;
+        S.ModelVersion = customer.ModelVersion;
+        var fired = TriggerDetector.OnScores(S.Triggers, _thresholds, customer.Likelihood, customer.Velocity,
+            S.Profile.Engagement.ValueAt(EngagementVelocity.LongHorizon, customer.At));
+        S.RememberTriggers(fired);
+
+        var signal = new JourneySignal(e.Type, kind.Family == EventFamily.Conversion, fired, customer.At);
+        var decisions = await RunJourneys(signal, customer);
+        return new EventResult { EventId = e.EventId, Status = EventStatus.Accepted, Decisions = [.. decisions], Triggers = [.. fired] };
+    }
+
+    private async Task<List<Decision>> RunJourneys(JourneySignal signal, ScoredCustomer customer)
+    {
+        var decisions = new List<Decision>();
+        foreach (var campaign in campaigns.Active)
+        {
+            var progress = S.Journeys.GetValueOrDefault(campaign.Id);
+            var step = JourneyRunner.Advance(campaign, ref progress, signal, customer);
+            if (progress is not null) S.Journeys[campaign.Id] = progress;
+            while (step is not null && progress is not null)
+            {
+                var decision = await Decide(campaign, step, null, customer, signal.Triggers.FirstOrDefault());
+                decisions.Add(decision);
+                step = JourneyRunner.AfterDecision(campaign, progress, step, decision.Action is not null, signal, customer);
+            }
+        }
+        S.PruneFinishedJourneys();
+        return decisions;
+    }
+
+    private async Task<Decision> Decide(CampaignDefinition campaign, JourneyStep? step, string? placement, ScoredCustomer customer, string? trigger)
+    {
+        var random = new Random(StableSeed.Of(Id, campaign.Id, S.Profile.EventCount, S.Decisions.Count));
+        var ranking = NextBestActionPolicy.Rank(campaign, step?.ActionIds ?? [], placement, customer, campaigns.PosteriorsOf(campaign.Id), random);
+        var budgetBlocked = new HashSet<string>();
+        var chosen = -1;
+        BudgetReservation? reservation = null;
+        for (var i = 0; i < ranking.Eligible.Count && chosen < 0; i++)
+        {
+            var action = ranking.Eligible[i].Action;
+            if (action.Cost > 0 && (reservation = await budget.TryReserve(campaign.Id, action.Cost)) is null)
+            {
+                budgetBlocked.Add(action.Id);
+                continue;
+            }
+            chosen = i;
+        }
+        var (verdicts, reason) = NextBestActionPolicy.Explain(ranking, chosen, budgetBlocked);
+        var picked = chosen >= 0 ? ranking.Eligible[chosen] : null;
+        var decision = new Decision
+        {
+            DecisionId = Guid.CreateVersion7().ToString("N"),
+            CustomerId = Id,
+            CampaignId = campaign.Id,
+            JourneyStepId = step?.Id,
+            Placement = placement,
+            Action = picked is null ? null : new ChosenAction
+            {
+                ActionId = picked.Action.Id,
+                Channel = picked.Action.Channel,
+                Variant = picked.Action.Variant,
+                Locale = picked.Action.Locale,
+                Cost = picked.Action.Cost,
+                Currency = campaign.Budget.Currency,
+            },
+            Scores = new DecisionScores
+            {
+                ConversionLikelihood = Math.Round(customer.Likelihood, 6),
+                EngagementVelocity = Math.Round(customer.Velocity, 6),
+                ExpectedValue = Math.Round(picked?.ExpectedValue ?? 0, 6),
+            },
+            ModelVersion = customer.ModelVersion,
+            Candidates = verdicts,
+            Reason = reason,
+            Trigger = trigger,
+            DecidedAt = customer.At,
+        };
+        budget.RecordDecision(campaign.Id, picked?.Action.Id);
+        S.Remember(new DecisionRecord
+        {
+            DecisionId = decision.DecisionId,
+            CampaignId = campaign.Id,
+            ActionId = picked?.Action.Id,
+            Channel = picked?.Action.Channel,
+            Reservation = reservation,
+            DecidedAt = customer.At,
+            Status = picked is null ? DecisionStatus.NoAction : DecisionStatus.Reserved,
+        }, _options.RecentDecisions);
+        return decision;
+    }
+
+    /// <summary>Delivery receipts confirm spend, failures release it, conversions are attributed.</summary>
+    private void Settle(MarketingEvent e, EventKind kind)
+    {
+        if (e.DecisionId is not null && (e.Type == EventCatalog.ActionDelivered || kind.Family == EventFamily.Contact))
+        {
+            var record = S.Decisions.Find(d => d.DecisionId == e.DecisionId && d.Status == DecisionStatus.Reserved);
+            if (record is null) return;
+            if (record.Reservation is { } r) budget.Confirm(r);
+            record.Status = DecisionStatus.Delivered;
+            budget.RecordDelivery(record.CampaignId, record.ActionId!);
+            // A bare delivery receipt is the contact; a channel event (email_sent) is counted by the profile itself.
+            if (e.Type == EventCatalog.ActionDelivered) S.Profile.RecordContact(record.Channel!, e.Timestamp);
+        }
+        else if (e.DecisionId is not null && e.Type == EventCatalog.ActionFailed)
+        {
+            var record = S.Decisions.Find(d => d.DecisionId == e.DecisionId && d.Status == DecisionStatus.Reserved);
+            if (record is null) return;
+            if (record.Reservation is { } r) budget.Release(r);
+            record.Status = DecisionStatus.Released;
+        }
+        else if (kind.Family == EventFamily.Conversion)
+        {
+            var record = S.AttributionFor(e.DecisionId, e.CampaignId, e.Timestamp, _options.AttributionWindow);
+            if (record is null || record.Status == DecisionStatus.Converted) return;
+            record.Status = DecisionStatus.Converted;
+            budget.RecordConversion(record.CampaignId, record.ActionId!, Math.Max(0, e.Value ?? 0));
+        }
+    }
+
+    private async Task MergeAlias(MarketingEvent e)
+    {
+        var previous = e.Properties.GetValueOrDefault("previousId");
+        if (string.IsNullOrEmpty(previous) || previous == Id || S.MergedFrom.Contains(previous)) return;
+        var handed = await GrainFactory.GetGrain<IProfileHandover>(previous).HandOver(Id);
+        if (S.MergedFrom.Count < CustomerState.MaxMergedFrom) S.MergedFrom.Add(previous);
+        if (handed is null) return;
+        S.Profile.MergeFrom(handed.Profile);
+        foreach (var id in handed.Dedup.Ring) S.Dedup.TryRecord(id);
+        foreach (var (campaignId, journey) in handed.Journeys) S.Journeys.TryAdd(campaignId, journey);
+        foreach (var d in handed.Decisions) S.Remember(d, _options.RecentDecisions);
+    }
+
+    private ScoredCustomer ScoreNow() =>
+        ScoredCustomer.Score(Id, S.Profile, models.Current, Max(clock.GetUtcNow(), S.Profile.LastSeen));
+
+    private async Task AfterChange(bool forceSave = false)
+    {
+        await ScheduleWake();
+        var now = clock.GetUtcNow();
+        if (_unsavedEvents == 0) return;
+        if (forceSave || _unsavedEvents >= _options.SnapshotEveryEvents || now - _lastSave >= _options.SnapshotInterval)
+        {
+            await state.WriteStateAsync();
+            _unsavedEvents = 0;
+            _lastSave = now;
+        }
+    }
+
+    /// <summary>One durable reminder per customer, set to the earliest journey wait or cold-lead check.</summary>
+    private async Task ScheduleWake()
+    {
+        DateTimeOffset? due = TriggerDetector.NextColdLeadCheck(S.Triggers, _thresholds, S.Profile.LastEngagementAt);
+        foreach (var journey in S.Journeys.Values)
+        {
+            if (JourneyRunner.WakeAt(journey) is { } at && (due is null || at < due)) due = at;
+        }
+        // A wake registered earlier than needed just fires, finds nothing due and re-arms: so most
+        // events (which only push the cold-lead check later) cost no reminder write at all.
+        if (S.WakeRegisteredFor is { } registered && (due is null || due >= registered)) return;
+        if (due is null)
+        {
+            if (await this.GetReminder(WakeReminder) is { } existing) await this.UnregisterReminder(existing);
+            return;
+        }
+        var delay = due.Value - clock.GetUtcNow();
+        await this.RegisterOrUpdateReminder(WakeReminder, delay > MinimumWakeDelay ? delay : MinimumWakeDelay, TimeSpan.FromDays(1));
+        S.WakeRegisteredFor = due;
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset? b) => b is { } x && x > a ? x : a;
+}

@@ -1,0 +1,86 @@
+using MarketingActors.Campaigns;
+using MarketingActors.Journeys;
+
+namespace MarketingActors.Customers;
+
+[GenerateSerializer, Alias("ma.decision-status")]
+public enum DecisionStatus
+{
+    NoAction,
+    Reserved,
+    Delivered,
+    Released,
+    Converted,
+}
+
+/// <summary>A decision the customer grain remembers for delivery confirmation and attribution.</summary>
+[GenerateSerializer, Alias("ma.decision-record")]
+public sealed class DecisionRecord
+{
+    [Id(0)] public required string DecisionId { get; init; }
+    [Id(1)] public required string CampaignId { get; init; }
+    [Id(2)] public string? ActionId { get; init; }
+    [Id(3)] public string? Channel { get; init; }
+    [Id(4)] public BudgetReservation? Reservation { get; set; }
+    [Id(5)] public DateTimeOffset DecidedAt { get; init; }
+    [Id(6)] public DecisionStatus Status { get; set; }
+}
+
+/// <summary>Everything a customer grain persists. Bounded: every collection has a cap.</summary>
+[GenerateSerializer, Alias("ma.customer-state")]
+public sealed class CustomerState
+{
+    [Id(0)] public BehaviourProfile Profile { get; set; } = new();
+    [Id(1)] public EventDeduplicator Dedup { get; set; } = new();
+    [Id(2)] public TriggerState Triggers { get; set; } = new();
+    [Id(3)] public Dictionary<string, JourneyProgress> Journeys { get; set; } = new();
+    [Id(4)] public List<DecisionRecord> Decisions { get; set; } = [];
+    [Id(5)] public string? MergedInto { get; set; }
+    [Id(6)] public List<string> MergedFrom { get; set; } = [];
+    [Id(7)] public double LastLikelihood { get; set; }
+    [Id(8)] public double LastVelocity { get; set; }
+    [Id(9)] public string ModelVersion { get; set; } = "";
+    [Id(10)] public List<string> RecentTriggers { get; set; } = [];
+    [Id(11)] public DateTimeOffset? WakeRegisteredFor { get; set; }
+
+    public const int MaxMergedFrom = 16;
+    public const int MaxRecentTriggers = 16;
+    public const int MaxFinishedJourneys = 32;
+
+    public void Remember(DecisionRecord record, int keep)
+    {
+        Decisions.Add(record);
+        // Forget the oldest settled decisions first; open reservations are kept until settled.
+        while (Decisions.Count > keep)
+        {
+            var index = Decisions.FindIndex(d => d.Status != DecisionStatus.Reserved);
+            Decisions.RemoveAt(index < 0 ? 0 : index);
+        }
+    }
+
+    public void RememberTriggers(IEnumerable<string> fired)
+    {
+        foreach (var t in fired) RecentTriggers.Add(t);
+        if (RecentTriggers.Count > MaxRecentTriggers) RecentTriggers.RemoveRange(0, RecentTriggers.Count - MaxRecentTriggers);
+    }
+
+    public void PruneFinishedJourneys()
+    {
+        var finished = Journeys.Values.Where(j => !j.IsActive).OrderBy(j => j.StepEnteredAt).ToList();
+        foreach (var j in finished.Take(Math.Max(0, finished.Count - MaxFinishedJourneys))) Journeys.Remove(j.CampaignId);
+    }
+
+    /// <summary>The decision an outcome belongs to: by id, else the last delivered one (of the campaign, if given) within the window.</summary>
+    public DecisionRecord? AttributionFor(string? decisionId, string? campaignId, DateTimeOffset at, TimeSpan window)
+    {
+        if (decisionId is not null) return Decisions.Find(d => d.DecisionId == decisionId && d.ActionId is not null);
+        for (var i = Decisions.Count - 1; i >= 0; i--)
+        {
+            var d = Decisions[i];
+            if (d.Status != DecisionStatus.Delivered) continue;
+            if (campaignId is not null && d.CampaignId != campaignId) continue;
+            if (at - d.DecidedAt <= window && d.DecidedAt <= at) return d;
+        }
+        return null;
+    }
+}

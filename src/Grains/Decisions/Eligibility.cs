@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using MarketingActors.Campaigns;
+using MarketingActors.Customers;
+using MarketingActors.Events;
+using MarketingActors.Rules;
+
+namespace MarketingActors.Decisions;
+
+/// <summary>
+/// The guardrails every candidate must pass before it is ranked: campaign active, audience,
+/// consent, frequency caps, quiet hours in the customer's time zone, minimum likelihood, locale.
+/// </summary>
+public static class Eligibility
+{
+    private static readonly ConcurrentDictionary<string, TimeZoneInfo> Zones = new(StringComparer.OrdinalIgnoreCase);
+
+    public static List<string> Check(CampaignDefinition campaign, ActionOption action, ScoredCustomer customer)
+    {
+        var reasons = new List<string>();
+        if (campaign.Status != CampaignStatus.Active) reasons.Add(BlockReasons.CampaignInactive);
+        if (!RuleEvaluator.Matches(campaign.Audience, customer)) reasons.Add(BlockReasons.AudienceMismatch);
+        if (!customer.Profile.HasConsent(action.Channel)) reasons.Add(BlockReasons.ConsentMissing);
+        if (campaign.Guardrails.FrequencyCaps.TryGetValue(action.Channel, out var cap) &&
+            customer.Profile.ContactHistory.CountWithin(action.Channel, cap.Window, customer.At) >= cap.Max)
+            reasons.Add(BlockReasons.FrequencyCap);
+        if (InQuietHours(campaign.Guardrails.QuietHours, action.Channel, customer.Profile.TimeZone, customer.At))
+            reasons.Add(BlockReasons.QuietHours);
+        if (customer.Likelihood < campaign.Guardrails.MinLikelihood) reasons.Add(BlockReasons.BelowMinLikelihood);
+        if (LocaleMatch(action.Locale, customer.Profile.Locale) < 0) reasons.Add(BlockReasons.LocaleMismatch);
+        return reasons;
+    }
+
+    /// <summary>
+    /// How well an action's locale fits the customer's: 2 exact (fr-CA/fr-CA), 1 language (fr/fr-CA),
+    /// 0 an unlocalized default, −1 no fit. This is the fallback chain fr-CA → fr → default.
+    /// </summary>
+    public static int LocaleMatch(string? actionLocale, string? customerLocale)
+    {
+        if (string.IsNullOrEmpty(actionLocale)) return 0;
+        if (string.IsNullOrEmpty(customerLocale)) return -1;
+        if (string.Equals(actionLocale, customerLocale, StringComparison.OrdinalIgnoreCase)) return 2;
+        var language = customerLocale.Split('-', '_')[0];
+        return string.Equals(actionLocale, language, StringComparison.OrdinalIgnoreCase) ? 1 : -1;
+    }
+
+    public static bool InQuietHours(QuietHours? quiet, string channel, string? timeZone, DateTimeOffset at)
+    {
+        if (quiet is null || quiet.Start == quiet.End) return false;
+        var applies = quiet.Channels.Length == 0 ? EventCatalog.OutboundChannels.Contains(channel) : quiet.Channels.Contains(channel);
+        if (!applies) return false;
+        var local = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, ZoneOf(timeZone)).DateTime);
+        return quiet.Start < quiet.End
+            ? local >= quiet.Start && local < quiet.End
+            : local >= quiet.Start || local < quiet.End;
+    }
+
+    /// <summary>An unknown or missing time zone falls back to UTC rather than blocking the customer.</summary>
+    public static TimeZoneInfo ZoneOf(string? id)
+    {
+        if (string.IsNullOrWhiteSpace(id)) return TimeZoneInfo.Utc;
+        return Zones.GetOrAdd(id, static key =>
+            TimeZoneInfo.TryFindSystemTimeZoneById(key, out var zone) ? zone : TimeZoneInfo.Utc);
+    }
+}

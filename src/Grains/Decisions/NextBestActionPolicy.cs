@@ -1,0 +1,126 @@
+using MarketingActors.Campaigns;
+using MarketingActors.Customers;
+
+namespace MarketingActors.Decisions;
+
+public sealed record RankedCandidate(ActionOption Action, double Affinity, double SampledLift, double ExpectedValue, double MeanExpectedValue);
+
+/// <summary>Eligible candidates best first, and a verdict for every blocked one.</summary>
+public sealed class CandidateRanking
+{
+    public List<RankedCandidate> Eligible { get; } = [];
+    public List<CandidateVerdict> Blocked { get; } = [];
+}
+
+/// <summary>
+/// Picks the next best action. Eligibility first; then each eligible candidate is valued as
+///
+///   EV = conversionValue × likelihood × affinity(channel) × lift(variant) − cost
+///
+/// where affinity is the customer's own response rate on the channel (<see cref="ChannelEngagement.Affinity"/>)
+/// and lift is a Thompson draw θ_v / m from the variant's posterior, shrunk towards the campaign's
+/// pooled rate m: θ_v ~ Beta(k·m + c_v, k·(1 − m) + n_v − c_v), k = <see cref="PriorStrength"/>.
+/// Until a variant has evidence its lift hovers around 1, so the customer's channel behaviour
+/// decides; as conversions arrive, variants that convert better win more draws.
+/// </summary>
+public static class NextBestActionPolicy
+{
+    public const double PriorStrength = 20;
+
+    public static CandidateRanking Rank(
+        CampaignDefinition campaign,
+        IReadOnlyCollection<string> allowedActionIds,
+        string? placement,
+        ScoredCustomer customer,
+        IReadOnlyDictionary<string, VariantPosterior> posteriors,
+        Random random)
+    {
+        var ranking = new CandidateRanking();
+        var pooledRate = PooledRate(posteriors.Values);
+        var passed = new List<ActionOption>();
+        foreach (var action in campaign.Actions)
+        {
+            if (allowedActionIds.Count > 0 && !allowedActionIds.Contains(action.Id)) continue;
+            if (!string.Equals(action.Placement, placement, StringComparison.OrdinalIgnoreCase)) continue;
+            var reasons = Eligibility.Check(campaign, action, customer);
+            if (reasons.Count == 0) passed.Add(action);
+            else ranking.Blocked.Add(new CandidateVerdict { ActionId = action.Id, Outcome = CandidateOutcome.Blocked, Reasons = [.. reasons] });
+        }
+
+        foreach (var action in passed)
+        {
+            var best = passed.Where(a => a.Variant == action.Variant && a.Channel == action.Channel)
+                .Max(a => Eligibility.LocaleMatch(a.Locale, customer.Profile.Locale));
+            if (Eligibility.LocaleMatch(action.Locale, customer.Profile.Locale) < best)
+            {
+                ranking.Blocked.Add(new CandidateVerdict { ActionId = action.Id, Outcome = CandidateOutcome.Blocked, Reasons = [BlockReasons.LocaleSuperseded] });
+                continue;
+            }
+            var evidence = posteriors.GetValueOrDefault(action.Id);
+            var conversions = evidence?.Conversions ?? 0;
+            var failures = Math.Max(0, (evidence?.Deliveries ?? 0) - conversions);
+            var alpha = PriorStrength * pooledRate + conversions;
+            var beta = PriorStrength * (1 - pooledRate) + failures;
+            var lift = ThompsonSampler.SampleBeta(random, alpha, beta) / pooledRate;
+            var meanLift = alpha / (alpha + beta) / pooledRate;
+            var affinity = customer.Profile.AffinityFor(action.Channel);
+            var value = (double)campaign.ConversionValue * customer.Likelihood * affinity;
+            ranking.Eligible.Add(new RankedCandidate(action, affinity, lift,
+                value * lift - (double)action.Cost, value * meanLift - (double)action.Cost));
+        }
+        ranking.Eligible.Sort((a, b) => b.ExpectedValue.CompareTo(a.ExpectedValue));
+        return ranking;
+    }
+
+    /// <summary>Campaign-wide conversion rate per delivery, smoothed so it is never 0 or 1.</summary>
+    public static double PooledRate(IEnumerable<VariantPosterior> posteriors)
+    {
+        long conversions = 0, deliveries = 0;
+        foreach (var p in posteriors)
+        {
+            conversions += p.Conversions;
+            deliveries += Math.Max(p.Deliveries, p.Conversions);
+        }
+        return (conversions + 1.0) / (deliveries + 2.0);
+    }
+
+    /// <summary>
+    /// Turns a ranking and the outcome of the budget step into the verdicts a decision carries:
+    /// the chosen candidate, those ranked lower, those blocked (including by budget).
+    /// </summary>
+    public static (CandidateVerdict[] Verdicts, string Reason) Explain(CandidateRanking ranking, int chosenIndex, IReadOnlySet<string> budgetBlocked)
+    {
+        var verdicts = new List<CandidateVerdict>(ranking.Eligible.Count + ranking.Blocked.Count);
+        for (var i = 0; i < ranking.Eligible.Count; i++)
+        {
+            var c = ranking.Eligible[i];
+            var (outcome, reasons) = i == chosenIndex
+                ? (CandidateOutcome.Chosen, Array.Empty<string>())
+                : budgetBlocked.Contains(c.Action.Id)
+                    ? (CandidateOutcome.Blocked, [BlockReasons.BudgetExhausted])
+                    : (CandidateOutcome.RankedLower, new[] { BlockReasons.LowerExpectedValue });
+            verdicts.Add(new CandidateVerdict
+            {
+                ActionId = c.Action.Id,
+                Outcome = outcome,
+                Reasons = reasons,
+                ExpectedValue = Math.Round(c.ExpectedValue, 6),
+                ChannelAffinity = Math.Round(c.Affinity, 6),
+                SampledVariantLift = Math.Round(c.SampledLift, 6),
+            });
+        }
+        verdicts.AddRange(ranking.Blocked);
+
+        string reason;
+        if (chosenIndex < 0)
+            reason = budgetBlocked.Count > 0 ? BlockReasons.BudgetExhausted : "no_eligible_candidate";
+        else if (ranking.Eligible.Count == 1)
+            reason = "only_eligible_candidate";
+        else
+        {
+            var bestByMean = ranking.Eligible.MaxBy(c => c.MeanExpectedValue)!;
+            reason = bestByMean == ranking.Eligible[chosenIndex] ? "highest_expected_value" : "exploration";
+        }
+        return ([.. verdicts], reason);
+    }
+}

@@ -1,0 +1,28 @@
+using MarketingActors.Campaigns;
+using MarketingActors.Customers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace MarketingActors.Hosting;
+
+/// <summary>The per-silo services the grains rely on: campaign cache, budget broker, model, options.</summary>
+public static class EngineServices
+{
+    public static IServiceCollection AddMarketingEngine(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<CustomerOptions>().Bind(configuration.GetSection(CustomerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BudgetOptions>().Bind(configuration.GetSection(BudgetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new SiloIdentity(sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString()));
+        services.AddSingleton<ConversionModelHolder>();
+        services.AddSingleton<IConversionModelProvider>(sp => sp.GetRequiredService<ConversionModelHolder>());
+        services.AddSingleton<CampaignDirectory>();
+        services.AddHostedService(sp => sp.GetRequiredService<CampaignDirectory>());
+        services.AddSingleton<BudgetLeaseBroker>();
+        services.AddSingleton<CampaignSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<CampaignSync>());
+        return services;
+    }
+}

@@ -1,0 +1,52 @@
+namespace MarketingActors.Journeys;
+
+[GenerateSerializer, Alias("ma.journey-status")]
+public enum JourneyStatus
+{
+    Active,
+    Completed,
+    Exited,
+}
+
+/// <summary>Where one customer stands in one campaign's journey.</summary>
+[GenerateSerializer, Alias("ma.journey-progress")]
+public sealed class JourneyProgress
+{
+    public const int MaxPath = 32;
+
+    [Id(0)] public required string CampaignId { get; set; }
+    [Id(1)] public string? StepId { get; set; }
+    [Id(2)] public JourneyStatus Status { get; set; }
+    [Id(3)] public DateTimeOffset EnteredAt { get; set; }
+    [Id(4)] public DateTimeOffset StepEnteredAt { get; set; }
+    [Id(5)] public DateTimeOffset? WaitUntil { get; set; }
+    [Id(6)] public string? ExitReason { get; set; }
+    /// <summary>The most recent steps taken (bounded), e.g. "choose", "wait", "reroute:velocity_drop", "reengage".</summary>
+    [Id(7)] public List<string> Path { get; set; } = [];
+    [Id(8)] public bool WaitStarted { get; set; }
+
+    public bool IsActive => Status == JourneyStatus.Active;
+
+    public void MoveTo(string? stepId, DateTimeOffset now, string? via = null)
+    {
+        if (via is not null) Remember(via);
+        StepId = stepId;
+        StepEnteredAt = now;
+        WaitUntil = null;
+        WaitStarted = false;
+        if (stepId is not null) Remember(stepId);
+    }
+
+    public void Finish(JourneyStatus status, string reason)
+    {
+        Status = status;
+        ExitReason = reason;
+        WaitUntil = null;
+    }
+
+    private void Remember(string entry)
+    {
+        Path.Add(entry);
+        if (Path.Count > MaxPath) Path.RemoveAt(0);
+    }
+}
