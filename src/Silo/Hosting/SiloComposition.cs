@@ -29,6 +29,12 @@ public static class SiloComposition
     public static void ConfigureOrleans(ISiloBuilder orleans, SiloOptions silo)
     {
         orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
+        AddEngineStorage(orleans, silo);
+    }
+
+    /// <summary>Grain storage and reminders the engine's grains need; shared with the test cluster.</summary>
+    public static void AddEngineStorage(ISiloBuilder orleans, SiloOptions silo)
+    {
         orleans.AddMemoryGrainStorage(CustomerStorage);
         orleans.AddMemoryGrainStorage(CampaignStorage);
         orleans.UseInMemoryReminderService();

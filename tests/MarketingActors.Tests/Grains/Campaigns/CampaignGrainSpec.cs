@@ -1,0 +1,135 @@
+using MarketingActors.Campaigns;
+using MarketingActors.Customers;
+using MarketingActors.Tests.Support;
+
+namespace MarketingActors.Tests.Grains.Campaigns;
+
+[Collection(ClusterCollection.Name)]
+public sealed class CampaignGrainSpec(ClusterFixture fixture)
+{
+    private IGrainFactory Grains => fixture.Grains;
+
+    private async Task<ICampaignGrain> Active(CampaignDefinition definition)
+    {
+        var campaign = Grains.GetGrain<ICampaignGrain>(definition.Id);
+        Assert.True((await campaign.Create(definition)).Succeeded);
+        Assert.True((await campaign.ChangeStatus(CampaignStatus.Active)).Succeeded);
+        return campaign;
+    }
+
+    /// <summary>Posts one page view for each of <paramref name="customers"/> customers at once, spread over both silos.</summary>
+    private async Task<int> ActionsTakenFor(string campaignId, int customers)
+    {
+        var prefix = TestEvents.NewId("buyer");
+        var results = await Task.WhenAll(Enumerable.Range(0, customers).Select(i =>
+            Grains.GetGrain<ICustomerGrain>($"{prefix}-{i}").Ingest([TestEvents.Of($"{prefix}-{i}", "page_view")])));
+        return results.SelectMany(r => r[0].Decisions).Count(d => d.CampaignId == campaignId && d.Action is not null);
+    }
+
+    [Fact]
+    public async Task Never_commits_more_than_the_envelope_under_concurrent_decisions_on_two_silos()
+    {
+        var definition = SampleCampaigns.PaidPerView(TestEvents.NewId("envelope"), total: 1.00m, cost: 0.10m);
+        var campaign = await Active(definition);
+
+        var taken = await ActionsTakenFor(definition.Id, customers: 200);
+
+        Assert.InRange(taken, 1, 10);
+        var state = await Eventually.Holds(() => campaign.GetState(), s => s!.Decisions == 200, because: "both silos report their tallies");
+        var budget = state!.Budget;
+        Assert.True(budget.Spent + budget.Reserved + budget.WrittenOff <= budget.Total, $"committed {budget.Spent + budget.Reserved} of {budget.Total}");
+        Assert.Equal(budget.Total, budget.Spent + budget.Reserved + budget.Leased + budget.Remaining + budget.WrittenOff);
+    }
+
+    [Fact]
+    public async Task Never_commits_more_than_the_daily_cap()
+    {
+        var definition = SampleCampaigns.PaidPerView(TestEvents.NewId("daily"), total: 100m, cost: 0.10m, daily: 0.50m);
+        var campaign = await Active(definition);
+
+        var taken = await ActionsTakenFor(definition.Id, customers: 100);
+
+        Assert.InRange(taken, 1, 5);
+        var state = await Eventually.Holds(() => campaign.GetState(), s => s!.Decisions == 100);
+        Assert.True(state!.Budget.CommittedToday <= 0.50m);
+    }
+
+    [Fact]
+    public async Task A_failed_delivery_releases_its_reservation_and_a_delivery_confirms_spend()
+    {
+        var definition = SampleCampaigns.PaidPerView(TestEvents.NewId("settle"), total: 10m, cost: 1m);
+        var campaign = await Active(definition);
+        var id = TestEvents.NewId("settle-c");
+        var customer = Grains.GetGrain<ICustomerGrain>(id);
+        var first = (await customer.Ingest([TestEvents.Of(id, "page_view")]))[0].Decisions.Single(d => d.CampaignId == definition.Id);
+        var second = (await customer.Ingest([TestEvents.Of(id, "page_view")]))[0].Decisions.Single(d => d.CampaignId == definition.Id);
+        Assert.NotNull(first.Action);
+        Assert.NotNull(second.Action);
+
+        await customer.Ingest([
+            TestEvents.Of(id, "action_delivered", decisionId: first.DecisionId),
+            TestEvents.Of(id, "action_failed", decisionId: second.DecisionId),
+        ]);
+
+        var state = await Eventually.Holds(() => campaign.GetState(), s => s!.Budget.Spent == 1m && s.Budget.Reserved == 0m,
+            because: "the delivery confirms 1.00 and the failure releases the other 1.00");
+        Assert.Equal(1, state!.Deliveries);
+    }
+
+    [Fact]
+    public async Task A_paused_campaign_makes_no_decisions_and_grants_no_budget()
+    {
+        var definition = SampleCampaigns.PaidPerView(TestEvents.NewId("paused"), total: 10m, cost: 0.10m);
+        var campaign = await Active(definition);
+        Assert.True((await campaign.ChangeStatus(CampaignStatus.Paused)).Succeeded);
+
+        var taken = await ActionsTakenFor(definition.Id, customers: 5);
+
+        Assert.Equal(0, taken);
+        Assert.Equal("campaign_inactive", (await campaign.AcquireLease("test", 1m)).Reason);
+    }
+
+    [Fact]
+    public async Task Refuses_an_invalid_definition_and_stores_nothing()
+    {
+        var id = TestEvents.NewId("invalid");
+        var bad = SampleCampaigns.SpringSale(id) with
+        {
+            Actions = [new ActionOption { Id = "x", Channel = "carrier-pigeon", Variant = "v", Cost = -1 }],
+        };
+
+        var result = await Grains.GetGrain<ICampaignGrain>(id).Create(bad);
+
+        Assert.Equal("invalid_campaign", result.ErrorReason);
+        Assert.Contains(result.Errors, e => e.StartsWith("actions[0].channel"));
+        Assert.Contains(result.Errors, e => e.StartsWith("actions[0].cost"));
+        Assert.Null(await Grains.GetGrain<ICampaignGrain>(id).Get());
+    }
+
+    [Fact]
+    public async Task Lowering_the_budget_below_what_is_committed_is_refused()
+    {
+        var definition = SampleCampaigns.PaidPerView(TestEvents.NewId("lower"), total: 10m, cost: 1m);
+        var campaign = await Active(definition);
+        await ActionsTakenFor(definition.Id, customers: 1);
+
+        var result = await campaign.SetBudget(new BudgetEnvelope { Total = 0.5m, Currency = "USD" });
+
+        Assert.Equal("budget_below_committed", result.ErrorReason);
+        Assert.Equal(10m, (await campaign.Get())!.Budget.Total);
+    }
+
+    [Fact]
+    public async Task Status_follows_the_lifecycle_and_refuses_invalid_transitions()
+    {
+        var definition = SampleCampaigns.SpringSale(TestEvents.NewId("lifecycle"));
+        var campaign = Grains.GetGrain<ICampaignGrain>(definition.Id);
+        await campaign.Create(definition);
+
+        Assert.Equal("invalid_transition", (await campaign.ChangeStatus(CampaignStatus.Paused)).ErrorReason);
+        Assert.True((await campaign.ChangeStatus(CampaignStatus.Active)).Succeeded);
+        Assert.True((await campaign.ChangeStatus(CampaignStatus.Completed)).Succeeded);
+        Assert.Equal("invalid_transition", (await campaign.ChangeStatus(CampaignStatus.Active)).ErrorReason);
+        Assert.Equal("campaign_completed", (await campaign.Update(definition)).ErrorReason);
+    }
+}

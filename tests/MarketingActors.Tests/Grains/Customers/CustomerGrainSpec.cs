@@ -1,0 +1,171 @@
+using MarketingActors.Campaigns;
+using MarketingActors.Customers;
+using MarketingActors.Events;
+using MarketingActors.Tests.Support;
+
+namespace MarketingActors.Tests.Grains.Customers;
+
+[Collection(ClusterCollection.Name)]
+public sealed class CustomerGrainSpec(ClusterFixture fixture)
+{
+    private IGrainFactory Grains => fixture.Grains;
+
+    private async Task<string> ActiveCampaign(CampaignDefinition definition)
+    {
+        var campaign = Grains.GetGrain<ICampaignGrain>(definition.Id);
+        Assert.True((await campaign.Create(definition)).Succeeded);
+        Assert.True((await campaign.ChangeStatus(CampaignStatus.Active)).Succeeded);
+        return definition.Id;
+    }
+
+    private ICustomerGrain Customer(string id) => Grains.GetGrain<ICustomerGrain>(id);
+
+    [Fact]
+    public async Task Applies_a_resent_event_once()
+    {
+        var id = TestEvents.NewId("dup");
+        var e = TestEvents.Of(id, "page_view");
+        var first = await Customer(id).Ingest([e]);
+        var again = await Customer(id).Ingest([e, e with { }]);
+
+        Assert.Equal(EventStatus.Accepted, first[0].Status);
+        Assert.All(again, r => Assert.Equal(EventStatus.Duplicate, r.Status));
+        Assert.Equal(1, (await Customer(id).GetView()).EventCount);
+    }
+
+    [Fact]
+    public async Task Moves_a_customer_who_skips_emails_but_clicks_ads_to_the_ads_action()
+    {
+        var campaign = await ActiveCampaign(SampleCampaigns.SpringSale(TestEvents.NewId("adapt")));
+        var id = TestEvents.NewId("adapt-c");
+        var now = DateTimeOffset.UtcNow;
+        var history = new List<MarketingEvent>
+        {
+            TestEvents.Of(id, "identify", now.AddHours(-3), properties: new() { ["consent.email"] = "true", ["timezone"] = "UTC" }),
+        };
+        for (var i = 0; i < 5; i++)
+        {
+            history.Add(TestEvents.Of(id, "email_sent", now.AddHours(-2).AddMinutes(i)));
+            history.Add(TestEvents.Of(id, "email_skipped", now.AddHours(-2).AddMinutes(i + 1)));
+        }
+        for (var i = 0; i < 3; i++) history.Add(TestEvents.Of(id, "ad_clicked", now.AddHours(-1).AddMinutes(i)));
+        await Customer(id).Ingest([.. history]);
+
+        var result = (await Customer(id).Ingest([TestEvents.Of(id, "product_view", now)]))[0];
+
+        var decision = Assert.Single(result.Decisions, d => d.CampaignId == campaign);
+        Assert.Equal("ads-retarget", decision.Action?.ActionId);
+        var email = Assert.Single(decision.Candidates, c => c.ActionId == "email-10off");
+        Assert.Equal(Decisions.CandidateOutcome.RankedLower, email.Outcome);
+        Assert.Contains("lower_expected_value", email.Reasons);
+        Assert.True(decision.Candidates.Single(c => c.ActionId == "ads-retarget").ChannelAffinity > email.ChannelAffinity);
+    }
+
+    [Fact]
+    public async Task Reroutes_to_the_reengagement_path_when_engagement_velocity_drops()
+    {
+        // The wait after the first touch outlasts the history, so the customer is still in the journey when engagement drops.
+        var campaign = await ActiveCampaign(SampleCampaigns.SpringSale(TestEvents.NewId("drop"), waitDays: 60));
+        var id = TestEvents.NewId("drop-c");
+        var now = DateTimeOffset.UtcNow;
+        // A month of daily engagement, entering the journey early on; then six silent days.
+        var history = new List<MarketingEvent>
+        {
+            TestEvents.Of(id, "identify", now.AddDays(-31), properties: new() { ["consent.push"] = "true" }),
+            TestEvents.Of(id, "product_view", now.AddDays(-30)),
+        };
+        for (var day = 29; day >= 6; day--)
+        {
+            history.Add(TestEvents.Of(id, "page_view", now.AddDays(-day)));
+            history.Add(TestEvents.Of(id, "email_opened", now.AddDays(-day).AddMinutes(5), channel: "email"));
+        }
+        var before = await Customer(id).Ingest([.. history]);
+        Assert.DoesNotContain(before, r => r.Triggers.Contains(TriggerNames.VelocityDrop));
+
+        var result = (await Customer(id).Ingest([TestEvents.Of(id, "email_skipped", now)]))[0];
+
+        Assert.Contains(TriggerNames.VelocityDrop, result.Triggers);
+        var decision = Assert.Single(result.Decisions, d => d.CampaignId == campaign);
+        Assert.Equal("reengage", decision.JourneyStepId);
+        Assert.Equal("push-winback", decision.Action?.ActionId);
+        var journey = (await Customer(id).GetView()).Journeys.Single(j => j.CampaignId == campaign);
+        Assert.Contains("reroute:velocity_drop", journey.Path);
+    }
+
+    [Fact]
+    public async Task Blocks_outbound_channels_without_consent_and_explains_why()
+    {
+        var definition = SampleCampaigns.SpringSale(TestEvents.NewId("consent")) with
+        {
+            Actions = [new ActionOption { Id = "email-10off", Channel = "email", Variant = "10% off", Cost = 0.01m }],
+            Journey = new JourneyDefinition { EntryTrigger = "product_view", Steps = [new JourneyStep { Id = "touch", Kind = StepKind.Action }] },
+        };
+        var campaign = await ActiveCampaign(definition);
+        var id = TestEvents.NewId("consent-c");
+
+        var result = (await Customer(id).Ingest([TestEvents.Of(id, "product_view")]))[0];
+
+        var decision = Assert.Single(result.Decisions, d => d.CampaignId == campaign);
+        Assert.Null(decision.Action);
+        Assert.Equal("no_eligible_candidate", decision.Reason);
+        Assert.Contains("consent_missing", decision.Candidates.Single().Reasons);
+    }
+
+    [Fact]
+    public async Task Alias_merges_the_anonymous_profile_into_the_known_customer()
+    {
+        var anonymous = TestEvents.NewId("anon");
+        var known = TestEvents.NewId("known");
+        await Customer(anonymous).Ingest([TestEvents.Of(anonymous, "page_view"), TestEvents.Of(anonymous, "add_to_cart")]);
+        await Customer(known).Ingest([TestEvents.Of(known, "identify", properties: new() { ["locale"] = "fr-CA" })]);
+
+        await Customer(known).Ingest([TestEvents.Of(known, "alias", properties: new() { ["previousId"] = anonymous })]);
+        var later = await Customer(anonymous).Ingest([TestEvents.Of(anonymous, "page_view")]);
+
+        var view = await Customer(known).GetView();
+        Assert.Equal(EventStatus.Accepted, later[0].Status);
+        Assert.Contains(anonymous, view.MergedFrom);
+        Assert.Equal(5, view.EventCount); // 2 anonymous + identify + alias + 1 forwarded after the merge
+        Assert.Equal("fr-CA", view.Traits["locale"]);
+        Assert.Equal(known, (await Customer(anonymous).GetView()).MergedInto);
+    }
+
+    [Fact]
+    public async Task Fires_the_cold_lead_trigger_from_its_timer_and_enters_the_winback_journey()
+    {
+        var campaign = await ActiveCampaign(SampleCampaigns.WinBack(TestEvents.NewId("cold")));
+        var id = TestEvents.NewId("cold-c");
+        await Customer(id).Ingest([
+            TestEvents.Of(id, "identify", properties: new() { ["consent.push"] = "true" }),
+            TestEvents.Of(id, "page_view"),
+        ]);
+
+        // ColdLeadAfter is 2 s in the test cluster; nothing else happens to this customer.
+        var view = await Eventually.Holds(() => Customer(id).GetView(),
+            v => v.FiredTriggers.Contains(TriggerNames.ColdLead) && v.RecentDecisions.Any(d => d.CampaignId == campaign),
+            TimeSpan.FromSeconds(20), "the wake-up reminder should fire the cold-lead trigger");
+        Assert.Equal("push-winback", view.RecentDecisions.Single(d => d.CampaignId == campaign).ActionId);
+    }
+
+    [Fact]
+    public async Task Exits_the_journey_on_conversion_and_credits_the_decision()
+    {
+        var campaign = await ActiveCampaign(SampleCampaigns.SpringSale(TestEvents.NewId("convert")));
+        var id = TestEvents.NewId("convert-c");
+        var decision = (await Customer(id).Ingest([TestEvents.Of(id, "product_view")]))[0].Decisions.Single(d => d.CampaignId == campaign);
+        Assert.NotNull(decision.Action);
+
+        await Customer(id).Ingest([
+            TestEvents.Of(id, "action_delivered", decisionId: decision.DecisionId),
+            TestEvents.Of(id, "purchase", decisionId: decision.DecisionId, value: 120m),
+        ]);
+
+        var journey = (await Customer(id).GetView()).Journeys.Single(j => j.CampaignId == campaign);
+        Assert.Equal("exited", journey.Status);
+        Assert.Equal("converted", journey.ExitReason);
+        var state = await Eventually.Holds(() => Grains.GetGrain<ICampaignGrain>(campaign).GetState(),
+            s => s!.Conversions == 1 && s.Deliveries == 1);
+        Assert.Equal(120m, state!.Revenue);
+        Assert.Equal(decision.Action!.Cost, state.Budget.Spent);
+    }
+}

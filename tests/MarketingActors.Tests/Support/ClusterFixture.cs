@@ -1,0 +1,49 @@
+using MarketingActors.Hosting;
+using MarketingActors.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
+using Orleans.TestingHost;
+
+namespace MarketingActors.Tests.Support;
+
+/// <summary>A real two-silo Orleans cluster in this process, with the engine's grains, storage and per-silo services.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public static readonly Dictionary<string, string?> TestSettings = new()
+    {
+        ["MarketingActors:Budget:ReportInterval"] = "00:00:00.200",
+        ["MarketingActors:Budget:LeaseTtl"] = "00:00:10",
+        ["MarketingActors:Budget:ExhaustedBackoff"] = "00:00:00.100",
+        ["MarketingActors:Customers:ColdLeadAfter"] = "00:00:02",
+        ["MarketingActors:Customers:SnapshotEveryEvents"] = "1",
+    };
+
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new TestClusterBuilder(2);
+        builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(TestSettings));
+        builder.AddSiloBuilderConfigurator<EngineSilo>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    private sealed class EngineSilo : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+        {
+            SiloComposition.AddEngineStorage(silo, new SiloOptions { MinimumReminderPeriod = TimeSpan.FromSeconds(1) });
+            silo.Services.AddMarketingEngine(silo.Configuration);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "two-silo cluster";
+}
