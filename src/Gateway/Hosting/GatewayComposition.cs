@@ -33,6 +33,20 @@ public static class GatewayComposition
                 : Problems.Of(500, "internal_error", "unexpected error; nothing was acknowledged");
             await result.ExecuteAsync(context);
         }));
+        // Errors the framework raises itself (unknown route, wrong verb, routing's media-type check) get a reason too.
+        app.UseStatusCodePages(async context =>
+        {
+            var status = context.HttpContext.Response.StatusCode;
+            var reason = status switch
+            {
+                404 => "not_found",
+                405 => "method_not_allowed",
+                415 => "unsupported_media_type",
+                _ => "http_" + status,
+            };
+            await Problems.Of(status, reason, $"HTTP {status} for {context.HttpContext.Request.Method} {context.HttpContext.Request.Path}")
+                .ExecuteAsync(context.HttpContext);
+        });
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapEventEndpoints();
         app.MapCampaignEndpoints();

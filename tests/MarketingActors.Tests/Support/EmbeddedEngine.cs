@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using MarketingActors.Gateway.Endpoints;
+using MarketingActors.Silo.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MarketingActors.Tests.Support;
+
+/// <summary>The real embedded host (silo + co-hosted gateway) on loopback ports, as `dotnet run --project src/Silo` starts it.</summary>
+public sealed class EmbeddedEngine : IAsyncLifetime
+{
+    public WebApplication App { get; private set; } = null!;
+    public HttpClient Http { get; private set; } = null!;
+    public int OrleansGatewayPort { get; } = FreePort();
+    public CapturedLogs Logs { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        var args = new List<string>
+        {
+            "--urls", "http://127.0.0.1:0",
+            $"--MarketingActors:Silo:SiloPort={FreePort()}",
+            $"--MarketingActors:Silo:GatewayPort={OrleansGatewayPort}",
+        };
+        args.AddRange(ClusterFixture.TestSettings.Select(s => $"--{s.Key}={s.Value}"));
+        App = SiloComposition.Build([.. args], builder => builder.Logging.AddProvider(Logs));
+        await App.StartAsync();
+        Http = new HttpClient { BaseAddress = new Uri(BaseAddressOf(App)) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+
+    public static string BaseAddressOf(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public Task<HttpResponseMessage> PostJson(string path, string json) =>
+        Http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+
+    public Task<HttpResponseMessage> PostJson<T>(string path, T body) =>
+        Http.PostAsJsonAsync(path, body, GatewayJson.Options);
+
+    public async Task<JsonElement> Json(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+}
+
+[CollectionDefinition(Name)]
+public sealed class EmbeddedEngineCollection : ICollectionFixture<EmbeddedEngine>
+{
+    public const string Name = "embedded engine over HTTP";
+}
+
+/// <summary>Keeps what the host logged, so a test can check what an operator would read.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    private readonly List<(LogLevel Level, string Message)> _entries = [];
+
+    public IReadOnlyList<(LogLevel Level, string Message)> Entries
+    {
+        get { lock (_entries) return [.. _entries]; }
+    }
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+    public void Dispose() { }
+
+    private sealed class Logger(CapturedLogs owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!IsEnabled(logLevel)) return;
+            lock (owner._entries) owner._entries.Add((logLevel, formatter(state, exception)));
+        }
+    }
+}
