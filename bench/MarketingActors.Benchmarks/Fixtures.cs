@@ -1,0 +1,74 @@
+using MarketingActors.Campaigns;
+using MarketingActors.Customers;
+using MarketingActors.Events;
+
+namespace MarketingActors.Benchmarks;
+
+/// <summary>Shared, realistic inputs: the benchmark campaign of bench/http/run.sh and a warmed-up customer.</summary>
+public static class Fixtures
+{
+    public const string ProductViewType = "product_view";
+
+    public static readonly DateTimeOffset Start = new(2025, 6, 2, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Journey enters on product_view, one action step over 3 candidate actions, re-entry allowed: every product_view yields a decision.</summary>
+    public static CampaignDefinition Campaign() => new()
+    {
+        Id = "bench",
+        Name = "Bench",
+        Status = CampaignStatus.Active,
+        Version = 1,
+        ConversionValue = 80m,
+        Actions =
+        [
+            new ActionOption { Id = "web-banner", Channel = "web", Variant = "banner", Cost = 0m },
+            new ActionOption { Id = "ads-retarget", Channel = "ads", Variant = "retargeting", Cost = 0.001m },
+            new ActionOption { Id = "app-card", Channel = "app", Variant = "card", Cost = 0m },
+        ],
+        Journey = new JourneyDefinition
+        {
+            EntryTrigger = ProductViewType,
+            AllowReentry = true,
+            Steps = [new JourneyStep { Id = "pick", Kind = StepKind.Action }],
+        },
+        Guardrails = new Guardrails
+        {
+            FrequencyCaps = new() { ["ads"] = new FrequencyCap { Max = 1000, Window = TimeSpan.FromDays(1) } },
+        },
+        Budget = new BudgetEnvelope { Total = 1_000_000m, Currency = "USD" },
+    };
+
+    /// <summary>Some evidence per variant so the Thompson draws are not all from the prior.</summary>
+    public static IReadOnlyDictionary<string, VariantPosterior> Posteriors() => new Dictionary<string, VariantPosterior>
+    {
+        ["web-banner"] = new() { ActionId = "web-banner", Decisions = 5000, Deliveries = 4000, Conversions = 120 },
+        ["ads-retarget"] = new() { ActionId = "ads-retarget", Decisions = 3000, Deliveries = 2500, Conversions = 90 },
+        ["app-card"] = new() { ActionId = "app-card", Decisions = 1000, Deliveries = 800, Conversions = 20 },
+    };
+
+    public static MarketingEvent ProductView(string eventId, string customerId, DateTimeOffset at) => new()
+    {
+        EventId = eventId,
+        CustomerId = customerId,
+        Type = ProductViewType,
+        Channel = "web",
+        Timestamp = at,
+    };
+
+    /// <summary>A customer with some history on several channels (the profile a scoring call typically sees).</summary>
+    public static BehaviourProfile WarmProfile()
+    {
+        var profile = new BehaviourProfile();
+        var at = Start.AddDays(-20);
+        string[] types = ["page_view", ProductViewType, "email_opened", "ad_clicked", "add_to_cart"];
+        for (var i = 0; i < 200; i++)
+        {
+            at = at.AddMinutes(137);
+            var type = types[i % types.Length];
+            var e = new MarketingEvent { EventId = "w" + i, CustomerId = "c", Type = type, Channel = "web", Timestamp = at };
+            profile.Apply(e, EventCatalog.KindOf(type));
+        }
+        profile.Traits["locale"] = "en-US";
+        return profile;
+    }
+}

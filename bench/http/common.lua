@@ -1,0 +1,69 @@
+-- Shared by single-event.lua, batch.lua and noop.lua (loaded with dofile, see those scripts).
+--
+-- Every thread gets an id in setup(); event ids are "<run>-<thread>-<counter>", unique across
+-- threads and (thanks to the run prefix) across runs against the same silo. Customers are drawn
+-- uniformly from a pool of CUSTOMERS ids (default 100000). Timestamps are "now", refreshed once
+-- a second so the hot path does not call os.date per request.
+
+local M = {}
+
+M.customers = tonumber(os.getenv("CUSTOMERS") or "") or 100000
+M.run = os.getenv("RUN_ID") or tostring(os.time())
+
+local threads = {}
+local counter = 0
+M.threads = threads
+
+-- Runs in the main Lua state once per thread, before init().
+function M.setup(thread)
+  counter = counter + 1
+  thread:set("tid", counter)
+  table.insert(threads, thread)
+end
+
+-- Per-thread state (each wrk thread has its own Lua state, so these are thread-local).
+local seq = 0
+local stamp, stamp_at = nil, -1
+
+local function now_iso()
+  local t = os.time()
+  if t ~= stamp_at then
+    stamp_at = t
+    stamp = os.date("!%Y-%m-%dT%H:%M:%SZ", t)
+  end
+  return stamp
+end
+
+function M.seed()
+  math.randomseed(os.time() * 1000 + (tid or 0) * 7919)
+end
+
+-- One product_view event as JSON.
+function M.event()
+  seq = seq + 1
+  local customer = math.random(0, M.customers - 1)
+  return string.format(
+    '{"eventId":"%s-%d-%d","customerId":"cust-%06d","type":"product_view","channel":"web","timestamp":"%s","properties":{"sku":"sku-%04d"}}',
+    M.run, tid or 0, seq, customer, now_iso(), customer % 5000)
+end
+
+M.headers = { ["Content-Type"] = "application/json" }
+
+-- Prints the human summary wrk already gives plus one machine-readable line run.sh parses.
+-- events_per_request scales requests/s to events/s.
+function M.done(name, events_per_request)
+  return function(summary, latency, requests)
+    local seconds = summary.duration / 1e6
+    local rps = summary.requests / seconds
+    local errors = summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.status + summary.errors.timeout
+    io.write(string.format(
+      "RESULT name=%s requests=%d seconds=%.2f rps=%.1f events_per_s=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f non2xx=%d socket_errors=%d\n",
+      name, summary.requests, seconds, rps, rps * events_per_request,
+      latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
+      latency.max / 1000, summary.errors.status,
+      errors - summary.errors.status))
+  end
+end
+
+return M
