@@ -25,10 +25,19 @@ public sealed class CustomerGrain(
     private readonly CustomerOptions _options = options.Value;
     private readonly TriggerThresholds _thresholds = options.Value.Thresholds;
     private int _unsavedEvents;
-    private DateTimeOffset _lastSave = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastSave;
 
     private CustomerState S => state.State;
     private string Id => this.GetPrimaryKeyString();
+
+    /// <summary>Wake-ups further away than this are registered with the next snapshot instead of on the event that moved them.</summary>
+    public static readonly TimeSpan UrgentWake = TimeSpan.FromHours(1);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _lastSave = clock.GetUtcNow();
+        return Task.CompletedTask;
+    }
 
     public async Task<EventResult[]> Ingest(MarketingEvent[] events)
     {
@@ -89,10 +98,12 @@ public sealed class CustomerGrain(
         }
         _unsavedEvents++;
         await AfterChange(forceSave: true);
+        if (S.WakeRegisteredFor is null && await this.GetReminder(WakeReminder) is { } idle) await this.UnregisterReminder(idle);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        await ScheduleWake(deferrable: false);
         if (_unsavedEvents > 0) await state.WriteStateAsync(cancellationToken);
     }
 
@@ -245,10 +256,11 @@ public sealed class CustomerGrain(
 
     private async Task AfterChange(bool forceSave = false)
     {
-        await ScheduleWake();
         var now = clock.GetUtcNow();
-        if (_unsavedEvents == 0) return;
-        if (forceSave || _unsavedEvents >= _options.SnapshotEveryEvents || now - _lastSave >= _options.SnapshotInterval)
+        var save = _unsavedEvents > 0 &&
+            (forceSave || _unsavedEvents >= _options.SnapshotEveryEvents || now - _lastSave >= _options.SnapshotInterval);
+        await ScheduleWake(deferrable: !save);
+        if (save)
         {
             await state.WriteStateAsync();
             _unsavedEvents = 0;
@@ -256,8 +268,12 @@ public sealed class CustomerGrain(
         }
     }
 
-    /// <summary>One durable reminder per customer, set to the earliest journey wait or cold-lead check.</summary>
-    private async Task ScheduleWake()
+    /// <summary>
+    /// One durable reminder per customer, set to the earliest journey wait or cold-lead check. A
+    /// distant wake-up (the 14-day cold-lead check of a new customer) rides along with the next
+    /// snapshot or the deactivation instead of costing a reminder write on the event itself.
+    /// </summary>
+    private async Task ScheduleWake(bool deferrable)
     {
         DateTimeOffset? due = TriggerDetector.NextColdLeadCheck(S.Triggers, _thresholds, S.Profile.LastEngagementAt);
         foreach (var journey in S.Journeys.Values)
@@ -266,13 +282,9 @@ public sealed class CustomerGrain(
         }
         // A wake registered earlier than needed just fires, finds nothing due and re-arms: so most
         // events (which only push the cold-lead check later) cost no reminder write at all.
-        if (S.WakeRegisteredFor is { } registered && (due is null || due >= registered)) return;
-        if (due is null)
-        {
-            if (await this.GetReminder(WakeReminder) is { } existing) await this.UnregisterReminder(existing);
-            return;
-        }
+        if (due is null || S.WakeRegisteredFor is { } registered && due >= registered) return;
         var delay = due.Value - clock.GetUtcNow();
+        if (deferrable && delay > UrgentWake) return;
         await this.RegisterOrUpdateReminder(WakeReminder, delay > MinimumWakeDelay ? delay : MinimumWakeDelay, TimeSpan.FromDays(1));
         S.WakeRegisteredFor = due;
     }
