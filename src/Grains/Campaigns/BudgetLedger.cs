@@ -50,6 +50,7 @@ public sealed class BudgetLedger
     public string? SetEnvelope(decimal total, decimal? daily, string currency, DateOnly today)
     {
         if (total < ClosedSpent + WrittenOff + Granted) return "budget_below_committed";
+        if (daily is { } cap && cap < CommittedOn(today)) return "daily_below_committed";
         if (Open.Count > 0 && !string.Equals(currency, Currency, StringComparison.Ordinal)) return "currency_change_with_open_leases";
         Total = total;
         Daily = daily;
