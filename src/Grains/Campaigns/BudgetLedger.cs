@@ -91,9 +91,8 @@ public sealed class BudgetLedger
         if (!Open.TryGetValue(usage.LeaseId, out var lease)) return false;
         // A holder can never commit more than it was granted; clamp rather than trust.
         var confirmed = Math.Clamp(usage.Confirmed, 0, lease.Granted);
-        var reserved = Math.Clamp(usage.Reserved, 0, lease.Granted - confirmed);
         lease.Confirmed = Math.Max(lease.Confirmed, confirmed);
-        lease.Reserved = reserved;
+        lease.Reserved = Math.Clamp(usage.Reserved, 0, lease.Granted - lease.Confirmed);
         if (usage.Closing) Close(lease, lease.Confirmed + lease.Reserved);
         return true;
     }
