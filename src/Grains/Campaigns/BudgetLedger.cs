@@ -50,6 +50,7 @@ public sealed class BudgetLedger
     public string? SetEnvelope(decimal total, decimal? daily, string currency, DateOnly today)
     {
         if (total < ClosedSpent + WrittenOff + Granted) return "budget_below_committed";
+        if (daily is { } cap && cap < CommittedOn(today)) return "daily_below_committed";
         if (Open.Count > 0 && !string.Equals(currency, Currency, StringComparison.Ordinal)) return "currency_change_with_open_leases";
         Total = total;
         Daily = daily;
@@ -90,9 +91,8 @@ public sealed class BudgetLedger
         if (!Open.TryGetValue(usage.LeaseId, out var lease)) return false;
         // A holder can never commit more than it was granted; clamp rather than trust.
         var confirmed = Math.Clamp(usage.Confirmed, 0, lease.Granted);
-        var reserved = Math.Clamp(usage.Reserved, 0, lease.Granted - confirmed);
         lease.Confirmed = Math.Max(lease.Confirmed, confirmed);
-        lease.Reserved = reserved;
+        lease.Reserved = Math.Clamp(usage.Reserved, 0, lease.Granted - lease.Confirmed);
         if (usage.Closing) Close(lease, lease.Confirmed + lease.Reserved);
         return true;
     }

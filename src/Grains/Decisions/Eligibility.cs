@@ -38,7 +38,7 @@ public static class Eligibility
     {
         if (string.IsNullOrEmpty(actionLocale)) return 0;
         if (string.IsNullOrEmpty(customerLocale)) return -1;
-        if (string.Equals(actionLocale, customerLocale, StringComparison.OrdinalIgnoreCase)) return 2;
+        if (string.Equals(actionLocale.Replace('_', '-'), customerLocale.Replace('_', '-'), StringComparison.OrdinalIgnoreCase)) return 2;
         var language = customerLocale.Split('-', '_')[0];
         return string.Equals(actionLocale, language, StringComparison.OrdinalIgnoreCase) ? 1 : -1;
     }
