@@ -1,5 +1,6 @@
 using MarketingActors.Campaigns;
 using MarketingActors.Customers;
+using MarketingActors.Decisions;
 using MarketingActors.Events;
 using MarketingActors.Tests.Support;
 
@@ -56,7 +57,7 @@ public sealed class CustomerGrainSpec(ClusterFixture fixture)
         var decision = Assert.Single(result.Decisions, d => d.CampaignId == campaign);
         Assert.Equal("ads-retarget", decision.Action?.ActionId);
         var email = Assert.Single(decision.Candidates, c => c.ActionId == "email-10off");
-        Assert.Equal(Decisions.CandidateOutcome.RankedLower, email.Outcome);
+        Assert.Equal(CandidateOutcome.RankedLower, email.Outcome);
         Assert.Contains("lower_expected_value", email.Reasons);
         Assert.True(decision.Candidates.Single(c => c.ActionId == "ads-retarget").ChannelAffinity > email.ChannelAffinity);
     }
