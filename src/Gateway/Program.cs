@@ -5,19 +5,51 @@ namespace MarketingActors.Gateway;
 /// <summary>The gateway on its own: a stateless Orleans client serving the same endpoints the silo co-hosts.</summary>
 public static class GatewayProgram
 {
-    public static async Task Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        var app = Build(args);
-        await app.RunAsync();
+        try
+        {
+            await Build(args).RunAsync();
+            return 0;
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains(ClientOptions.Section) || e.Message.Contains("ConnectionStrings"))
+        {
+            await Console.Error.WriteLineAsync("marketing-actors-gateway: " + e.Message);
+            return 2;
+        }
     }
 
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
         var client = builder.Configuration.GetSection(ClientOptions.Section).Get<ClientOptions>() ?? new ClientOptions();
-        if (!string.Equals(client.Clustering, "Localhost", StringComparison.OrdinalIgnoreCase))
-            throw new InvalidOperationException($"{ClientOptions.Section}:Clustering '{client.Clustering}' is not supported; use Localhost");
-        builder.UseOrleansClient(orleans => orleans.UseLocalhostClustering(client.SiloGatewayPort));
+        builder.UseOrleansClient(orleans =>
+        {
+            if (string.Equals(client.Clustering, "AdoNet", StringComparison.OrdinalIgnoreCase))
+            {
+                var connectionString = builder.Configuration.GetConnectionString("Postgres");
+                if (string.IsNullOrEmpty(connectionString))
+                    throw new InvalidOperationException("AdoNet clustering needs ConnectionStrings:Postgres");
+                orleans.Configure<Orleans.Configuration.ClusterOptions>(o =>
+                {
+                    o.ClusterId = client.ClusterId;
+                    o.ServiceId = client.ServiceId;
+                });
+                orleans.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = connectionString;
+                });
+            }
+            else if (string.Equals(client.Clustering, "Localhost", StringComparison.OrdinalIgnoreCase))
+            {
+                orleans.UseLocalhostClustering(client.SiloGatewayPort);
+            }
+            else
+            {
+                throw new InvalidOperationException($"{ClientOptions.Section}:Clustering '{client.Clustering}' is not supported; use Localhost or AdoNet");
+            }
+        });
         builder.Services.AddMarketingGateway(builder.Configuration);
         var app = builder.Build();
         app.MapMarketingGateway();

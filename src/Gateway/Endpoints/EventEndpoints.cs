@@ -70,7 +70,7 @@ public static class EventEndpoints
             {
                 results = await Dispatch(grains, parsed);
             }
-            catch (Exception e) when (e is TimeoutException or OrleansException or OperationCanceledException)
+            catch (Exception e) when (e is JournalUnavailableException or TimeoutException or OrleansException or OperationCanceledException)
             {
                 // Nothing was acknowledged: the client may safely retry the whole request (event ids make it idempotent).
                 return Problems.Unavailable(e.Message);

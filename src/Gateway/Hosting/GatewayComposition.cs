@@ -20,6 +20,7 @@ public static class GatewayComposition
         services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddOpenApi();
+        services.AddGatewayTelemetry(configuration);
         return services;
     }
 
@@ -28,8 +29,8 @@ public static class GatewayComposition
         app.UseExceptionHandler(errors => errors.Run(async context =>
         {
             var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-            var result = failure is TimeoutException or OrleansException
-                ? Problems.Unavailable("the engine did not answer in time; retry")
+            var result = failure is TimeoutException or OrleansException or Events.JournalUnavailableException
+                ? Problems.Unavailable("the engine cannot take this request right now; retry")
                 : Problems.Of(500, "internal_error", "unexpected error; nothing was acknowledged");
             await result.ExecuteAsync(context);
         }));
@@ -48,6 +49,7 @@ public static class GatewayComposition
                 .ExecuteAsync(context.HttpContext);
         });
         app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapGatewayProbes();
         app.MapEventEndpoints();
         app.MapCampaignEndpoints();
         app.MapCustomerEndpoints();

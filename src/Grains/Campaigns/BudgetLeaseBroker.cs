@@ -1,3 +1,4 @@
+using MarketingActors.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Campaigns;
@@ -8,7 +9,7 @@ namespace MarketingActors.Campaigns;
 /// in flight per campaign, shared by every waiting decision). Decision, delivery and conversion
 /// tallies accumulate here too and travel to the campaign grain with the lease report.
 /// </summary>
-public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptions> options, TimeProvider clock, SiloIdentity silo)
+public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptions> options, TimeProvider clock, SiloIdentity silo, EngineMetrics metrics)
 {
     private readonly BudgetOptions _options = options.Value;
     private readonly Dictionary<string, Account> _accounts = new();
@@ -51,6 +52,7 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
                 if (lease is not null && lease.ExpiresAt - ExpirySafety > now && lease.Available >= amount)
                 {
                     lease.Reserved += amount;
+                    metrics.BudgetCommitted(amount);
                     return new BudgetReservation { CampaignId = campaignId, LeaseId = lease.LeaseId, Amount = amount };
                 }
                 if (account.Pending is null)
@@ -167,7 +169,11 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         {
             var account = AccountOf(campaignId);
             account.Pending = null;
-            if (grant.Amount > 0) account.Current = new LocalLease(grant);
+            if (grant.Amount > 0)
+            {
+                account.Current = new LocalLease(grant);
+                metrics.BudgetLeased(grant.Amount);
+            }
             else account.RefusedUntil = clock.GetUtcNow() + _options.ExhaustedBackoff;
         }
         return grant;

@@ -1,21 +1,26 @@
 using MarketingActors.Campaigns;
 using MarketingActors.Decisions;
 using MarketingActors.Events;
+using MarketingActors.Journal;
 using MarketingActors.Journeys;
+using MarketingActors.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Customers;
 
 /// <summary>
-/// One customer. Each event: dedup → update behaviour → score → triggers → journeys → decisions
-/// (eligibility, ranking, budget reservation). The logic lives in the pure classes it calls; this
-/// grain receives, calls, persists and answers.
+/// One customer. Each batch: dedup → journal (durable before the answer) → per event: update
+/// behaviour → score → triggers → journeys → decisions (eligibility, ranking, budget reservation).
+/// The logic lives in the pure classes it calls; this grain receives, calls, persists and answers.
+/// On activation it restores its last snapshot and replays the journal after it.
 /// </summary>
 public sealed class CustomerGrain(
     [PersistentState("customer", "customers")] IPersistentState<CustomerState> state,
     CampaignDirectory campaigns,
     BudgetLeaseBroker budget,
     IConversionModelProvider models,
+    IEventJournal journal,
+    EngineMetrics metrics,
     IOptions<CustomerOptions> options,
     TimeProvider clock) : Grain, ICustomerGrain, IProfileHandover, IRemindable
 {
@@ -26,6 +31,8 @@ public sealed class CustomerGrain(
     private readonly TriggerThresholds _thresholds = options.Value.Thresholds;
     private int _unsavedEvents;
     private DateTimeOffset _lastSave;
+    /// <summary>Set when the journal alone could not rebuild this state (a merged profile), so the next change is snapshotted at once.</summary>
+    private bool _snapshotNow;
 
     private CustomerState S => state.State;
     private string Id => this.GetPrimaryKeyString();
@@ -33,16 +40,21 @@ public sealed class CustomerGrain(
     /// <summary>Wake-ups further away than this are registered with the next snapshot instead of on the event that moved them.</summary>
     public static readonly TimeSpan UrgentWake = TimeSpan.FromHours(1);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _lastSave = clock.GetUtcNow();
-        return Task.CompletedTask;
+        if (!journal.IsDurable || S.MergedInto is not null) return;
+        foreach (var entry in await journal.ReadAfter(Id, S.JournalSequence)) Replay(entry);
     }
 
     public async Task<EventResult[]> Ingest(MarketingEvent[] events)
     {
         if (S.MergedInto is { } target) return await GrainFactory.GetGrain<ICustomerGrain>(target).Ingest(events);
         await campaigns.EnsureLoaded();
+        var fresh = NotYetJournaled(events);
+        // Durable before anything is applied or answered: a failure here changes nothing and the caller may retry.
+        await journal.Append(Id, fresh);
+        if (fresh.Count > 0) S.JournalSequence = fresh[^1].Sequence;
         var results = new EventResult[events.Length];
         for (var i = 0; i < events.Length; i++) results[i] = await Apply(events[i]);
         await AfterChange();
@@ -77,7 +89,8 @@ public sealed class CustomerGrain(
             return null;
         }
         var handed = S;
-        state.State = new CustomerState { MergedInto = knownCustomerId };
+        // The journal position stays, so a later activation does not replay the handed-over history.
+        state.State = new CustomerState { MergedInto = knownCustomerId, JournalSequence = handed.JournalSequence };
         await state.WriteStateAsync();
         return handed;
     }
@@ -107,15 +120,37 @@ public sealed class CustomerGrain(
         if (_unsavedEvents > 0) await state.WriteStateAsync(cancellationToken);
     }
 
-    private async Task<EventResult> Apply(MarketingEvent e)
+    private List<JournalEntry> NotYetJournaled(MarketingEvent[] events)
     {
-        if (!S.Dedup.TryRecord(e.EventId)) return EventResult.Duplicate(e.EventId);
-        _unsavedEvents++;
-        var kind = EventCatalog.KindOf(e.Type);
-        if (e.Type == EventCatalog.Alias) await MergeAlias(e);
-        Settle(e, kind);
-        S.Profile.Apply(e, kind);
+        var fresh = new List<JournalEntry>(events.Length);
+        var inBatch = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            if (S.Dedup.HasSeen(e.EventId) || !inBatch.Add(e.EventId)) continue;
+            fresh.Add(new JournalEntry(S.JournalSequence + fresh.Count + 1, e));
+        }
+        return fresh;
+    }
 
+    /// <summary>
+    /// Rebuilds behaviour from a journaled event after a restart or a move to another silo. No
+    /// journeys run and no budget moves: the decisions of these events were made and answered
+    /// before, and journey progress is restored from the snapshot.
+    /// </summary>
+    private void Replay(JournalEntry entry)
+    {
+        S.JournalSequence = entry.Sequence;
+        if (!S.Dedup.TryRecord(entry.Event.EventId)) return;
+        _unsavedEvents++;
+        var kind = EventCatalog.KindOf(entry.Event.Type);
+        Settle(entry.Event, kind, replaying: true);
+        Score(entry.Event, kind);
+    }
+
+    /// <summary>Applies the event to the profile, scores it and returns the triggers it fired.</summary>
+    private (ScoredCustomer Customer, List<string> Fired) Score(MarketingEvent e, EventKind kind)
+    {
+        S.Profile.Apply(e, kind);
         var customer = ScoredCustomer.Score(Id, S.Profile, models.Current, S.Profile.LastSeen ?? e.Timestamp);
         S.LastLikelihood = customer.Likelihood;
         S.LastVelocity = customer.Velocity;
@@ -123,6 +158,18 @@ public sealed class CustomerGrain(
         var fired = TriggerDetector.OnScores(S.Triggers, _thresholds, customer.Likelihood, customer.Velocity,
             S.Profile.Engagement.ValueAt(EngagementVelocity.LongHorizon, customer.At));
         S.RememberTriggers(fired);
+        return (customer, fired);
+    }
+
+    private async Task<EventResult> Apply(MarketingEvent e)
+    {
+        if (!S.Dedup.TryRecord(e.EventId)) return EventResult.Duplicate(e.EventId);
+        _unsavedEvents++;
+        metrics.EventApplied("accepted");
+        var kind = EventCatalog.KindOf(e.Type);
+        if (e.Type == EventCatalog.Alias) await MergeAlias(e);
+        Settle(e, kind, replaying: false);
+        var (customer, fired) = Score(e, kind);
 
         var signal = new JourneySignal(e.Type, kind.Family == EventFamily.Conversion, fired, customer.At);
         var decisions = await RunJourneys(signal, customer);
@@ -150,6 +197,7 @@ public sealed class CustomerGrain(
 
     private async Task<Decision> Decide(CampaignDefinition campaign, JourneyStep? step, string? placement, ScoredCustomer customer, string? trigger)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var random = new Random(StableSeed.Of(Id, campaign.Id, S.Profile.EventCount, S.Decisions.Count));
         var ranking = NextBestActionPolicy.Rank(campaign, step?.ActionIds ?? [], placement, customer, campaigns.PosteriorsOf(campaign.Id), random);
         var budgetBlocked = new HashSet<string>();
@@ -196,6 +244,7 @@ public sealed class CustomerGrain(
             DecidedAt = customer.At,
         };
         budget.RecordDecision(campaign.Id, picked?.Action.Id);
+        metrics.Decided(picked is not null, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         S.Remember(new DecisionRecord
         {
             DecisionId = decision.DecisionId,
@@ -209,16 +258,16 @@ public sealed class CustomerGrain(
         return decision;
     }
 
-    /// <summary>Delivery receipts confirm spend, failures release it, conversions are attributed.</summary>
-    private void Settle(MarketingEvent e, EventKind kind)
+    /// <summary>Delivery receipts confirm spend, failures release it, conversions are attributed (budget and tallies move only live, not on replay).</summary>
+    private void Settle(MarketingEvent e, EventKind kind, bool replaying)
     {
         if (e.DecisionId is not null && (e.Type == EventCatalog.ActionDelivered || kind.Family == EventFamily.Contact))
         {
             var record = S.Decisions.Find(d => d.DecisionId == e.DecisionId && d.Status == DecisionStatus.Reserved);
             if (record is null) return;
-            if (record.Reservation is { } r) budget.Confirm(r);
             record.Status = DecisionStatus.Delivered;
-            budget.RecordDelivery(record.CampaignId, record.ActionId!);
+            if (!replaying && record.Reservation is { } r) budget.Confirm(r);
+            if (!replaying) budget.RecordDelivery(record.CampaignId, record.ActionId!);
             // A bare delivery receipt is the contact; a channel event (email_sent) is counted by the profile itself.
             if (e.Type == EventCatalog.ActionDelivered) S.Profile.RecordContact(record.Channel!, e.Timestamp);
         }
@@ -226,15 +275,15 @@ public sealed class CustomerGrain(
         {
             var record = S.Decisions.Find(d => d.DecisionId == e.DecisionId && d.Status == DecisionStatus.Reserved);
             if (record is null) return;
-            if (record.Reservation is { } r) budget.Release(r);
             record.Status = DecisionStatus.Released;
+            if (!replaying && record.Reservation is { } r) budget.Release(r);
         }
         else if (kind.Family == EventFamily.Conversion)
         {
             var record = S.AttributionFor(e.DecisionId, e.CampaignId, e.Timestamp, _options.AttributionWindow);
             if (record is null || record.Status == DecisionStatus.Converted) return;
             record.Status = DecisionStatus.Converted;
-            budget.RecordConversion(record.CampaignId, record.ActionId!, Math.Max(0, e.Value ?? 0));
+            if (!replaying) budget.RecordConversion(record.CampaignId, record.ActionId!, Math.Max(0, e.Value ?? 0));
         }
     }
 
@@ -249,6 +298,7 @@ public sealed class CustomerGrain(
         foreach (var id in handed.Dedup.Ring) S.Dedup.TryRecord(id);
         foreach (var (campaignId, journey) in handed.Journeys) S.Journeys.TryAdd(campaignId, journey);
         foreach (var d in handed.Decisions) S.Remember(d, _options.RecentDecisions);
+        _snapshotNow = true;
     }
 
     private ScoredCustomer ScoreNow() =>
@@ -258,11 +308,12 @@ public sealed class CustomerGrain(
     {
         var now = clock.GetUtcNow();
         var save = _unsavedEvents > 0 &&
-            (forceSave || _unsavedEvents >= _options.SnapshotEveryEvents || now - _lastSave >= _options.SnapshotInterval);
+            (forceSave || _snapshotNow || _unsavedEvents >= _options.SnapshotEveryEvents || now - _lastSave >= _options.SnapshotInterval);
         await ScheduleWake(deferrable: !save);
         if (save)
         {
             await state.WriteStateAsync();
+            _snapshotNow = false;
             _unsavedEvents = 0;
             _lastSave = now;
         }

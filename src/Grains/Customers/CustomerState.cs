@@ -42,6 +42,8 @@ public sealed class CustomerState
     [Id(9)] public string ModelVersion { get; set; } = "";
     [Id(10)] public List<string> RecentTriggers { get; set; } = [];
     [Id(11)] public DateTimeOffset? WakeRegisteredFor { get; set; }
+    /// <summary>The last journal entry this state includes; activation replays what follows.</summary>
+    [Id(12)] public long JournalSequence { get; set; }
 
     public const int MaxMergedFrom = 16;
     public const int MaxRecentTriggers = 16;

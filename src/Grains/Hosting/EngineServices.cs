@@ -1,5 +1,7 @@
 using MarketingActors.Campaigns;
 using MarketingActors.Customers;
+using MarketingActors.Journal;
+using MarketingActors.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,6 +17,10 @@ public static class EngineServices
         services.AddOptions<CustomerOptions>().Bind(configuration.GetSection(CustomerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BudgetOptions>().Bind(configuration.GetSection(BudgetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<EngineMetrics>();
+        // Cluster mode registers the PostgreSQL journal before this; embedded mode keeps nothing.
+        services.TryAddSingleton<IEventJournal, NoEventJournal>();
         services.AddSingleton(sp => new SiloIdentity(sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString()));
         services.AddSingleton<ConversionModelHolder>();
         services.AddSingleton<IConversionModelProvider>(sp => sp.GetRequiredService<ConversionModelHolder>());

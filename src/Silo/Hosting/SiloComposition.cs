@@ -1,5 +1,11 @@
 using MarketingActors.Gateway.Hosting;
 using MarketingActors.Hosting;
+using MarketingActors.Journal;
+using MarketingActors.Silo.Cluster;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Orleans.Storage;
 
 namespace MarketingActors.Silo.Hosting;
 
@@ -8,31 +14,89 @@ public static class SiloComposition
 {
     public const string CustomerStorage = "customers";
     public const string CampaignStorage = "campaigns";
+    private const string NpgsqlInvariant = "Npgsql";
 
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
+    public static async Task<WebApplication> Build(string[] args, Action<WebApplicationBuilder>? customize = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         customize?.Invoke(builder);
-        var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
-        builder.UseOrleans(orleans => ConfigureOrleans(orleans, silo));
+        var silo = SiloOptions.From(builder.Configuration);
+        string? connectionString = null;
+        if (silo.Mode == EngineMode.Cluster)
+        {
+            connectionString = ClusterDatabase.ConnectionString(builder.Configuration);
+            if (silo.MigrateOnStart) await ClusterDatabase.Migrate(connectionString);
+            await ClusterDatabase.Verify(connectionString);
+            AddDurableJournal(builder.Services, builder.Configuration, connectionString);
+        }
+        builder.UseOrleans(orleans => ConfigureOrleans(orleans, silo, connectionString));
         builder.Services.AddMarketingEngine(builder.Configuration);
         builder.Services.AddMarketingGateway(builder.Configuration);
 
         var app = builder.Build();
         app.MapMarketingGateway();
-        app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning(
-            "EMBEDDED MODE: one silo, in-memory storage. Customer state, campaigns and budgets are NOT durable and are lost when this process stops. Gateway: {Urls}",
-            string.Join(", ", app.Urls)));
+        if (silo.Dashboard) app.MapOrleansDashboard("/dashboard");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            if (silo.Mode == EngineMode.Embedded)
+                app.Logger.LogWarning("EMBEDDED MODE: one silo, in-memory storage. Customer state, campaigns and budgets are NOT durable and are lost when this process stops. Gateway: {Urls}", string.Join(", ", app.Urls));
+            else
+                app.Logger.LogInformation("Cluster silo {Address}:{Port} (gateway port {GatewayPort}) of {Cluster} on PostgreSQL is up. HTTP: {Urls}",
+                    silo.AdvertisedAddress, silo.SiloPort, silo.GatewayPort, silo.ClusterId, string.Join(", ", app.Urls));
+        });
         return app;
     }
 
-    public static void ConfigureOrleans(ISiloBuilder orleans, SiloOptions silo)
+    /// <summary>Registered before Orleans so that, stopping in reverse order, the journal commits what is queued after the silo stops taking events.</summary>
+    private static void AddDurableJournal(IServiceCollection services, IConfiguration configuration, string connectionString)
     {
-        orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
-        AddEngineStorage(orleans, silo);
+        services.AddOptions<JournalOptions>().Bind(configuration.GetSection(JournalOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton<PostgresEventJournal>();
+        services.AddSingleton<IEventJournal>(sp => sp.GetRequiredService<PostgresEventJournal>());
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresEventJournal>());
     }
 
-    /// <summary>Grain storage and reminders the engine's grains need; shared with the test cluster.</summary>
+    public static void ConfigureOrleans(ISiloBuilder orleans, SiloOptions silo, string? connectionString)
+    {
+        orleans.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = silo.MinimumReminderPeriod);
+        orleans.AddActivityPropagation();
+        if (silo.Dashboard) orleans.AddDashboard();
+        if (silo.Mode == EngineMode.Embedded)
+        {
+            orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
+            AddEngineStorage(orleans, silo);
+            return;
+        }
+        orleans.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = silo.ClusterId;
+            o.ServiceId = silo.ServiceId;
+        });
+        orleans.ConfigureEndpoints(System.Net.IPAddress.Parse(silo.AdvertisedAddress), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
+        orleans.UseAdoNetClustering(o =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.ConnectionString = connectionString;
+        });
+        foreach (var name in new[] { CustomerStorage, CampaignStorage })
+        {
+            orleans.AddAdoNetGrainStorage(name, options => options.Configure<IServiceProvider>((o, services) =>
+            {
+                o.Invariant = NpgsqlInvariant;
+                o.ConnectionString = connectionString;
+                // The engine's state types carry Orleans serializer attributes; binary is compact and version-tolerant.
+                o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services);
+            }));
+        }
+        orleans.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.ConnectionString = connectionString;
+        });
+    }
+
+    /// <summary>In-memory grain storage and reminders (embedded mode and the test cluster).</summary>
     public static void AddEngineStorage(ISiloBuilder orleans, SiloOptions silo)
     {
         orleans.AddMemoryGrainStorage(CustomerStorage);

@@ -30,7 +30,7 @@ public sealed class EmbeddedEngine : IAsyncLifetime
             $"--MarketingActors:Silo:GatewayPort={OrleansGatewayPort}",
         };
         args.AddRange(ClusterFixture.TestSettings.Select(s => $"--{s.Key}={s.Value}"));
-        App = SiloComposition.Build([.. args], builder => builder.Logging.AddProvider(Logs));
+        App = await SiloComposition.Build([.. args], builder => builder.Logging.AddProvider(Logs));
         await App.StartAsync();
         Http = new HttpClient { BaseAddress = new Uri(BaseAddressOf(App)) };
     }

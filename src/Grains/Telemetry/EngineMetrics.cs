@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace MarketingActors.Telemetry;
+
+/// <summary>
+/// The engine's own instruments (meter "MarketingActors"), exported with Orleans' meters over
+/// OTLP and Prometheus. Every arrow of the loop is observable: events, decisions, budget, journal.
+/// </summary>
+public sealed class EngineMetrics : IDisposable
+{
+    public const string MeterName = "MarketingActors";
+    public static readonly ActivitySource Tracing = new(MeterName);
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _eventsApplied;
+    private readonly Counter<long> _decisions;
+    private readonly Histogram<double> _decisionLatency;
+    private readonly Counter<double> _budgetCommitted;
+    private readonly Counter<double> _budgetLeased;
+    private readonly Histogram<long> _journalBatch;
+    private readonly Histogram<double> _journalCommit;
+
+    public EngineMetrics(IMeterFactory meters)
+    {
+        _meter = meters.Create(MeterName);
+        _eventsApplied = _meter.CreateCounter<long>("ma.events.applied", "{event}", "Events applied by customer grains, by status");
+        _decisions = _meter.CreateCounter<long>("ma.decisions", "{decision}", "Decisions made, by outcome (action, no_action)");
+        _decisionLatency = _meter.CreateHistogram<double>("ma.decision.duration", "ms", "Time to decide for one campaign step, budget reservation included");
+        _budgetCommitted = _meter.CreateCounter<double>("ma.budget.committed", "{currency}", "Budget reserved by decisions on this silo");
+        _budgetLeased = _meter.CreateCounter<double>("ma.budget.leased", "{currency}", "Budget leased to this silo by campaign grains");
+        _journalBatch = _meter.CreateHistogram<long>("ma.journal.batch.size", "{event}", "Events per journal group commit");
+        _journalCommit = _meter.CreateHistogram<double>("ma.journal.commit.duration", "ms", "Duration of one journal group commit");
+    }
+
+    public void EventApplied(string status) => _eventsApplied.Add(1, new KeyValuePair<string, object?>("status", status));
+
+    public void Decided(bool acted, TimeSpan took)
+    {
+        _decisions.Add(1, new KeyValuePair<string, object?>("outcome", acted ? "action" : "no_action"));
+        _decisionLatency.Record(took.TotalMilliseconds);
+    }
+
+    public void BudgetCommitted(decimal amount) => _budgetCommitted.Add((double)amount);
+
+    public void BudgetLeased(decimal amount) => _budgetLeased.Add((double)amount);
+
+    public void JournalCommitted(int events, TimeSpan took)
+    {
+        _journalBatch.Record(events);
+        _journalCommit.Record(took.TotalMilliseconds);
+    }
+
+    public void Dispose() => _meter.Dispose();
+}
