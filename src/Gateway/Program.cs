@@ -40,6 +40,8 @@ public static class GatewayProgram
                     o.Invariant = "Npgsql";
                     o.ConnectionString = connectionString;
                 });
+                orleans.Services.AddOptions<Orleans.Configuration.ClientMessagingOptions>().Bind(builder.Configuration.GetSection(ClientOptions.Section + ":Messaging"));
+                orleans.Services.AddOptions<Orleans.Configuration.GatewayOptions>().Bind(builder.Configuration.GetSection(ClientOptions.Section + ":Gateways"));
             }
             else if (string.Equals(client.Clustering, "Localhost", StringComparison.OrdinalIgnoreCase))
             {

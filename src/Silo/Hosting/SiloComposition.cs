@@ -73,6 +73,9 @@ public static class SiloComposition
             o.ClusterId = silo.ClusterId;
             o.ServiceId = silo.ServiceId;
         });
+        // Failure detection and call timeouts are the SRE's levers (docs/operations.md): how fast a dead silo's grains move.
+        orleans.Services.AddOptions<ClusterMembershipOptions>().Bind(orleans.Configuration.GetSection(SiloOptions.Section + ":Membership"));
+        orleans.Services.AddOptions<SiloMessagingOptions>().Bind(orleans.Configuration.GetSection(SiloOptions.Section + ":Messaging"));
         orleans.ConfigureEndpoints(System.Net.IPAddress.Parse(silo.AdvertisedAddress), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
         orleans.UseAdoNetClustering(o =>
         {

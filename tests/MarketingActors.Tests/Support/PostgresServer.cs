@@ -32,16 +32,22 @@ public sealed class PostgresServer : IAsyncLifetime
         var asRoot = Environment.UserName == "root";
         if (asRoot) await Run("chown", $"postgres:postgres {_dataDirectory}");
         await Run(Path.Combine(_bin, "initdb"), $"-D {_dataDirectory} -U postgres -A trust --no-sync -E UTF8", asRoot);
-        await Run(Path.Combine(_bin, "pg_ctl"),
-            $"-D {_dataDirectory} -l {_dataDirectory}/server.log -w -o \"-p {Port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300\" start", asRoot);
+        await Start();
     }
 
     public async Task DisposeAsync()
     {
         if (_bin is null || _dataDirectory is null) return;
-        await Run(Path.Combine(_bin, "pg_ctl"), $"-D {_dataDirectory} -m immediate -w stop", Environment.UserName == "root", check: false);
+        await Stop();
         Directory.Delete(_dataDirectory, recursive: true);
     }
+
+    /// <summary>Stops the server (immediately, like a crash or an outage); <see cref="Start"/> brings it back on the same port.</summary>
+    public Task Stop() => Run(Path.Combine(_bin!, "pg_ctl"), $"-D {_dataDirectory} -m immediate -w stop", Environment.UserName == "root", check: false);
+
+    public Task Start() => Run(Path.Combine(_bin!, "pg_ctl"),
+        $"-D {_dataDirectory} -l {_dataDirectory}/server.log -w -o \"-p {Port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300\" start",
+        Environment.UserName == "root");
 
     /// <summary>A fresh, empty database and its connection string.</summary>
     public async Task<string> CreateDatabase(string prefix = "ma")
