@@ -76,7 +76,10 @@ public static class SiloComposition
         // Failure detection and call timeouts are the SRE's levers (docs/operations.md): how fast a dead silo's grains move.
         orleans.Services.AddOptions<ClusterMembershipOptions>().Bind(orleans.Configuration.GetSection(SiloOptions.Section + ":Membership"));
         orleans.Services.AddOptions<SiloMessagingOptions>().Bind(orleans.Configuration.GetSection(SiloOptions.Section + ":Messaging"));
-        orleans.ConfigureEndpoints(System.Net.IPAddress.Parse(silo.AdvertisedAddress), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
+        if (silo.AdvertisedAddress == SiloOptions.AutoAddress)
+            orleans.ConfigureEndpoints(System.Net.Dns.GetHostName(), silo.SiloPort, silo.GatewayPort, System.Net.Sockets.AddressFamily.InterNetwork, listenOnAnyHostAddress: true);
+        else
+            orleans.ConfigureEndpoints(System.Net.IPAddress.Parse(silo.AdvertisedAddress), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
         orleans.UseAdoNetClustering(o =>
         {
             o.Invariant = NpgsqlInvariant;

@@ -18,8 +18,10 @@ public sealed class SiloOptions : IValidatableObject
     public EngineMode Mode { get; set; } = EngineMode.Embedded;
     [Range(1, 65535)] public int SiloPort { get; set; } = 11111;
     [Range(1, 65535)] public int GatewayPort { get; set; } = 30000;
-    /// <summary>Cluster mode: the address other silos and gateways reach this one at.</summary>
+    /// <summary>Cluster mode: the IP other silos and gateways reach this one at, or "auto" for this host name's IPv4 address (containers).</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    public const string AutoAddress = "auto";
     [Required] public string ClusterId { get; set; } = "marketing-actors";
     [Required] public string ServiceId { get; set; } = "marketing-actors";
     /// <summary>Cluster mode: apply the schema at start-up instead of by `migrate`.</summary>
@@ -31,7 +33,8 @@ public sealed class SiloOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext context)
     {
-        if (!System.Net.IPAddress.TryParse(AdvertisedAddress, out _)) yield return new($"AdvertisedAddress '{AdvertisedAddress}' is not an IP address", [nameof(AdvertisedAddress)]);
+        if (AdvertisedAddress != AutoAddress && !System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
+            yield return new($"AdvertisedAddress '{AdvertisedAddress}' is neither an IP address nor \"{AutoAddress}\"", [nameof(AdvertisedAddress)]);
         if (SiloPort == GatewayPort) yield return new("SiloPort and GatewayPort must differ", [nameof(GatewayPort)]);
         if (MinimumReminderPeriod <= TimeSpan.Zero) yield return new("MinimumReminderPeriod must be positive", [nameof(MinimumReminderPeriod)]);
     }
