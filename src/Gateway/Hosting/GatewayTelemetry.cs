@@ -15,17 +15,14 @@ public static class GatewayTelemetry
     {
         // The standard OTEL_EXPORTER_OTLP_ENDPOINT variable switches OTLP export on.
         var otlp = !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        services.AddOpenTelemetry()
-            .WithMetrics(metrics =>
-            {
-                metrics.AddMeter(EngineMeter).AddMeter(OrleansMeters).AddAspNetCoreInstrumentation().AddPrometheusExporter();
-                if (otlp) metrics.AddOtlpExporter();
-            })
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource(EngineMeter).AddSource(OrleansSources).AddAspNetCoreInstrumentation();
-                if (otlp) tracing.AddOtlpExporter();
-            });
+        var telemetry = services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
+            metrics.AddMeter(EngineMeter).AddMeter(OrleansMeters).AddAspNetCoreInstrumentation().AddPrometheusExporter();
+            if (otlp) metrics.AddOtlpExporter();
+        });
+        // Traces have nowhere to go without a collector; recording them anyway would only cost the hot path.
+        if (otlp)
+            telemetry.WithTracing(tracing => tracing.AddSource(EngineMeter).AddSource(OrleansSources).AddAspNetCoreInstrumentation().AddOtlpExporter());
         services.AddHealthChecks().AddCheck<ClusterReadiness>("cluster", tags: [ClusterReadiness.Tag]);
         return services;
     }
