@@ -10,13 +10,30 @@ public static class JsonBody
         if (request.ContentType is null || !request.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
             return (null, Problems.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "send Content-Type: application/json"));
         if (request.ContentLength > maxBytes) return (null, TooLarge(maxBytes));
-        using var buffer = new MemoryStream(request.ContentLength is { } n ? (int)n : 4096);
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        // The common case: a declared length, read straight into a buffer of that size.
+        if (request.ContentLength is { } length)
         {
-            if (buffer.Length + read > maxBytes) return (null, TooLarge(maxBytes));
-            buffer.Write(chunk, 0, read);
+            var body = new byte[length];
+            var filled = 0;
+            int n;
+            while (filled < body.Length && (n = await request.Body.ReadAsync(body.AsMemory(filled), request.HttpContext.RequestAborted)) > 0) filled += n;
+            if (filled < body.Length) return (null, Invalid("the body ended before its declared Content-Length"));
+            return (body, null);
+        }
+        using var buffer = new MemoryStream();
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+            {
+                if (buffer.Length + read > maxBytes) return (null, TooLarge(maxBytes));
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
         return (buffer.ToArray(), null);
     }

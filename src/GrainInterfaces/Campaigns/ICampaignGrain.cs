@@ -100,6 +100,8 @@ public sealed record CampaignReport
 {
     [Id(4)] public required string CampaignId { get; init; }
     [Id(0)] public required string Holder { get; init; }
+    /// <summary>Per holder and campaign, increasing; a report is applied once however often it is re-sent.</summary>
+    [Id(5)] public long Sequence { get; init; }
     [Id(1)] public LeaseUsage[] Leases { get; init; } = [];
     [Id(2)] public long Decisions { get; init; }
     [Id(3)] public VariantTally[] Variants { get; init; } = [];

@@ -36,6 +36,8 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         public DateTimeOffset RefusedUntil;
         public long Decisions;
         public readonly Dictionary<string, VariantTally> Tallies = new();
+        public CampaignReport? Outstanding;
+        public long ReportsSent;
     }
 
     public async ValueTask<BudgetReservation?> TryReserve(string campaignId, decimal amount)
@@ -98,7 +100,9 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
 
     /// <summary>
     /// Takes what this silo has to tell each campaign: cumulative lease usage (expired leases
-    /// closing) and the tallies since the last report. On a failed send, <see cref="Restore"/> puts them back.
+    /// closing) and the tallies since the last report. A report stays outstanding until
+    /// <see cref="Acknowledge"/>; until then the same report (same sequence number) is sent again,
+    /// so a report applied by the campaign but lost on the way back is never counted twice.
     /// </summary>
     public List<CampaignReport> TakeReports(IEnumerable<string> alsoCampaigns, bool closeAll = false)
     {
@@ -109,6 +113,11 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
             foreach (var id in alsoCampaigns) AccountOf(id);
             foreach (var (campaignId, account) in _accounts)
             {
+                if (account.Outstanding is { } outstanding)
+                {
+                    reports.Add(outstanding);
+                    continue;
+                }
                 if (account.Current is { } current && (closeAll || current.ExpiresAt - ExpirySafety <= now))
                 {
                     account.Draining.Add(current);
@@ -119,14 +128,16 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
                 bool Closes(LocalLease l) => closeAll || l.ExpiresAt <= now || l.Reserved == 0;
                 foreach (var draining in account.Draining) leases.Add(Usage(draining, closing: Closes(draining)));
                 account.Draining.RemoveAll(Closes);
-                reports.Add(new CampaignReport
+                account.Outstanding = new CampaignReport
                 {
                     CampaignId = campaignId,
                     Holder = silo.Name,
+                    Sequence = ++account.ReportsSent,
                     Leases = [.. leases],
                     Decisions = account.Decisions,
                     Variants = [.. account.Tallies.Values],
-                });
+                };
+                reports.Add(account.Outstanding);
                 account.Decisions = 0;
                 account.Tallies.Clear();
             }
@@ -134,23 +145,12 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         return reports;
     }
 
-    /// <summary>Puts back the tallies of a report that could not be delivered; lease usage is cumulative and is simply re-sent.</summary>
-    public void Restore(string campaignId, CampaignReport report)
+    /// <summary>The campaign took report <paramref name="sequence"/>: the next report starts afresh.</summary>
+    public void Acknowledge(string campaignId, long sequence)
     {
         lock (_gate)
         {
-            var account = AccountOf(campaignId);
-            account.Decisions += report.Decisions;
-            foreach (var t in report.Variants)
-            {
-                Tally(account, t.ActionId, x => x with
-                {
-                    Decisions = x.Decisions + t.Decisions,
-                    Deliveries = x.Deliveries + t.Deliveries,
-                    Conversions = x.Conversions + t.Conversions,
-                    Revenue = x.Revenue + t.Revenue,
-                });
-            }
+            if (_accounts.TryGetValue(campaignId, out var account) && account.Outstanding?.Sequence == sequence) account.Outstanding = null;
         }
     }
 

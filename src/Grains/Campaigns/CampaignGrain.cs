@@ -10,7 +10,12 @@ public sealed class CampaignGrainState
     [Id(1)] public BudgetLedger Ledger { get; set; } = new();
     [Id(2)] public Dictionary<string, VariantPosterior> Variants { get; set; } = new();
     [Id(3)] public long Decisions { get; set; }
+    /// <summary>The last report applied per silo incarnation, so a re-sent report is not counted twice.</summary>
+    [Id(4)] public Dictionary<string, AppliedReport> Reports { get; set; } = new();
 }
+
+[GenerateSerializer, Alias("ma.applied-report")]
+public sealed record AppliedReport([property: Id(0)] long Sequence, [property: Id(1)] DateTimeOffset At);
 
 /// <summary>
 /// Owns a campaign: its definition (validated, versioned, published to every silo's cache), its
@@ -92,8 +97,15 @@ public sealed class CampaignGrain(
         return grant;
     }
 
+    /// <summary>Silo incarnations that have not reported for this long are forgotten (they are gone).</summary>
+    public static readonly TimeSpan ReporterMemory = TimeSpan.FromDays(7);
+
     public async Task<CampaignFeedback> Report(CampaignReport report)
     {
+        var now = clock.GetUtcNow();
+        if (S.Reports.TryGetValue(report.Holder, out var last) && report.Sequence <= last.Sequence) return Feedback();
+        S.Reports[report.Holder] = new AppliedReport(report.Sequence, now);
+        foreach (var gone in S.Reports.Where(r => now - r.Value.At > ReporterMemory).Select(r => r.Key).ToList()) S.Reports.Remove(gone);
         var changed = false;
         foreach (var usage in report.Leases) changed |= S.Ledger.Apply(usage);
         foreach (var tally in report.Variants)
@@ -110,13 +122,16 @@ public sealed class CampaignGrain(
         }
         S.Decisions += report.Decisions;
         changed |= report.Decisions > 0;
+        // An empty report changes nothing worth a write; applying it again would change nothing either.
         if (changed) await state.WriteStateAsync();
-        return new CampaignFeedback
-        {
-            Status = S.Definition?.Status ?? CampaignStatus.Draft,
-            Posteriors = [.. S.Variants.Values],
-        };
+        return Feedback();
     }
+
+    private CampaignFeedback Feedback() => new()
+    {
+        Status = S.Definition?.Status ?? CampaignStatus.Draft,
+        Posteriors = [.. S.Variants.Values],
+    };
 
     private async Task<CampaignCommandResult> Store(CampaignDefinition proposed, bool budgetChanged)
     {

@@ -50,12 +50,12 @@ public sealed class CampaignSync(
             try
             {
                 var feedback = await grains.GetGrain<ICampaignGrain>(report.CampaignId).Report(report);
+                broker.Acknowledge(report.CampaignId, report.Sequence);
                 directory.UpdatePosteriors(report.CampaignId, feedback.Posteriors);
             }
             catch (Exception e)
             {
-                logger.LogWarning(e, "Campaign {Campaign} did not take this silo's report; retrying next round", report.CampaignId);
-                broker.Restore(report.CampaignId, report);
+                logger.LogWarning(e, "Campaign {Campaign} did not acknowledge this silo's report {Sequence}; sending it again next round", report.CampaignId, report.Sequence);
             }
         }));
     }

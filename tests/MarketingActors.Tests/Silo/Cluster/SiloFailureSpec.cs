@@ -52,7 +52,7 @@ public sealed class SiloFailureSpec(PostgresServer postgres, ITestOutputHelper o
             "--MarketingActors:Silo:Messaging:ResponseTimeout=00:00:05",
         ])).ToList();
         await using var cleanup = new AsyncDisposables(silos);
-        await Task.WhenAll(silos.Select(s => s.WaitReady(TimeSpan.FromSeconds(60))));
+        await Task.WhenAll(silos.Select(s => s.WaitReady(TimeSpan.FromSeconds(180))));
         var gateway = HostProcess.Start("gateway", RepositoryPaths.HostAssembly("Gateway", "MarketingActors.Gateway"), logs,
         [
             .. common,
@@ -62,7 +62,7 @@ public sealed class SiloFailureSpec(PostgresServer postgres, ITestOutputHelper o
             "--MarketingActors:Client:Messaging:ResponseTimeout=00:00:05",
         ]);
         cleanup.Add(gateway);
-        await gateway.WaitReady(TimeSpan.FromSeconds(60));
+        await gateway.WaitReady(TimeSpan.FromSeconds(180));
 
         var campaign = SampleCampaigns.PaidPerView("fault", total: Envelope, cost: 0.01m);
         (await gateway.Http.PostAsJsonAsync("/v1/campaigns", campaign, GatewayJson.Options)).EnsureSuccessStatusCode();
