@@ -2,6 +2,7 @@ using MarketingActors.Campaigns;
 using MarketingActors.Decisions;
 using MarketingActors.Events;
 using MarketingActors.Journeys;
+using MarketingActors.Learning;
 using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Customers;
@@ -16,6 +17,7 @@ public sealed class CustomerGrain(
     CampaignDirectory campaigns,
     BudgetLeaseBroker budget,
     IConversionModelProvider models,
+    CustomerLearning learning,
     IOptions<CustomerOptions> options,
     TimeProvider clock) : Grain, ICustomerGrain, IProfileHandover, IRemindable
 {
@@ -90,6 +92,7 @@ public sealed class CustomerGrain(
         {
             await campaigns.EnsureLoaded();
             var now = Max(clock.GetUtcNow(), S.Profile.LastSeen);
+            learning.Expire(Id, S.Outcomes, now);
             var fired = new List<string>();
             if (TriggerDetector.IsColdLead(S.Triggers, _thresholds, S.Profile.LastEngagementAt, now)) fired.Add(TriggerNames.ColdLead);
             S.RememberTriggers(fired);
@@ -122,6 +125,7 @@ public sealed class CustomerGrain(
         S.ModelVersion = customer.ModelVersion;
         var fired = TriggerDetector.OnScores(S.Triggers, _thresholds, customer.Likelihood, customer.Velocity,
             S.Profile.Engagement.ValueAt(EngagementVelocity.LongHorizon, customer.At));
+        fired.AddRange(learning.Observe(Id, S.Outcomes, S.Triggers, customer, kind.Family == EventFamily.Conversion, (double)Math.Max(0, e.Value ?? 0)));
         S.RememberTriggers(fired);
 
         var signal = new JourneySignal(e.Type, kind.Family == EventFamily.Conversion, fired, customer.At);

@@ -42,6 +42,8 @@ public sealed class CustomerState
     [Id(9)] public string ModelVersion { get; set; } = "";
     [Id(10)] public List<string> RecentTriggers { get; set; } = [];
     [Id(11)] public DateTimeOffset? WakeRegisteredFor { get; set; }
+    /// <summary>Feature snapshots waiting for their outcome (the learning loop's labelled rows).</summary>
+    [Id(40)] public Learning.OpenSnapshots Outcomes { get; set; } = new();
 
     public const int MaxMergedFrom = 16;
     public const int MaxRecentTriggers = 16;

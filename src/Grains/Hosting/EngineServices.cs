@@ -1,5 +1,6 @@
 using MarketingActors.Campaigns;
 using MarketingActors.Customers;
+using MarketingActors.Learning;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,6 +24,7 @@ public static class EngineServices
         services.AddSingleton<BudgetLeaseBroker>();
         services.AddSingleton<CampaignSync>();
         services.AddHostedService(sp => sp.GetRequiredService<CampaignSync>());
+        services.AddMarketingLearning(configuration);
         return services;
     }
 }
