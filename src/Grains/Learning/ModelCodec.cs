@@ -66,6 +66,9 @@ public static class ModelCodec
         return new TrainedConversionModel(version, featureCount, trees, ensemble.Bias, model.Calibrator.Slope, model.Calibrator.Offset);
     }
 
+    /// <summary>The ML.NET model zip inside the registry bytes, for ML.NET tooling.</summary>
+    public static byte[] MlNetPayload(byte[] bytes) => Unwrap(bytes).Zip;
+
     private static (string SchemaHash, int FeatureCount, byte[] Zip) Unwrap(byte[] bytes)
     {
         try

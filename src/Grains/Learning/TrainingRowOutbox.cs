@@ -20,6 +20,8 @@ public sealed class TrainingRowOutbox(IGrainFactory grains, IOptions<LearningOpt
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
+    internal IReadOnlyList<TrainingRow> PendingRows => [.. _pending];
+
     public void Enqueue(List<TrainingRow> rows)
     {
         foreach (var row in rows)
