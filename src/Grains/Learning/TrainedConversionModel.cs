@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MarketingActors.Customers;
 
 namespace MarketingActors.Learning;
@@ -7,16 +9,15 @@ namespace MarketingActors.Learning;
 /// comparisons and no allocation (ML.NET's PredictionEngine costs far more per call and is not
 /// thread-safe). Probability = 1 / (1 + e^(slope·raw + offset)), ML.NET's Platt calibration.
 /// Nodes of tree t start at <c>_nodeStart[t]</c>; a negative child index ~k is leaf k of that tree.
+/// A node is one 16-byte struct (one cache line holds four) and the walk has no bounds checks:
+/// indices are validated once, here, when the model is built.
 /// </summary>
 public sealed class TrainedConversionModel : IConversionModel
 {
     private readonly int[] _nodeStart;
     private readonly int[] _root;
     private readonly int[] _leafStart;
-    private readonly int[] _feature;
-    private readonly float[] _threshold;
-    private readonly int[] _left;
-    private readonly int[] _right;
+    private readonly Node[] _nodes;
     private readonly double[] _leafValue;
     private readonly double[] _treeWeight;
     private readonly double _bias;
@@ -43,13 +44,9 @@ public sealed class TrainedConversionModel : IConversionModel
             nodes += trees[t].Feature.Length;
             leaves += trees[t].LeafValue.Length;
         }
-        _feature = [.. trees.SelectMany(t => t.Feature)];
-        _threshold = [.. trees.SelectMany(t => t.Threshold)];
-        _left = [.. trees.SelectMany(t => t.Left)];
-        _right = [.. trees.SelectMany(t => t.Right)];
+        _nodes = [.. trees.SelectMany(t => t.Feature.Select((f, i) => new Node(f, t.Threshold[i], t.Left[i], t.Right[i])))];
         _leafValue = [.. trees.SelectMany(t => t.LeafValue)];
-        if (_feature.Any(f => f < 0 || f >= featureCount))
-            throw new LearningException(LearningReasons.IncompatibleModel, "a tree splits on a feature outside the schema");
+        foreach (var tree in trees) Check(tree, featureCount);
     }
 
     public string Version { get; }
@@ -62,19 +59,39 @@ public sealed class TrainedConversionModel : IConversionModel
 
     public double RawScore(ReadOnlySpan<float> features)
     {
+        if (features.Length < FeatureCount) throw new ArgumentException($"expected {FeatureCount} features, got {features.Length}", nameof(features));
+        ref var f = ref MemoryMarshal.GetReference(features);
+        ref var nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
         var sum = _bias;
         for (var t = 0; t < _nodeStart.Length; t++)
         {
             var node = _root[t];
+            var start = _nodeStart[t];
             while (node >= 0)
             {
-                var i = _nodeStart[t] + node;
-                node = features[_feature[i]] <= _threshold[i] ? _left[i] : _right[i];
+                ref var n = ref Unsafe.Add(ref nodes, start + node);
+                node = Unsafe.Add(ref f, n.Feature) <= n.Threshold ? n.Left : n.Right;
             }
             sum += _treeWeight[t] * _leafValue[_leafStart[t] + ~node];
         }
         return sum;
     }
+
+    /// <summary>
+    /// Every split on a schema feature; every child a leaf of the same tree or a later node (FastTree
+    /// numbers nodes in split order), so the walk cannot leave its arrays or loop.
+    /// </summary>
+    private static void Check(FlatTree tree, int featureCount)
+    {
+        var nodes = tree.Feature.Length;
+        bool Valid(int child, int parent) => child >= 0 ? child > parent && child < nodes : ~child < tree.LeafValue.Length;
+        var consistent = tree.Threshold.Length == nodes && tree.Left.Length == nodes && tree.Right.Length == nodes &&
+            tree.LeafValue.Length == nodes + 1 && tree.Feature.All(f => f >= 0 && f < featureCount) &&
+            tree.Left.Select(Valid).All(v => v) && tree.Right.Select(Valid).All(v => v);
+        if (!consistent) throw new LearningException(LearningReasons.IncompatibleModel, "a tree's splits or children fall outside the model");
+    }
+
+    private readonly record struct Node(int Feature, float Threshold, int Left, int Right);
 }
 
 /// <summary>One regression tree as parallel arrays (internal nodes) plus its leaf values.</summary>

@@ -143,3 +143,29 @@ public sealed class RetrainingGrainSpec(ClusterFixture fixture)
         }
     }
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class LabelledRowsSpec(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task Customer_grains_turn_decision_points_into_labelled_rows_that_reach_the_retraining_grain()
+    {
+        var retraining = fixture.Grains.GetGrain<IRetrainingGrain>(0);
+        var before = await retraining.Monitoring();
+        var now = DateTimeOffset.UtcNow;
+        var ids = Enumerable.Range(0, 4).Select(_ => TestEvents.NewId("rows")).ToArray();
+        foreach (var id in ids)
+        {
+            // A snapshot two days ago whose window passed (negative), one an hour ago labelled by today's purchase (positive).
+            await fixture.Grains.GetGrain<ICustomerGrain>(id).Ingest([
+                TestEvents.Of(id, "product_view", now.AddDays(-2)),
+                TestEvents.Of(id, "add_to_cart", now.AddHours(-1)),
+                TestEvents.Of(id, "purchase", now, value: 120m),
+            ]);
+        }
+
+        var after = await Eventually.Holds(() => retraining.Monitoring(), m => m.RowsReceived - before.RowsReceived >= 8, because: "8 rows from 4 customers");
+
+        Assert.Equal(before.RowsRejected, after.RowsRejected);
+    }
+}
