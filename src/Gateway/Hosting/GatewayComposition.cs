@@ -53,6 +53,7 @@ public static class GatewayComposition
         app.MapEventEndpoints();
         app.MapCampaignEndpoints();
         app.MapCustomerEndpoints();
+        app.MapModelEndpoints();
         return app;
     }
 

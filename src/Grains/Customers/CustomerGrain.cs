@@ -4,6 +4,7 @@ using MarketingActors.Events;
 using MarketingActors.Journal;
 using MarketingActors.Journeys;
 using MarketingActors.Telemetry;
+using MarketingActors.Learning;
 using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Customers;
@@ -21,6 +22,7 @@ public sealed class CustomerGrain(
     IConversionModelProvider models,
     IEventJournal journal,
     EngineMetrics metrics,
+    CustomerLearning learning,
     IOptions<CustomerOptions> options,
     TimeProvider clock) : Grain, ICustomerGrain, IProfileHandover, IRemindable
 {
@@ -103,6 +105,7 @@ public sealed class CustomerGrain(
         {
             await campaigns.EnsureLoaded();
             var now = Max(clock.GetUtcNow(), S.Profile.LastSeen);
+            learning.Expire(Id, S.Outcomes, now);
             var fired = new List<string>();
             if (TriggerDetector.IsColdLead(S.Triggers, _thresholds, S.Profile.LastEngagementAt, now)) fired.Add(TriggerNames.ColdLead);
             S.RememberTriggers(fired);
@@ -144,7 +147,7 @@ public sealed class CustomerGrain(
         _unsavedEvents++;
         var kind = EventCatalog.KindOf(entry.Event.Type);
         Settle(entry.Event, kind, replaying: true);
-        Score(entry.Event, kind);
+        S.RememberTriggers(Score(entry.Event, kind).Fired);
     }
 
     /// <summary>Applies the event to the profile, scores it and returns the triggers it fired.</summary>
@@ -157,7 +160,6 @@ public sealed class CustomerGrain(
         S.ModelVersion = customer.ModelVersion;
         var fired = TriggerDetector.OnScores(S.Triggers, _thresholds, customer.Likelihood, customer.Velocity,
             S.Profile.Engagement.ValueAt(EngagementVelocity.LongHorizon, customer.At));
-        S.RememberTriggers(fired);
         return (customer, fired);
     }
 
@@ -170,6 +172,9 @@ public sealed class CustomerGrain(
         if (e.Type == EventCatalog.Alias) await MergeAlias(e);
         Settle(e, kind, replaying: false);
         var (customer, fired) = Score(e, kind);
+        // Live events only: a replay must not emit training rows or lookalike triggers a second time.
+        fired.AddRange(learning.Observe(Id, S.Outcomes, S.Triggers, customer, kind.Family == EventFamily.Conversion, (double)Math.Max(0, e.Value ?? 0)));
+        S.RememberTriggers(fired);
 
         var signal = new JourneySignal(e.Type, kind.Family == EventFamily.Conversion, fired, customer.At);
         var decisions = await RunJourneys(signal, customer);

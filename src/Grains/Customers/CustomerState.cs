@@ -44,6 +44,8 @@ public sealed class CustomerState
     [Id(11)] public DateTimeOffset? WakeRegisteredFor { get; set; }
     /// <summary>The last journal entry this state includes; activation replays what follows.</summary>
     [Id(12)] public long JournalSequence { get; set; }
+    /// <summary>Feature snapshots waiting for their outcome (the learning loop's labelled rows).</summary>
+    [Id(40)] public Learning.OpenSnapshots Outcomes { get; set; } = new();
 
     public const int MaxMergedFrom = 16;
     public const int MaxRecentTriggers = 16;

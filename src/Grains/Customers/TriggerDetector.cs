@@ -45,6 +45,14 @@ public static class TriggerDetector
         return fired;
     }
 
+    /// <summary>Looks like past high-value customers: fires when similarity to the published prototypes crosses the threshold; re-arms 0.1 below.</summary>
+    public static bool OnLookalike(TriggerState state, double similarity, double threshold)
+    {
+        var fired = new List<string>(1);
+        Cross(state, fired, TriggerNames.LooksLikeHighValue, fire: similarity >= threshold && similarity > 0, rearm: similarity < threshold - 0.1);
+        return fired.Count > 0;
+    }
+
     /// <summary>Cold lead: engaged once, then nothing for <see cref="TriggerThresholds.ColdAfter"/>. Checked by the customer's timer.</summary>
     public static bool IsColdLead(TriggerState state, TriggerThresholds t, DateTimeOffset? lastEngagement, DateTimeOffset now)
     {

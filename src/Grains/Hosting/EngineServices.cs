@@ -2,6 +2,7 @@ using MarketingActors.Campaigns;
 using MarketingActors.Customers;
 using MarketingActors.Journal;
 using MarketingActors.Telemetry;
+using MarketingActors.Learning;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,6 +30,7 @@ public static class EngineServices
         services.AddSingleton<BudgetLeaseBroker>();
         services.AddSingleton<CampaignSync>();
         services.AddHostedService(sp => sp.GetRequiredService<CampaignSync>());
+        services.AddMarketingLearning(configuration);
         return services;
     }
 }

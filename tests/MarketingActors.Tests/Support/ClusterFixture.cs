@@ -15,6 +15,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["MarketingActors:Budget:ExhaustedBackoff"] = "00:00:00.100",
         ["MarketingActors:Customers:ColdLeadAfter"] = "00:00:02",
         ["MarketingActors:Customers:SnapshotEveryEvents"] = "1",
+        ["MarketingActors:Learning:TrainEveryRows"] = "10000000",
+        ["MarketingActors:Learning:MinTrainingRows"] = "200",
+        ["MarketingActors:Learning:MinLiveRows"] = "300",
+        ["MarketingActors:Learning:MinLivePositives"] = "20",
+        ["MarketingActors:Learning:Trees"] = "40",
     };
 
     public TestCluster Cluster { get; private set; } = null!;

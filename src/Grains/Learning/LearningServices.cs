@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace MarketingActors.Learning;
+
+/// <summary>The learning loop's per-silo services; called from <see cref="Hosting.EngineServices"/>.</summary>
+public static class LearningServices
+{
+    public static IServiceCollection AddMarketingLearning(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<LearningOptions>().Bind(configuration.GetSection(LearningOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ModelCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelCache>());
+        services.AddSingleton<TrainingRowOutbox>();
+        services.AddHostedService(sp => sp.GetRequiredService<TrainingRowOutbox>());
+        services.AddSingleton<CustomerLearning>();
+        // One buffer per RetrainingGrain activation; a PostgreSQL-backed buffer replaces this registration in cluster mode.
+        services.AddTransient<ITrainingRowBuffer>(sp => new BoundedTrainingRowBuffer(sp.GetRequiredService<IOptions<LearningOptions>>().Value.MaxBufferedRows));
+        return services;
+    }
+}
