@@ -1,3 +1,4 @@
+using MarketingActors.Measurement;
 using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Campaigns;
@@ -35,6 +36,7 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         public DateTimeOffset RefusedUntil;
         public long Decisions;
         public readonly Dictionary<string, VariantTally> Tallies = new();
+        public readonly Dictionary<(MeasurementGroup, string), MeasurementTally> Measurements = new();
     }
 
     public async ValueTask<BudgetReservation?> TryReserve(string campaignId, decimal amount)
@@ -94,6 +96,12 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         lock (_gate) Tally(AccountOf(campaignId), actionId, t => t with { Conversions = t.Conversions + 1, Revenue = t.Revenue + revenue });
     }
 
+    /// <summary>Adds to the treated/holdout tally of the increment's group and channel.</summary>
+    public void Measure(string campaignId, MeasurementTally increment)
+    {
+        lock (_gate) AddMeasurement(AccountOf(campaignId), increment);
+    }
+
     /// <summary>
     /// Takes what this silo has to tell each campaign: cumulative lease usage (expired leases
     /// closing) and the tallies since the last report. On a failed send, <see cref="Restore"/> puts them back.
@@ -124,9 +132,11 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
                     Leases = [.. leases],
                     Decisions = account.Decisions,
                     Variants = [.. account.Tallies.Values],
+                    Measurements = [.. account.Measurements.Values],
                 });
                 account.Decisions = 0;
                 account.Tallies.Clear();
+                account.Measurements.Clear();
             }
         }
         return reports;
@@ -149,6 +159,7 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
                     Revenue = x.Revenue + t.Revenue,
                 });
             }
+            foreach (var m in report.Measurements) AddMeasurement(account, m);
         }
     }
 
@@ -205,6 +216,12 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         Reserved = lease.Reserved,
         Closing = closing,
     };
+
+    private static void AddMeasurement(Account account, MeasurementTally increment)
+    {
+        var key = (increment.Group, increment.Channel);
+        account.Measurements[key] = account.Measurements.TryGetValue(key, out var sum) ? sum.Plus(increment) : increment;
+    }
 
     private static void Tally(Account account, string actionId, Func<VariantTally, VariantTally> change) =>
         account.Tallies[actionId] = change(account.Tallies.GetValueOrDefault(actionId) ?? new VariantTally { ActionId = actionId });

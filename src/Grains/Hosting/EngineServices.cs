@@ -1,5 +1,6 @@
 using MarketingActors.Campaigns;
 using MarketingActors.Customers;
+using MarketingActors.Measurement;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,6 +15,7 @@ public static class EngineServices
     {
         services.AddOptions<CustomerOptions>().Bind(configuration.GetSection(CustomerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BudgetOptions>().Bind(configuration.GetSection(BudgetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MeasurementOptions>().Bind(configuration.GetSection(MeasurementOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new SiloIdentity(sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString()));
         services.AddSingleton<ConversionModelHolder>();
