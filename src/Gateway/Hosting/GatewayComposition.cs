@@ -51,6 +51,7 @@ public static class GatewayComposition
         app.MapEventEndpoints();
         app.MapCampaignEndpoints();
         app.MapCustomerEndpoints();
+        app.MapReportEndpoints();
         return app;
     }
 
