@@ -34,7 +34,8 @@ public sealed record HillstromResult(
     Dictionary<string, double> ChoiceShares,
     PolicyValue Engine, PolicyValue EngineAsDeployed, PolicyValue[] Arms, PolicyValue Random,
     Interval? EngineEmailRelativeLift, Interval? EngineEmailAbsoluteLiftRescaled, Interval TruthEmailRelativeLift, double TruthEmailAbsoluteLift,
-    long ReportTreatedDecisions, long ReportHoldoutDecisions, long ReportTreatedConversions, long ReportHoldoutConversions, string CampaignId);
+    long ReportTreatedDecisions, long ReportHoldoutDecisions, long ReportTreatedConversions, long ReportHoldoutConversions, string CampaignId,
+    string Learned);
 
 /// <summary>
 /// Replays the Hillstrom experiment through the engine. Each customer is identified with their
@@ -165,6 +166,9 @@ public static class HillstromReplay
             }
         }
         var overall = report.GetProperty("overall");
+        var state = await engine.Send(HttpMethod.Get, $"/v1/campaigns/{campaign}/state");
+        var learned = string.Join(", ", state.GetProperty("variants").EnumerateArray().Select(v =>
+            $"{v.GetProperty("actionId").GetString()} {v.GetProperty("conversions").GetInt64()}/{v.GetProperty("deliveries").GetInt64()}"));
         return new HillstromResult(rows.Count, decided, list.Count(o => o.Choice == o.Row.Arm), list.Count(o => o.HeldOut), clock.Elapsed,
             ArmIds.ToDictionary(a => a, a => decided == 0 ? 0 : list.Count(o => o.Choice == a) / (double)decided),
             Value("engine policy (its ranking choice)", o => o.Choice),
@@ -172,7 +176,7 @@ public static class HillstromReplay
             arms, random, engineRelative, engineAbsolute, truthRelative, truthAbsolute,
             overall.GetProperty("treated").GetProperty("decisions").GetInt64(), overall.GetProperty("holdout").GetProperty("decisions").GetInt64(),
             overall.GetProperty("treated").GetProperty("conversions").GetInt64(), overall.GetProperty("holdout").GetProperty("conversions").GetInt64(),
-            campaign);
+            campaign, learned);
     }
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -224,6 +228,7 @@ public static class HillstromReplay
         var inv = CultureInfo.InvariantCulture;
         o.WriteLine($"Hillstrom replay: {r.Rows} customers in {r.Elapsed.TotalSeconds.ToString("0.0", inv)} s; {r.Decided} decisions, {r.Matched} matched the logged arm ({(r.Decided == 0 ? 0 : 100.0 * r.Matched / r.Decided).ToString("0.0", inv)}%), {r.HeldOut} held out. Campaign {r.CampaignId}.");
         o.WriteLine("Engine choice shares: " + string.Join(", ", r.ChoiceShares.Select(kv => $"{kv.Key} {(100 * kv.Value).ToString("0.0", inv)}%")));
+        o.WriteLine("Variant evidence the engine learned (conversions/deliveries): " + r.Learned);
         o.WriteLine();
         o.WriteLine($"| policy | rows used | conversion [95% CI] | spend / customer [95% CI] | net of ${SendCost.ToString(inv)}/send [95% CI] |");
         o.WriteLine("| --- | --- | --- | --- | --- |");
