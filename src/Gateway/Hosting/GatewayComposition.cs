@@ -54,6 +54,7 @@ public static class GatewayComposition
         app.MapCampaignEndpoints();
         app.MapCustomerEndpoints();
         app.MapModelEndpoints();
+        app.MapReportEndpoints();
         return app;
     }
 

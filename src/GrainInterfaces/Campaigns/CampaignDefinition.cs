@@ -29,6 +29,8 @@ public sealed record CampaignDefinition
     /// <summary>Average revenue of one conversion, the "value" in likelihood × value − cost.</summary>
     [Id(10)] public decimal ConversionValue { get; init; } = 50m;
     [Id(11)] public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>Share of customers (0–50%) who go through the decision path but receive nothing, to measure lift.</summary>
+    [Id(12)] public double HoldoutPercent { get; init; }
 }
 
 /// <summary>One thing the engine may do for a customer: a variant on a channel, in a locale, at a cost.</summary>

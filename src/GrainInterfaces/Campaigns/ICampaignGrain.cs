@@ -29,6 +29,10 @@ public interface ICampaignGrain : IGrainWithStringKey
     /// <summary>A silo reports what it did with its lease and its tallies; the answer carries fresh variant posteriors.</summary>
     [Alias("report")]
     Task<CampaignFeedback> Report(CampaignReport report);
+
+    /// <summary>Treated vs holdout lift, ROI and pacing: generated now, or the latest one the report timer produced.</summary>
+    [Alias("lift-report")]
+    Task<Measurement.LiftReport?> GetLiftReport(bool latestScheduled);
 }
 
 /// <summary>Either the campaign after a command, or why the command was refused (nothing applied).</summary>
@@ -105,6 +109,8 @@ public sealed record CampaignReport
     [Id(1)] public LeaseUsage[] Leases { get; init; } = [];
     [Id(2)] public long Decisions { get; init; }
     [Id(3)] public VariantTally[] Variants { get; init; } = [];
+    /// <summary>Treated vs holdout increments per channel, for the lift report (kept apart from the variant posteriors).</summary>
+    [Id(6)] public Measurement.MeasurementTally[] Measurements { get; init; } = [];
 }
 
 /// <summary>Cumulative use of a lease; Closing returns whatever is not committed.</summary>

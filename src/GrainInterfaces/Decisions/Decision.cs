@@ -22,6 +22,9 @@ public sealed record Decision
     /// <summary>Deliver before this instant; after it the budget reservation is released.</summary>
     [Id(11)] public DateTimeOffset? ReservationExpiresAt { get; init; }
     [Id(12)] public string? Placement { get; init; }
+    /// <summary>The holdout draw; when held out, Action is null and WouldHaveSent says what treatment would have been.</summary>
+    [Id(13)] public Measurement.HoldoutAssignment? Holdout { get; init; }
+    [Id(14)] public ChosenAction? WouldHaveSent { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("ma.chosen-action")]

@@ -1,3 +1,4 @@
+using MarketingActors.Measurement;
 using MarketingActors.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -36,6 +37,7 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         public DateTimeOffset RefusedUntil;
         public long Decisions;
         public readonly Dictionary<string, VariantTally> Tallies = new();
+        public readonly Dictionary<(MeasurementGroup, string), MeasurementTally> Measurements = new();
         public CampaignReport? Outstanding;
         public long ReportsSent;
     }
@@ -98,6 +100,12 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         lock (_gate) Tally(AccountOf(campaignId), actionId, t => t with { Conversions = t.Conversions + 1, Revenue = t.Revenue + revenue });
     }
 
+    /// <summary>Adds to the treated/holdout tally of the increment's group and channel.</summary>
+    public void Measure(string campaignId, MeasurementTally increment)
+    {
+        lock (_gate) AddMeasurement(AccountOf(campaignId), increment);
+    }
+
     /// <summary>
     /// Takes what this silo has to tell each campaign: cumulative lease usage (expired leases
     /// closing) and the tallies since the last report. A report stays outstanding until
@@ -136,10 +144,12 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
                     Leases = [.. leases],
                     Decisions = account.Decisions,
                     Variants = [.. account.Tallies.Values],
+                    Measurements = [.. account.Measurements.Values],
                 };
                 reports.Add(account.Outstanding);
                 account.Decisions = 0;
                 account.Tallies.Clear();
+                account.Measurements.Clear();
             }
         }
         return reports;
@@ -211,6 +221,12 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         Reserved = lease.Reserved,
         Closing = closing,
     };
+
+    private static void AddMeasurement(Account account, MeasurementTally increment)
+    {
+        var key = (increment.Group, increment.Channel);
+        account.Measurements[key] = account.Measurements.TryGetValue(key, out var sum) ? sum.Plus(increment) : increment;
+    }
 
     private static void Tally(Account account, string actionId, Func<VariantTally, VariantTally> change) =>
         account.Tallies[actionId] = change(account.Tallies.GetValueOrDefault(actionId) ?? new VariantTally { ActionId = actionId });

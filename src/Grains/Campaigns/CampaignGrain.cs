@@ -1,4 +1,4 @@
-using MarketingActors.Campaigns;
+using MarketingActors.Measurement;
 using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Campaigns;
@@ -12,6 +12,9 @@ public sealed class CampaignGrainState
     [Id(3)] public long Decisions { get; set; }
     /// <summary>The last report applied per silo incarnation, so a re-sent report is not counted twice.</summary>
     [Id(4)] public Dictionary<string, AppliedReport> Reports { get; set; } = new();
+    /// <summary>Treated/holdout tallies keyed "group/channel".</summary>
+    [Id(5)] public Dictionary<string, MeasurementTally> Measurements { get; set; } = new();
+    [Id(6)] public List<SpendPoint> Pacing { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("ma.applied-report")]
@@ -24,15 +27,20 @@ public sealed record AppliedReport([property: Id(0)] long Sequence, [property: I
 public sealed class CampaignGrain(
     [PersistentState("campaign", "campaigns")] IPersistentState<CampaignGrainState> state,
     IOptions<BudgetOptions> budgetOptions,
+    IOptions<MeasurementOptions> measurementOptions,
     TimeProvider clock) : Grain, ICampaignGrain
 {
     private readonly BudgetOptions _budget = budgetOptions.Value;
+    private readonly MeasurementOptions _measurement = measurementOptions.Value;
+    private LiftReport? _scheduledReport;
 
     private CampaignGrainState S => state.State;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         this.RegisterGrainTimer(ExpireSilentLeases, new GrainTimerCreationOptions(_budget.LeaseGrace, _budget.LeaseGrace) { Interleave = false });
+        // Scheduled reporting: the latest report lives in this activation; a new activation makes its first one after one period.
+        this.RegisterGrainTimer(GenerateScheduledReport, new GrainTimerCreationOptions(_measurement.ReportEvery, _measurement.ReportEvery) { Interleave = false });
         return Task.CompletedTask;
     }
 
@@ -120,10 +128,18 @@ public sealed class CampaignGrain(
             };
             changed = true;
         }
+        foreach (var m in report.Measurements)
+        {
+            var key = $"{m.Group}/{m.Channel}";
+            S.Measurements[key] = S.Measurements.TryGetValue(key, out var sum) ? sum.Plus(m) : m;
+            changed = true;
+        }
         S.Decisions += report.Decisions;
         changed |= report.Decisions > 0;
         // An empty report changes nothing worth a write; applying it again would change nothing either.
-        if (changed) await state.WriteStateAsync();
+        if (!changed) return Feedback();
+        SpendPacing.Record(S.Pacing, now, S.Ledger.View(now).Spent, _measurement.PacingHours);
+        await state.WriteStateAsync();
         return Feedback();
     }
 
@@ -132,6 +148,21 @@ public sealed class CampaignGrain(
         Status = S.Definition?.Status ?? CampaignStatus.Draft,
         Posteriors = [.. S.Variants.Values],
     };
+    public Task<LiftReport?> GetLiftReport(bool latestScheduled) =>
+        Task.FromResult(latestScheduled && _scheduledReport is not null ? _scheduledReport : BuildReport("on_demand"));
+
+    private LiftReport? BuildReport(string trigger)
+    {
+        if (S.Definition is not { } d) return null;
+        var now = clock.GetUtcNow();
+        return LiftReportBuilder.Build(d, S.Measurements.Values, S.Pacing, S.Ledger.View(now).Spent, now, trigger);
+    }
+
+    private Task GenerateScheduledReport()
+    {
+        if (S.Definition is { Status: CampaignStatus.Active or CampaignStatus.Paused }) _scheduledReport = BuildReport("scheduled");
+        return Task.CompletedTask;
+    }
 
     private async Task<CampaignCommandResult> Store(CampaignDefinition proposed, bool budgetChanged)
     {

@@ -23,6 +23,7 @@ public static partial class CampaignValidator
         if (!CampaignIds.IsValid(c.Id)) errors.Add("id: " + CampaignIds.Rule);
         if (string.IsNullOrWhiteSpace(c.Name) || c.Name.Length > 200) errors.Add("name: required, at most 200 characters");
         if (c.ConversionValue < 0) errors.Add("conversionValue: must not be negative");
+        if (c.HoldoutPercent is < 0 or > 50 || double.IsNaN(c.HoldoutPercent)) errors.Add("holdoutPercent: between 0 and 50");
         errors.AddRange(RuleEvaluator.Validate(c.Audience, "audience"));
         ValidateActions(c, errors);
         ValidateJourney(c, errors);

@@ -5,6 +5,7 @@ using MarketingActors.Journal;
 using MarketingActors.Journeys;
 using MarketingActors.Telemetry;
 using MarketingActors.Learning;
+using MarketingActors.Measurement;
 using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Customers;
@@ -24,6 +25,7 @@ public sealed class CustomerGrain(
     EngineMetrics metrics,
     CustomerLearning learning,
     IOptions<CustomerOptions> options,
+    IOptions<MeasurementOptions> measurement,
     TimeProvider clock) : Grain, ICustomerGrain, IProfileHandover, IRemindable
 {
     private const string WakeReminder = "wake";
@@ -31,6 +33,7 @@ public sealed class CustomerGrain(
 
     private readonly CustomerOptions _options = options.Value;
     private readonly TriggerThresholds _thresholds = options.Value.Thresholds;
+    private readonly MeasurementOptions _measurement = measurement.Value;
     private int _unsavedEvents;
     private DateTimeOffset _lastSave;
     /// <summary>Set when the journal alone could not rebuild this state (a merged profile), so the next change is snapshotted at once.</summary>
@@ -193,7 +196,8 @@ public sealed class CustomerGrain(
             {
                 var decision = await Decide(campaign, step, null, customer, signal.Triggers.FirstOrDefault());
                 decisions.Add(decision);
-                step = JourneyRunner.AfterDecision(campaign, progress, step, decision.Action is not null, signal, customer);
+                // A held-out decision moves the journey on as if sent, so treated and holdout walk the same path.
+                step = JourneyRunner.AfterDecision(campaign, progress, step, decision.Action is not null || decision.WouldHaveSent is not null, signal, customer);
             }
         }
         S.PruneFinishedJourneys();
@@ -205,10 +209,13 @@ public sealed class CustomerGrain(
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var random = new Random(StableSeed.Of(Id, campaign.Id, S.Profile.EventCount, S.Decisions.Count));
         var ranking = NextBestActionPolicy.Rank(campaign, step?.ActionIds ?? [], placement, customer, campaigns.PosteriorsOf(campaign.Id), random);
+        var holdout = HoldoutDraw.Assign(_measurement.Salt, _measurement.SaltId, Id, campaign.Id, campaign.HoldoutPercent, _measurement.GlobalControlPercent);
+        // Held out after the same eligibility and ranking as everyone else; no budget is reserved.
+        var heldOut = holdout.IsHeldOut && ranking.Eligible.Count > 0;
         var budgetBlocked = new HashSet<string>();
         var chosen = -1;
         BudgetReservation? reservation = null;
-        for (var i = 0; i < ranking.Eligible.Count && chosen < 0; i++)
+        for (var i = 0; i < ranking.Eligible.Count && chosen < 0 && !heldOut; i++)
         {
             var action = ranking.Eligible[i].Action;
             if (action.Cost > 0 && (reservation = await budget.TryReserve(campaign.Id, action.Cost)) is null)
@@ -218,8 +225,9 @@ public sealed class CustomerGrain(
             }
             chosen = i;
         }
-        var (verdicts, reason) = NextBestActionPolicy.Explain(ranking, chosen, budgetBlocked);
+        var (verdicts, reason) = NextBestActionPolicy.Explain(ranking, heldOut ? 0 : chosen, budgetBlocked);
         var picked = chosen >= 0 ? ranking.Eligible[chosen] : null;
+        var wouldHave = heldOut ? ranking.Eligible[0] : null;
         var decision = new Decision
         {
             DecisionId = Guid.CreateVersion7().ToString("N"),
@@ -227,41 +235,48 @@ public sealed class CustomerGrain(
             CampaignId = campaign.Id,
             JourneyStepId = step?.Id,
             Placement = placement,
-            Action = picked is null ? null : new ChosenAction
-            {
-                ActionId = picked.Action.Id,
-                Channel = picked.Action.Channel,
-                Variant = picked.Action.Variant,
-                Locale = picked.Action.Locale,
-                Cost = picked.Action.Cost,
-                Currency = campaign.Budget.Currency,
-            },
+            Action = ChosenOf(picked, campaign),
+            WouldHaveSent = ChosenOf(wouldHave, campaign),
+            Holdout = holdout,
             Scores = new DecisionScores
             {
                 ConversionLikelihood = Math.Round(customer.Likelihood, 6),
                 EngagementVelocity = Math.Round(customer.Velocity, 6),
-                ExpectedValue = Math.Round(picked?.ExpectedValue ?? 0, 6),
+                ExpectedValue = Math.Round((picked ?? wouldHave)?.ExpectedValue ?? 0, 6),
             },
             ModelVersion = customer.ModelVersion,
             Candidates = verdicts,
-            Reason = reason,
+            Reason = heldOut ? "holdout" : reason,
             Trigger = trigger,
             DecidedAt = customer.At,
         };
         budget.RecordDecision(campaign.Id, picked?.Action.Id);
         metrics.Decided(picked is not null, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        var measured = picked ?? wouldHave;
+        if (measured is not null) budget.Measure(campaign.Id, new MeasurementTally { Group = holdout.Group, Channel = measured.Action.Channel, Decisions = 1 });
         S.Remember(new DecisionRecord
         {
             DecisionId = decision.DecisionId,
             CampaignId = campaign.Id,
-            ActionId = picked?.Action.Id,
-            Channel = picked?.Action.Channel,
+            ActionId = measured?.Action.Id,
+            Channel = measured?.Action.Channel,
             Reservation = reservation,
             DecidedAt = customer.At,
-            Status = picked is null ? DecisionStatus.NoAction : DecisionStatus.Reserved,
+            Status = heldOut ? DecisionStatus.Held : picked is null ? DecisionStatus.NoAction : DecisionStatus.Reserved,
+            Group = holdout.Group,
         }, _options.RecentDecisions);
         return decision;
     }
+
+    private static ChosenAction? ChosenOf(RankedCandidate? candidate, CampaignDefinition campaign) => candidate is null ? null : new ChosenAction
+    {
+        ActionId = candidate.Action.Id,
+        Channel = candidate.Action.Channel,
+        Variant = candidate.Action.Variant,
+        Locale = candidate.Action.Locale,
+        Cost = candidate.Action.Cost,
+        Currency = campaign.Budget.Currency,
+    };
 
     /// <summary>Delivery receipts confirm spend, failures release it, conversions are attributed (budget and tallies move only live, not on replay).</summary>
     private void Settle(MarketingEvent e, EventKind kind, bool replaying)
@@ -272,7 +287,11 @@ public sealed class CustomerGrain(
             if (record is null) return;
             record.Status = DecisionStatus.Delivered;
             if (!replaying && record.Reservation is { } r) budget.Confirm(r);
-            if (!replaying) budget.RecordDelivery(record.CampaignId, record.ActionId!);
+            if (!replaying)
+            {
+                budget.RecordDelivery(record.CampaignId, record.ActionId!);
+                budget.Measure(record.CampaignId, new MeasurementTally { Group = record.Group, Channel = record.Channel!, Sends = 1, Spend = record.Reservation?.Amount ?? 0 });
+            }
             // A bare delivery receipt is the contact; a channel event (email_sent) is counted by the profile itself.
             if (e.Type == EventCatalog.ActionDelivered) S.Profile.RecordContact(record.Channel!, e.Timestamp);
         }
@@ -287,8 +306,16 @@ public sealed class CustomerGrain(
         {
             var record = S.AttributionFor(e.DecisionId, e.CampaignId, e.Timestamp, _options.AttributionWindow);
             if (record is null || record.Status == DecisionStatus.Converted) return;
+            var revenue = Math.Max(0, e.Value ?? 0);
+            var held = record.Status == DecisionStatus.Held;
             record.Status = DecisionStatus.Converted;
-            if (!replaying) budget.RecordConversion(record.CampaignId, record.ActionId!, Math.Max(0, e.Value ?? 0));
+            if (replaying) return;
+            // Holdout conversions measure lift but are no evidence about a variant nobody received.
+            if (!held) budget.RecordConversion(record.CampaignId, record.ActionId!, revenue);
+            budget.Measure(record.CampaignId, new MeasurementTally
+            {
+                Group = record.Group, Channel = record.Channel!, Conversions = 1, Revenue = revenue, RevenueSquares = (double)revenue * (double)revenue,
+            });
         }
     }
 

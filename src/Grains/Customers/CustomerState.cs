@@ -11,6 +11,8 @@ public enum DecisionStatus
     Delivered,
     Released,
     Converted,
+    /// <summary>Held out: nothing was sent; kept so conversions of the holdout are attributed like the treated ones.</summary>
+    Held,
 }
 
 /// <summary>A decision the customer grain remembers for delivery confirmation and attribution.</summary>
@@ -24,6 +26,7 @@ public sealed class DecisionRecord
     [Id(4)] public BudgetReservation? Reservation { get; set; }
     [Id(5)] public DateTimeOffset DecidedAt { get; init; }
     [Id(6)] public DecisionStatus Status { get; set; }
+    [Id(7)] public Measurement.MeasurementGroup Group { get; init; }
 }
 
 /// <summary>Everything a customer grain persists. Bounded: every collection has a cap.</summary>
@@ -74,14 +77,14 @@ public sealed class CustomerState
         foreach (var j in finished.Take(Math.Max(0, finished.Count - MaxFinishedJourneys))) Journeys.Remove(j.CampaignId);
     }
 
-    /// <summary>The decision an outcome belongs to: by id, else the last delivered one (of the campaign, if given) within the window.</summary>
+    /// <summary>The decision an outcome belongs to: by id, else the last delivered or held-out one (of the campaign, if given) within the window.</summary>
     public DecisionRecord? AttributionFor(string? decisionId, string? campaignId, DateTimeOffset at, TimeSpan window)
     {
         if (decisionId is not null) return Decisions.Find(d => d.DecisionId == decisionId && d.ActionId is not null);
         for (var i = Decisions.Count - 1; i >= 0; i--)
         {
             var d = Decisions[i];
-            if (d.Status != DecisionStatus.Delivered) continue;
+            if (d.Status is not (DecisionStatus.Delivered or DecisionStatus.Held)) continue;
             if (campaignId is not null && d.CampaignId != campaignId) continue;
             if (at - d.DecidedAt <= window && d.DecidedAt <= at) return d;
         }

@@ -3,6 +3,7 @@ using MarketingActors.Customers;
 using MarketingActors.Journal;
 using MarketingActors.Telemetry;
 using MarketingActors.Learning;
+using MarketingActors.Measurement;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,6 +18,7 @@ public static class EngineServices
     {
         services.AddOptions<CustomerOptions>().Bind(configuration.GetSection(CustomerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BudgetOptions>().Bind(configuration.GetSection(BudgetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MeasurementOptions>().Bind(configuration.GetSection(MeasurementOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<EngineMetrics>();

@@ -77,6 +77,8 @@ public class CampaignValidatorSpec
         ["cap without window"] = Valid with { Guardrails = Valid.Guardrails with { FrequencyCaps = new() { ["email"] = new() { Max = 1 } } } },
         ["min likelihood above one"] = Valid with { Guardrails = Valid.Guardrails with { MinLikelihood = 1.5 } },
         ["quiet hours on unknown channel"] = Valid with { Guardrails = Valid.Guardrails with { QuietHours = new() { Channels = ["fax"] } } },
+        ["holdout above half"] = Valid with { HoldoutPercent = 60 },
+        ["negative holdout"] = Valid with { HoldoutPercent = -1 },
     };
 
     [Fact]
@@ -115,6 +117,8 @@ public class CampaignValidatorSpec
     [InlineData("cap without window", "guardrails.frequencyCaps[email].window: must be positive")]
     [InlineData("min likelihood above one", "guardrails.minLikelihood: between 0 and 1")]
     [InlineData("quiet hours on unknown channel", "guardrails.quietHours.channels: unknown channel 'fax'")]
+    [InlineData("holdout above half", "holdoutPercent: between 0 and 50")]
+    [InlineData("negative holdout", "holdoutPercent: between 0 and 50")]
     public void Each_defect_is_reported_as_a_named_error(string defect, string expectedError)
     {
         var errors = CampaignValidator.Validate(Broken[defect]);

@@ -1,0 +1,40 @@
+using MarketingActors.Campaigns;
+using MarketingActors.Gateway.Reports;
+using MarketingActors.Measurement;
+
+namespace MarketingActors.Gateway.Endpoints;
+
+/// <summary>Campaign lift reports: JSON or CSV from the API, and an HTML page for campaign owners.</summary>
+public static class ReportEndpoints
+{
+    public static void MapReportEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/campaigns/{id}/report", async (string id, string? format, string? source, IGrainFactory grains) =>
+        {
+            if (format is not (null or "json" or "csv")) return Problems.Of(400, "unsupported_format", "format is json (the default) or csv");
+            var (report, error) = await Load(id, source, grains);
+            if (error is not null) return error;
+            return format == "csv"
+                ? Results.Text(LiftReportCsv.Write(report!), "text/csv; charset=utf-8")
+                : Results.Ok(report);
+        }).WithTags("Reports").WithName("GetCampaignReport")
+            .WithSummary("Treated vs holdout per campaign and channel, lift with 95% intervals, ROI, pacing. ?format=csv, ?source=scheduled for the latest scheduled report.")
+            .Produces<LiftReport>().Produces<string>(200, "text/csv").ProducesProblem(400).ProducesProblem(404);
+
+        app.MapGet("/reports/campaigns/{id}", async (string id, string? source, IGrainFactory grains) =>
+        {
+            var (report, error) = await Load(id, source, grains);
+            return error ?? Results.Content(LiftReportPage.Render(report!), "text/html; charset=utf-8");
+        }).WithTags("Reports").WithName("CampaignReportPage").WithSummary("The lift report as an HTML page with charts.")
+            .Produces<string>(200, "text/html").ProducesProblem(400).ProducesProblem(404);
+    }
+
+    private static async Task<(LiftReport? Report, IResult? Error)> Load(string id, string? source, IGrainFactory grains)
+    {
+        if (source is not (null or "on_demand" or "scheduled"))
+            return (null, Problems.Of(400, "unsupported_source", "source is on_demand (the default) or scheduled"));
+        if (!CampaignIds.IsValid(id)) return (null, Problems.Of(404, "campaign_not_found", $"no campaign '{id}'"));
+        var report = await grains.GetGrain<ICampaignGrain>(id).GetLiftReport(latestScheduled: source == "scheduled");
+        return report is null ? (null, Problems.Of(404, "campaign_not_found", $"no campaign '{id}'")) : (report, null);
+    }
+}
