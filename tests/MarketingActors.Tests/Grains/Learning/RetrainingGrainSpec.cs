@@ -32,6 +32,8 @@ public sealed class RetrainingGrainSpec(ClusterFixture fixture)
 
     private async Task<TrainingOutcome> PromoteOne(int seed)
     {
+        // Specs share the cluster: start from the prior, whatever champion another spec left behind.
+        await BackToPrior();
         await Submit(SyntheticOutcomes.Rows(4_000, seed));
         var outcome = await Retraining.TrainNow("spec@example.com");
         Assert.True(outcome.Promoted, $"{outcome.Result}: {outcome.Detail}");
