@@ -1,6 +1,9 @@
 using MarketingActors.Gateway.Endpoints;
+using MarketingActors.Gateway.Governance;
 using MarketingActors.Gateway.Ingestion;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Gateway.Hosting;
@@ -20,6 +23,11 @@ public static class GatewayComposition
         services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddOpenApi();
+        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddMemoryCache();
+        services.AddAuthentication(ApiKeyAuthentication.Scheme).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.Scheme, null);
+        services.AddRateLimiter(PerKeyRateLimits.Configure);
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<SecurityOptions>>((o, security) => PerKeyRateLimits.Partition(o, security.Value));
         return services;
     }
 
@@ -47,10 +55,13 @@ public static class GatewayComposition
             await Problems.Of(status, reason, $"HTTP {status} for {context.HttpContext.Request.Method} {context.HttpContext.Request.Path}")
                 .ExecuteAsync(context.HttpContext);
         });
+        app.UseAccessControl();
+        app.UseRateLimiter();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapEventEndpoints();
         app.MapCampaignEndpoints();
         app.MapCustomerEndpoints();
+        app.MapGovernanceEndpoints();
         return app;
     }
 

@@ -17,7 +17,8 @@ public sealed class CustomerGrain(
     BudgetLeaseBroker budget,
     IConversionModelProvider models,
     IOptions<CustomerOptions> options,
-    TimeProvider clock) : Grain, ICustomerGrain, IProfileHandover, IRemindable
+    TimeProvider clock,
+    Governance.DecisionAuditWriter audit) : Grain, ICustomerGrain, IProfileHandover, IRemindable
 {
     private const string WakeReminder = "wake";
     private static readonly TimeSpan MinimumWakeDelay = TimeSpan.FromSeconds(1);
@@ -66,6 +67,20 @@ public sealed class CustomerGrain(
         }
         await AfterChange();
         return best;
+    }
+
+    public Task<string?> GetAuditReference() => Task.FromResult(S.AuditRef);
+
+    public async Task<string?> Erase()
+    {
+        var forgotten = S.AuditRef;
+        foreach (var merged in S.MergedFrom) await GrainFactory.GetGrain<ICustomerGrain>(merged).Erase();
+        if (await this.GetReminder(WakeReminder) is { } wake) await this.UnregisterReminder(wake);
+        await state.ClearStateAsync();
+        state.State = new CustomerState();
+        _unsavedEvents = 0;
+        DeactivateOnIdle();
+        return forgotten;
     }
 
     public async Task<CustomerState?> HandOver(string knownCustomerId)
@@ -196,6 +211,7 @@ public sealed class CustomerGrain(
             DecidedAt = customer.At,
         };
         budget.RecordDecision(campaign.Id, picked?.Action.Id);
+        await audit.Record(decision, S.AuditRef ??= Guid.NewGuid().ToString("N"));
         S.Remember(new DecisionRecord
         {
             DecisionId = decision.DecisionId,

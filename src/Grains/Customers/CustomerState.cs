@@ -42,6 +42,8 @@ public sealed class CustomerState
     [Id(9)] public string ModelVersion { get; set; } = "";
     [Id(10)] public List<string> RecentTriggers { get; set; } = [];
     [Id(11)] public DateTimeOffset? WakeRegisteredFor { get; set; }
+    /// <summary>The random stand-in for this customer's id in audit entries; erasure forgets it.</summary>
+    [Id(12)] public string? AuditRef { get; set; }
 
     public const int MaxMergedFrom = 16;
     public const int MaxRecentTriggers = 16;

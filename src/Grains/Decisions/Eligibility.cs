@@ -27,6 +27,7 @@ public static class Eligibility
             reasons.Add(BlockReasons.QuietHours);
         if (customer.Likelihood < campaign.Guardrails.MinLikelihood) reasons.Add(BlockReasons.BelowMinLikelihood);
         if (LocaleMatch(action.Locale, customer.Profile.Locale) < 0) reasons.Add(BlockReasons.LocaleMismatch);
+        if (action.NeedsApproval && action.Approval is null) reasons.Add(BlockReasons.ApprovalRequired);
         return reasons;
     }
 

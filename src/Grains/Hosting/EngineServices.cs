@@ -1,9 +1,11 @@
 using MarketingActors.Campaigns;
 using MarketingActors.Customers;
+using MarketingActors.Governance;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Hosting;
 
@@ -23,6 +25,10 @@ public static class EngineServices
         services.AddSingleton<BudgetLeaseBroker>();
         services.AddSingleton<CampaignSync>();
         services.AddHostedService(sp => sp.GetRequiredService<CampaignSync>());
+        services.AddOptions<GovernanceOptions>().Bind(configuration.GetSection(GovernanceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IAuditLog>(sp => new InMemoryAuditLog(sp.GetRequiredService<IOptions<GovernanceOptions>>().Value.AuditCapacity));
+        services.AddSingleton<DecisionAuditWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<DecisionAuditWriter>());
         return services;
     }
 }

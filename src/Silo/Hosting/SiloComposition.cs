@@ -8,6 +8,7 @@ public static class SiloComposition
 {
     public const string CustomerStorage = "customers";
     public const string CampaignStorage = "campaigns";
+    public const string GovernanceStorage = "governance";
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
     {
@@ -17,6 +18,8 @@ public static class SiloComposition
         builder.UseOrleans(orleans => ConfigureOrleans(orleans, silo));
         builder.Services.AddMarketingEngine(builder.Configuration);
         builder.Services.AddMarketingGateway(builder.Configuration);
+        // Registered after UseOrleans, so it starts once the silo is serving grain calls.
+        builder.Services.AddHostedService<BootstrapAdminKey>();
 
         var app = builder.Build();
         app.MapMarketingGateway();
@@ -37,6 +40,7 @@ public static class SiloComposition
     {
         orleans.AddMemoryGrainStorage(CustomerStorage);
         orleans.AddMemoryGrainStorage(CampaignStorage);
+        orleans.AddMemoryGrainStorage(GovernanceStorage);
         orleans.UseInMemoryReminderService();
         orleans.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = silo.MinimumReminderPeriod);
     }

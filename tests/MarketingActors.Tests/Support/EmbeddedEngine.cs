@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using MarketingActors.Gateway.Endpoints;
 using MarketingActors.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -20,6 +22,8 @@ public sealed class EmbeddedEngine : IAsyncLifetime
     public HttpClient Http { get; private set; } = null!;
     public int OrleansGatewayPort { get; } = FreePort();
     public CapturedLogs Logs { get; } = new();
+    /// <summary>The bootstrap admin key, read from the start-up log as an operator would; <see cref="Http"/> sends it.</summary>
+    public string AdminKey { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
@@ -32,7 +36,16 @@ public sealed class EmbeddedEngine : IAsyncLifetime
         args.AddRange(ClusterFixture.TestSettings.Select(s => $"--{s.Key}={s.Value}"));
         App = SiloComposition.Build([.. args], builder => builder.Logging.AddProvider(Logs));
         await App.StartAsync();
-        Http = new HttpClient { BaseAddress = new Uri(BaseAddressOf(App)) };
+        AdminKey = Regex.Match(Logs.Entries.Single(e => e.Message.Contains(BootstrapAdminKey.Banner)).Message, @"ma_[0-9a-f]{12}_[A-Za-z0-9_-]{43}").Value;
+        Http = ClientWith(AdminKey);
+    }
+
+    /// <summary>An HTTP client of this engine that sends the given API key (none when null).</summary>
+    public HttpClient ClientWith(string? apiKey)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseAddressOf(App)) };
+        if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
     }
 
     public async Task DisposeAsync()
