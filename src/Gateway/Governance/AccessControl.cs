@@ -52,10 +52,10 @@ public static class AccessControl
             await next(context);
             return;
         }
-        var authenticated = await context.AuthenticateAsync(ApiKeyAuthentication.Scheme);
+        var authenticated = await context.AuthenticateAsync(ApiKeyAuthentication.SchemeName);
         if (!authenticated.Succeeded)
         {
-            await context.ChallengeAsync(ApiKeyAuthentication.Scheme);
+            await context.ChallengeAsync(ApiKeyAuthentication.SchemeName);
             return;
         }
         context.User = authenticated.Principal;

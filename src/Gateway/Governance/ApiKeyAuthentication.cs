@@ -22,7 +22,7 @@ public sealed class ApiKeyAuthentication(
     IMemoryCache cache,
     IOptions<SecurityOptions> security) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string Scheme = "ApiKey";
+    public const string SchemeName = "ApiKey";
     private const string FailureReason = "ma.auth-failure";
 
     public static readonly Principal Anonymous = new() { Id = "anonymous", Role = Roles.Admin };
@@ -57,8 +57,8 @@ public sealed class ApiKeyAuthentication(
     private AuthenticateResult Success(Principal principal)
     {
         Context.Items[typeof(Principal)] = principal;
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, principal.Id), new Claim(ClaimTypes.Role, principal.Role)], Scheme);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme));
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, principal.Id), new Claim(ClaimTypes.Role, principal.Role)], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     private AuthenticateResult Failure(string reason, string detail)

@@ -25,7 +25,7 @@ public static class GatewayComposition
         services.AddOpenApi();
         services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddMemoryCache();
-        services.AddAuthentication(ApiKeyAuthentication.Scheme).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.Scheme, null);
+        services.AddAuthentication(ApiKeyAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddRateLimiter(PerKeyRateLimits.Configure);
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<SecurityOptions>>((o, security) => PerKeyRateLimits.Partition(o, security.Value));
         return services;

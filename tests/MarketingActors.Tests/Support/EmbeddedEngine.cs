@@ -18,6 +18,13 @@ namespace MarketingActors.Tests.Support;
 /// <summary>The real embedded host (silo + co-hosted gateway) on loopback ports, as `dotnet run --project src/Silo` starts it.</summary>
 public sealed class EmbeddedEngine : IAsyncLifetime
 {
+    private readonly string[] _extraArgs;
+
+    public EmbeddedEngine() : this([]) { }
+
+    /// <summary>An engine with extra settings ("--Section:Key=value"), for specs that need their own limits.</summary>
+    internal EmbeddedEngine(string[] extraArgs) => _extraArgs = extraArgs;
+
     public WebApplication App { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
     public int OrleansGatewayPort { get; } = FreePort();
@@ -34,6 +41,7 @@ public sealed class EmbeddedEngine : IAsyncLifetime
             $"--MarketingActors:Silo:GatewayPort={OrleansGatewayPort}",
         };
         args.AddRange(ClusterFixture.TestSettings.Select(s => $"--{s.Key}={s.Value}"));
+        args.AddRange(_extraArgs);
         App = SiloComposition.Build([.. args], builder => builder.Logging.AddProvider(Logs));
         await App.StartAsync();
         AdminKey = Regex.Match(Logs.Entries.Single(e => e.Message.Contains(BootstrapAdminKey.Banner)).Message, @"ma_[0-9a-f]{12}_[A-Za-z0-9_-]{43}").Value;
