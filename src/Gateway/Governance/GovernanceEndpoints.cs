@@ -66,7 +66,8 @@ public static class GovernanceEndpoints
             approvals.MapPost($"/{{approvalId}}/{verb}", async (string approvalId, HttpContext context, IGrainFactory grains) =>
             {
                 var comment = (string?)null;
-                if (context.Request.ContentLength is > 0)
+                // The comment is optional: a bodiless POST approves or rejects without one (chunked bodies have no length, so look at the type).
+                if (context.Request.ContentType is not null || context.Request.ContentLength is > 0)
                 {
                     var (body, error) = await JsonBody.Read<ReviewComment>(context.Request, GatewayJson.Options, 16 * 1024);
                     if (error is not null) return error;
