@@ -10,6 +10,7 @@ public sealed class CampaignGrainState
     [Id(1)] public BudgetLedger Ledger { get; set; } = new();
     [Id(2)] public Dictionary<string, VariantPosterior> Variants { get; set; } = new();
     [Id(3)] public long Decisions { get; set; }
+    [Id(4)] public List<Governance.CampaignSample> Samples { get; set; } = [];
 }
 
 /// <summary>
@@ -19,7 +20,8 @@ public sealed class CampaignGrainState
 public sealed class CampaignGrain(
     [PersistentState("campaign", "campaigns")] IPersistentState<CampaignGrainState> state,
     IOptions<BudgetOptions> budgetOptions,
-    TimeProvider clock) : Grain, ICampaignGrain
+    TimeProvider clock,
+    Governance.CampaignWatch watch) : Grain, ICampaignGrain
 {
     private readonly BudgetOptions _budget = budgetOptions.Value;
 
@@ -111,6 +113,7 @@ public sealed class CampaignGrain(
         S.Decisions += report.Decisions;
         changed |= report.Decisions > 0;
         if (changed) await state.WriteStateAsync();
+        if (changed && await watch.Observe(S, clock.GetUtcNow()) is { } anomaly) await PauseFor(anomaly);
         return new CampaignFeedback
         {
             Status = S.Definition?.Status ?? CampaignStatus.Draft,
@@ -133,6 +136,14 @@ public sealed class CampaignGrain(
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<ICampaignCatalogGrain>(0).Publish(next);
         return CampaignCommandResult.Ok(next);
+    }
+
+    /// <summary>The automatic pause: the same path as an owner's pause, then audited and notified by the watch.</summary>
+    private async Task PauseFor((string Reason, string Detail) anomaly)
+    {
+        var before = S.Definition!;
+        var paused = await Store(before with { Status = CampaignStatus.Paused }, budgetChanged: false);
+        if (paused.Succeeded) await watch.Paused(GrainFactory, before, paused.Campaign!, anomaly);
     }
 
     private async Task ExpireSilentLeases()

@@ -29,6 +29,10 @@ public static class EngineServices
         services.AddSingleton<IAuditLog>(sp => new InMemoryAuditLog(sp.GetRequiredService<IOptions<GovernanceOptions>>().Value.AuditCapacity));
         services.AddSingleton<DecisionAuditWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<DecisionAuditWriter>());
+        services.AddOptions<AnomalyOptions>().Bind(configuration.GetSection(AnomalyOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient();
+        services.AddSingleton<PauseNotifier>();
+        services.AddSingleton<CampaignWatch>();
         return services;
     }
 }
