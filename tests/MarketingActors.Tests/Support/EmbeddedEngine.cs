@@ -114,3 +114,10 @@ public sealed class CapturedLogs : ILoggerProvider
         }
     }
 }
+
+/// <summary>Specs that start an engine of their own run alone, after the others, so they add no load to timing-sensitive cluster specs.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class OwnEngineCollection
+{
+    public const string Name = "own embedded engine";
+}

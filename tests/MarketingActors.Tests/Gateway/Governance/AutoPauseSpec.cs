@@ -8,6 +8,7 @@ using MarketingActors.Tests.Support;
 namespace MarketingActors.Tests.Gateway.Governance;
 
 /// <summary>Its own engine with the anomaly guard on and its webhook pointed at a loopback listener.</summary>
+[Collection(OwnEngineCollection.Name)]
 public sealed class AutoPauseSpec : IAsyncLifetime
 {
     private const string Secret = "test-webhook-secret-0123456789";

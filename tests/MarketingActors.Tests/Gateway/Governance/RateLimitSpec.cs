@@ -5,6 +5,7 @@ using MarketingActors.Tests.Support;
 namespace MarketingActors.Tests.Gateway.Governance;
 
 /// <summary>Its own engine with a tiny per-key limit, so the shared one keeps serving the other specs.</summary>
+[Collection(OwnEngineCollection.Name)]
 public sealed class RateLimitSpec : IAsyncLifetime
 {
     private readonly EmbeddedEngine _engine = new(["--MarketingActors:Security:RequestsPerWindow=3", "--MarketingActors:Security:RateWindow=00:10:00"]);
