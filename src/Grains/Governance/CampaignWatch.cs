@@ -18,6 +18,9 @@ public sealed class CampaignWatch(IOptions<AnomalyOptions> options, PauseNotifie
         var ledger = state.Ledger.View(now);
         var deliveries = state.Variants.Values.Sum(v => v.Deliveries);
         var conversions = state.Variants.Values.Sum(v => v.Conversions);
+        // A burst inside the first report interval leaves one sample and nothing to compare with:
+        // a campaign changed (activated) within the window starts from zero at that moment.
+        if (state.Samples.Count == 0 && campaign.UpdatedAt > now - o.Window) state.Samples.Add(new CampaignSample(campaign.UpdatedAt, 0, 0, 0));
         AnomalyGuard.Record(state.Samples, new CampaignSample(now, ledger.Spent + ledger.Reserved + ledger.WrittenOff, deliveries, conversions), o.Window);
         return ValueTask.FromResult(AnomalyGuard.Check(state.Samples, campaign.Budget.Daily, o));
     }
