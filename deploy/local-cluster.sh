@@ -41,6 +41,8 @@ as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/server.log" -w \
   -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1" start >/dev/null
 as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE marketing" >/dev/null
 export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=marketing"
+# A throwaway loopback cluster: API keys off unless asked for (REQUIRE_API_KEYS=true prints a bootstrap key in silo1's log).
+export MarketingActors__Security__RequireApiKeys=${REQUIRE_API_KEYS:-false}
 
 # The silo project references the gateway, so one build produces both hosts.
 dotnet build -c Release src/Silo -v quiet -nologo >"$WORK/logs/build.log" || { cat "$WORK/logs/build.log" >&2; exit 1; }

@@ -19,6 +19,8 @@ const browser = await chromium.launch({
 });
 try {
   const page = await browser.newPage();
+  // The report page is behind the same API keys as the rest of the gateway.
+  if (process.env.MA_API_KEY) await page.setExtraHTTPHeaders({ Authorization: `Bearer ${process.env.MA_API_KEY}` });
   const requests = [];
   page.on('request', r => requests.push(r.url()));
   const response = await page.goto(url, { waitUntil: 'load' });

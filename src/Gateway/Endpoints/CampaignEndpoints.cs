@@ -1,4 +1,6 @@
 using MarketingActors.Campaigns;
+using MarketingActors.Gateway.Governance;
+using MarketingActors.Governance;
 
 namespace MarketingActors.Gateway.Endpoints;
 
@@ -9,14 +11,13 @@ public static class CampaignEndpoints
     {
         var group = app.MapGroup("/v1/campaigns").WithTags("Campaigns");
 
-        group.MapPost("/", async (HttpRequest request, IGrainFactory grains) =>
+        group.MapPost("/", async (HttpContext context, HttpRequest request, IGrainFactory grains) =>
         {
             var (definition, error) = await JsonBody.Read<CampaignDefinition>(request, GatewayJson.Options);
             if (error is not null) return error;
             if (!CampaignIds.IsValid(definition!.Id))
                 return Problems.Of(400, "invalid_campaign", "id: " + CampaignIds.Rule, ["id: " + CampaignIds.Rule]);
-            var result = await grains.GetGrain<ICampaignGrain>(definition.Id).Create(definition);
-            return result.Succeeded ? Results.Created($"/v1/campaigns/{definition.Id}", result.Campaign) : Refusal(result);
+            return await GovernedChanges.Submit(context, grains, new CampaignChange { Kind = ChangeKinds.Create, CampaignId = definition.Id, Definition = definition }, creates: true);
         }).WithName("CreateCampaign").Produces<CampaignDefinition>(201).ProducesProblem(400).ProducesProblem(409);
 
         group.MapGet("/", async (IGrainFactory grains) =>
@@ -28,26 +29,26 @@ public static class CampaignEndpoints
             : await grains.GetGrain<ICampaignGrain>(id).Get() is { } c ? Results.Ok(c) : NotFound(id))
             .WithName("GetCampaign").Produces<CampaignDefinition>().ProducesProblem(404);
 
-        group.MapPut("/{id}", async (string id, HttpRequest request, IGrainFactory grains) =>
+        group.MapPut("/{id}", async (string id, HttpContext context, HttpRequest request, IGrainFactory grains) =>
         {
             if (!CampaignIds.IsValid(id)) return NotFound(id);
             var (definition, error) = await JsonBody.Read<CampaignDefinition>(request, GatewayJson.Options);
             if (error is not null) return error;
-            return Answer(await grains.GetGrain<ICampaignGrain>(id).Update(definition! with { Id = id }));
+            return await GovernedChanges.Submit(context, grains, new CampaignChange { Kind = ChangeKinds.Update, CampaignId = id, Definition = definition! with { Id = id } });
         }).WithName("UpdateCampaign").Produces<CampaignDefinition>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
 
-        group.MapPut("/{id}/budget", async (string id, HttpRequest request, IGrainFactory grains) =>
+        group.MapPut("/{id}/budget", async (string id, HttpContext context, HttpRequest request, IGrainFactory grains) =>
         {
             if (!CampaignIds.IsValid(id)) return NotFound(id);
             var (budget, error) = await JsonBody.Read<BudgetEnvelope>(request, GatewayJson.Options);
             if (error is not null) return error;
-            return Answer(await grains.GetGrain<ICampaignGrain>(id).SetBudget(budget!));
+            return await GovernedChanges.Submit(context, grains, new CampaignChange { Kind = ChangeKinds.SetBudget, CampaignId = id, Budget = budget });
         }).WithName("SetBudget").Produces<CampaignDefinition>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
 
-        foreach (var (verb, status) in new[] { ("activate", CampaignStatus.Active), ("pause", CampaignStatus.Paused), ("complete", CampaignStatus.Completed) })
+        foreach (var (verb, kind) in new[] { ("activate", ChangeKinds.Activate), ("pause", ChangeKinds.Pause), ("complete", ChangeKinds.Complete) })
         {
-            group.MapPost($"/{{id}}/{verb}", async (string id, IGrainFactory grains) =>
-                !CampaignIds.IsValid(id) ? NotFound(id) : Answer(await grains.GetGrain<ICampaignGrain>(id).ChangeStatus(status)))
+            group.MapPost($"/{{id}}/{verb}", async (string id, HttpContext context, IGrainFactory grains) =>
+                !CampaignIds.IsValid(id) ? NotFound(id) : await GovernedChanges.Submit(context, grains, new CampaignChange { Kind = kind, CampaignId = id }))
                 .WithName($"{char.ToUpperInvariant(verb[0])}{verb[1..]}Campaign").Produces<CampaignDefinition>().ProducesProblem(404).ProducesProblem(409);
         }
 
@@ -57,9 +58,7 @@ public static class CampaignEndpoints
             .WithName("GetCampaignState").Produces<CampaignState>().ProducesProblem(404);
     }
 
-    private static IResult Answer(CampaignCommandResult result) => result.Succeeded ? Results.Ok(result.Campaign) : Refusal(result);
-
-    private static IResult Refusal(CampaignCommandResult result)
+    internal static IResult Refusal(CampaignCommandResult result)
     {
         var status = result.ErrorReason switch
         {

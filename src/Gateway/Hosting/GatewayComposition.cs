@@ -1,6 +1,9 @@
 using MarketingActors.Gateway.Endpoints;
+using MarketingActors.Gateway.Governance;
 using MarketingActors.Gateway.Ingestion;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Gateway.Hosting;
@@ -21,6 +24,11 @@ public static class GatewayComposition
         services.AddProblemDetails();
         services.AddOpenApi();
         services.AddGatewayTelemetry(configuration);
+        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddMemoryCache();
+        services.AddAuthentication(ApiKeyAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        services.AddRateLimiter(PerKeyRateLimits.Configure);
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<SecurityOptions>>((o, security) => PerKeyRateLimits.Partition(o, security.Value));
         return services;
     }
 
@@ -48,6 +56,8 @@ public static class GatewayComposition
             await Problems.Of(status, reason, $"HTTP {status} for {context.HttpContext.Request.Method} {context.HttpContext.Request.Path}")
                 .ExecuteAsync(context.HttpContext);
         });
+        app.UseAccessControl();
+        app.UseRateLimiter();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapGatewayProbes();
         app.MapEventEndpoints();
@@ -55,6 +65,7 @@ public static class GatewayComposition
         app.MapCustomerEndpoints();
         app.MapModelEndpoints();
         app.MapReportEndpoints();
+        app.MapGovernanceEndpoints();
         return app;
     }
 

@@ -44,6 +44,30 @@ public sealed record ActionOption
     [Id(4)] public decimal Cost { get; init; }
     /// <summary>On-site slot (e.g. "home_hero") for web/app personalization; null for outbound channels.</summary>
     [Id(5)] public string? Placement { get; init; }
+    /// <summary>Sensitive variants (and every variant an agent created) reach customers only once a reviewer approved them.</summary>
+    [Id(6)] public Sensitivity Sensitivity { get; init; }
+    /// <summary>Set only by the approval flow; a change to the variant's content clears it.</summary>
+    [Id(7)] public VariantApproval? Approval { get; init; }
+    [Id(8)] public bool AgentCreated { get; init; }
+
+    public bool NeedsApproval => Sensitivity != Sensitivity.None || AgentCreated;
+}
+
+[GenerateSerializer, Alias("ma.sensitivity")]
+public enum Sensitivity
+{
+    None,
+    Pricing,
+    RegulatedClaim,
+    BrandCritical,
+}
+
+[GenerateSerializer, Immutable, Alias("ma.variant-approval")]
+public sealed record VariantApproval
+{
+    [Id(0)] public required string ApprovalId { get; init; }
+    [Id(1)] public required string ApprovedBy { get; init; }
+    [Id(2)] public DateTimeOffset ApprovedAt { get; init; }
 }
 
 /// <summary>

@@ -15,6 +15,9 @@ public interface ICampaignCatalogGrain : IGrainWithIntegerKey
 
     [Alias("subscribe")]
     Task Subscribe(ICampaignCatalogObserver observer);
+
+    [Alias("kill-switch")]
+    Task<KillSwitchState> SetKillSwitch(string? campaignId, bool engaged);
 }
 
 [Alias("ma.catalog-observer")]
@@ -30,4 +33,15 @@ public sealed record CatalogSnapshot
     /// <summary>Increases with every published change; caches ignore snapshots older than what they hold.</summary>
     [Id(0)] public long Version { get; init; }
     [Id(1)] public CampaignDefinition[] Campaigns { get; init; } = [];
+    [Id(2)] public KillSwitchState KillSwitch { get; init; } = new();
+}
+
+/// <summary>Global and per-campaign emergency stop. Travels in the catalog snapshot, so every silo's cache honours it before the change is acknowledged.</summary>
+[GenerateSerializer, Immutable, Alias("ma.kill-switch")]
+public sealed record KillSwitchState
+{
+    [Id(0)] public bool Global { get; init; }
+    [Id(1)] public string[] Campaigns { get; init; } = [];
+
+    public bool Halts(string campaignId) => Global || Campaigns.Contains(campaignId, StringComparer.Ordinal);
 }

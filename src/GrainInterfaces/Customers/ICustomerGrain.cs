@@ -17,6 +17,14 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// <summary>On-site personalization: the best action for a placement right now, or a decision explaining why none.</summary>
     [Alias("nba")]
     Task<Decision?> NextBestAction(string placement);
+
+    /// <summary>The reference this customer's decisions carry in the audit log (null before the first decision).</summary>
+    [Alias("audit-ref")]
+    Task<string?> GetAuditReference();
+
+    /// <summary>Right to erasure: clears all state (and that of anonymous profiles merged into it); returns the forgotten audit reference.</summary>
+    [Alias("erase")]
+    Task<string?> Erase();
 }
 
 [GenerateSerializer, Immutable, Alias("ma.customer-view")]

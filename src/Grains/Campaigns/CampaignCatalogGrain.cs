@@ -7,6 +7,7 @@ public sealed class CampaignCatalogState
 {
     [Id(0)] public long Version { get; set; }
     [Id(1)] public Dictionary<string, CampaignDefinition> Campaigns { get; set; } = new();
+    [Id(2)] public KillSwitchState KillSwitch { get; set; } = new();
 }
 
 /// <summary>
@@ -32,6 +33,18 @@ public sealed class CampaignCatalogGrain(
         await NotifyAll();
     }
 
+    public async Task<KillSwitchState> SetKillSwitch(string? campaignId, bool engaged)
+    {
+        var current = state.State.KillSwitch;
+        state.State.KillSwitch = campaignId is null
+            ? current with { Global = engaged }
+            : current with { Campaigns = engaged ? [.. current.Campaigns.Append(campaignId).Distinct()] : [.. current.Campaigns.Where(c => c != campaignId)] };
+        state.State.Version++;
+        await state.WriteStateAsync();
+        await NotifyAll();
+        return state.State.KillSwitch;
+    }
+
     public Task<CatalogSnapshot> GetSnapshot() => Task.FromResult(Snapshot());
 
     public Task Subscribe(ICampaignCatalogObserver observer)
@@ -44,6 +57,7 @@ public sealed class CampaignCatalogGrain(
     {
         Version = state.State.Version,
         Campaigns = [.. state.State.Campaigns.Values.OrderBy(c => c.Id, StringComparer.Ordinal)],
+        KillSwitch = state.State.KillSwitch,
     };
 
     private async Task NotifyAll()

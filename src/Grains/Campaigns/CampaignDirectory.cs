@@ -83,7 +83,8 @@ public sealed class CampaignDirectory(IGrainFactory grains, ILogger<CampaignDire
             var current = _catalog;
             if (snapshot.Version <= current.Version) return;
             var all = snapshot.Campaigns.ToImmutableArray();
-            var next = new Catalog(snapshot.Version, [.. all.Where(c => c.Status == CampaignStatus.Active)], all);
+            // A halted campaign is simply not active here: no decision, no journey step, no lease.
+            var next = new Catalog(snapshot.Version, [.. all.Where(c => c.Status == CampaignStatus.Active && !snapshot.KillSwitch.Halts(c.Id))], all);
             if (Interlocked.CompareExchange(ref _catalog, next, current) == current) return;
         }
     }

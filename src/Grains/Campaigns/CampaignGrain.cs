@@ -15,6 +15,7 @@ public sealed class CampaignGrainState
     /// <summary>Treated/holdout tallies keyed "group/channel".</summary>
     [Id(5)] public Dictionary<string, MeasurementTally> Measurements { get; set; } = new();
     [Id(6)] public List<SpendPoint> Pacing { get; set; } = [];
+    [Id(7)] public List<Governance.CampaignSample> Samples { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("ma.applied-report")]
@@ -28,7 +29,8 @@ public sealed class CampaignGrain(
     [PersistentState("campaign", "campaigns")] IPersistentState<CampaignGrainState> state,
     IOptions<BudgetOptions> budgetOptions,
     IOptions<MeasurementOptions> measurementOptions,
-    TimeProvider clock) : Grain, ICampaignGrain
+    TimeProvider clock,
+    Governance.CampaignWatch watch) : Grain, ICampaignGrain
 {
     private readonly BudgetOptions _budget = budgetOptions.Value;
     private readonly MeasurementOptions _measurement = measurementOptions.Value;
@@ -140,6 +142,7 @@ public sealed class CampaignGrain(
         if (!changed) return Feedback();
         SpendPacing.Record(S.Pacing, now, S.Ledger.View(now).Spent, _measurement.PacingHours);
         await state.WriteStateAsync();
+        if (await watch.Observe(S, now) is { } anomaly) await PauseFor(anomaly);
         return Feedback();
     }
 
@@ -148,6 +151,7 @@ public sealed class CampaignGrain(
         Status = S.Definition?.Status ?? CampaignStatus.Draft,
         Posteriors = [.. S.Variants.Values],
     };
+
     public Task<LiftReport?> GetLiftReport(bool latestScheduled) =>
         Task.FromResult(latestScheduled && _scheduledReport is not null ? _scheduledReport : BuildReport("on_demand"));
 
@@ -179,6 +183,14 @@ public sealed class CampaignGrain(
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<ICampaignCatalogGrain>(0).Publish(next);
         return CampaignCommandResult.Ok(next);
+    }
+
+    /// <summary>The automatic pause: the same path as an owner's pause, then audited and notified by the watch.</summary>
+    private async Task PauseFor((string Reason, string Detail) anomaly)
+    {
+        var before = S.Definition!;
+        var paused = await Store(before with { Status = CampaignStatus.Paused }, budgetChanged: false);
+        if (paused.Succeeded) await watch.Paused(GrainFactory, before, paused.Campaign!, anomaly);
     }
 
     private async Task ExpireSilentLeases()

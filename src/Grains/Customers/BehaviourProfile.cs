@@ -106,6 +106,17 @@ public sealed class BehaviourProfile
     /// Outbound channels (email, sms, push) need an explicit opt-in; channels the customer comes
     /// to (web, app) and paid media are allowed until revoked.
     /// </summary>
+    /// <summary>
+    /// Consent for one purpose on a channel ("email:marketing"): an explicit answer for the purpose
+    /// wins over the channel-wide one, except that a channel-wide revocation stops every purpose.
+    /// </summary>
+    public bool HasConsent(string channel, string purpose) =>
+        Consent.TryGetValue($"{channel}:{purpose}", out var forPurpose)
+            ? forPurpose && !(Consent.TryGetValue(channel, out var channelWide) && !channelWide)
+            : HasConsent(channel);
+
+    public const string MarketingPurpose = "marketing";
+
     public bool HasConsent(string channel) =>
         Consent.TryGetValue(channel, out var granted)
             ? granted
@@ -157,7 +168,8 @@ public sealed class BehaviourProfile
     private void SetConsent(MarketingEvent e, bool granted)
     {
         var channel = e.Properties.GetValueOrDefault("channel") ?? e.Channel ?? "email";
-        Consent[channel] = granted;
+        var purpose = e.Properties.GetValueOrDefault("purpose");
+        Consent[string.IsNullOrEmpty(purpose) ? channel : $"{channel}:{purpose}"] = granted;
     }
 
     private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;

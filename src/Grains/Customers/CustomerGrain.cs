@@ -26,7 +26,8 @@ public sealed class CustomerGrain(
     CustomerLearning learning,
     IOptions<CustomerOptions> options,
     IOptions<MeasurementOptions> measurement,
-    TimeProvider clock) : Grain, ICustomerGrain, IProfileHandover, IRemindable
+    TimeProvider clock,
+    Governance.DecisionAuditWriter audit) : Grain, ICustomerGrain, IProfileHandover, IRemindable
 {
     private const string WakeReminder = "wake";
     private static readonly TimeSpan MinimumWakeDelay = TimeSpan.FromSeconds(1);
@@ -83,6 +84,20 @@ public sealed class CustomerGrain(
         }
         await AfterChange();
         return best;
+    }
+
+    public Task<string?> GetAuditReference() => Task.FromResult(S.AuditRef);
+
+    public async Task<string?> Erase()
+    {
+        var forgotten = S.AuditRef;
+        foreach (var merged in S.MergedFrom) await GrainFactory.GetGrain<ICustomerGrain>(merged).Erase();
+        if (await this.GetReminder(WakeReminder) is { } wake) await this.UnregisterReminder(wake);
+        await state.ClearStateAsync();
+        state.State = new CustomerState();
+        _unsavedEvents = 0;
+        DeactivateOnIdle();
+        return forgotten;
     }
 
     public async Task<CustomerState?> HandOver(string knownCustomerId)
@@ -254,6 +269,7 @@ public sealed class CustomerGrain(
         metrics.Decided(picked is not null, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         var measured = picked ?? wouldHave;
         if (measured is not null) budget.Measure(campaign.Id, new MeasurementTally { Group = holdout.Group, Channel = measured.Action.Channel, Decisions = 1 });
+        await audit.Record(decision, S.AuditRef ??= Guid.NewGuid().ToString("N"));
         S.Remember(new DecisionRecord
         {
             DecisionId = decision.DecisionId,

@@ -49,6 +49,8 @@ public sealed class CustomerState
     [Id(12)] public long JournalSequence { get; set; }
     /// <summary>Feature snapshots waiting for their outcome (the learning loop's labelled rows).</summary>
     [Id(40)] public Learning.OpenSnapshots Outcomes { get; set; } = new();
+    /// <summary>The random stand-in for this customer's id in audit entries; erasure forgets it.</summary>
+    [Id(13)] public string? AuditRef { get; set; }
 
     public const int MaxMergedFrom = 16;
     public const int MaxRecentTriggers = 16;

@@ -15,4 +15,5 @@ public static class BlockReasons
     public const string PlacementMismatch = "placement_mismatch";
     public const string BudgetExhausted = "budget_exhausted";
     public const string LowerExpectedValue = "lower_expected_value";
+    public const string ApprovalRequired = "approval_required";
 }

@@ -19,7 +19,7 @@ public static class Eligibility
         var reasons = new List<string>();
         if (campaign.Status != CampaignStatus.Active) reasons.Add(BlockReasons.CampaignInactive);
         if (!RuleEvaluator.Matches(campaign.Audience, customer)) reasons.Add(BlockReasons.AudienceMismatch);
-        if (!customer.Profile.HasConsent(action.Channel)) reasons.Add(BlockReasons.ConsentMissing);
+        if (!customer.Profile.HasConsent(action.Channel, BehaviourProfile.MarketingPurpose)) reasons.Add(BlockReasons.ConsentMissing);
         if (campaign.Guardrails.FrequencyCaps.TryGetValue(action.Channel, out var cap) &&
             customer.Profile.ContactHistory.CountWithin(action.Channel, cap.Window, customer.At) >= cap.Max)
             reasons.Add(BlockReasons.FrequencyCap);
@@ -27,6 +27,7 @@ public static class Eligibility
             reasons.Add(BlockReasons.QuietHours);
         if (customer.Likelihood < campaign.Guardrails.MinLikelihood) reasons.Add(BlockReasons.BelowMinLikelihood);
         if (LocaleMatch(action.Locale, customer.Profile.Locale) < 0) reasons.Add(BlockReasons.LocaleMismatch);
+        if (action.NeedsApproval && action.Approval is null) reasons.Add(BlockReasons.ApprovalRequired);
         return reasons;
     }
 

@@ -4,10 +4,12 @@ using MarketingActors.Journal;
 using MarketingActors.Telemetry;
 using MarketingActors.Learning;
 using MarketingActors.Measurement;
+using MarketingActors.Governance;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Hosting;
 
@@ -33,6 +35,14 @@ public static class EngineServices
         services.AddSingleton<CampaignSync>();
         services.AddHostedService(sp => sp.GetRequiredService<CampaignSync>());
         services.AddMarketingLearning(configuration);
+        services.AddOptions<GovernanceOptions>().Bind(configuration.GetSection(GovernanceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IAuditLog>(sp => new InMemoryAuditLog(sp.GetRequiredService<IOptions<GovernanceOptions>>().Value.AuditCapacity));
+        services.AddSingleton<DecisionAuditWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<DecisionAuditWriter>());
+        services.AddOptions<AnomalyOptions>().Bind(configuration.GetSection(AnomalyOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient();
+        services.AddSingleton<PauseNotifier>();
+        services.AddSingleton<CampaignWatch>();
         return services;
     }
 }

@@ -15,6 +15,7 @@ public static class SiloComposition
     public const string CustomerStorage = "customers";
     public const string CampaignStorage = "campaigns";
     private const string NpgsqlInvariant = "Npgsql";
+    public const string GovernanceStorage = "governance";
 
     public static async Task<WebApplication> Build(string[] args, Action<WebApplicationBuilder>? customize = null)
     {
@@ -32,6 +33,8 @@ public static class SiloComposition
         builder.UseOrleans(orleans => ConfigureOrleans(orleans, silo, connectionString));
         builder.Services.AddMarketingEngine(builder.Configuration);
         builder.Services.AddMarketingGateway(builder.Configuration);
+        // Registered after UseOrleans, so it starts once the silo is serving grain calls.
+        builder.Services.AddHostedService<BootstrapAdminKey>();
 
         var app = builder.Build();
         app.MapMarketingGateway();
@@ -85,7 +88,7 @@ public static class SiloComposition
             o.Invariant = NpgsqlInvariant;
             o.ConnectionString = connectionString;
         });
-        foreach (var name in new[] { CustomerStorage, CampaignStorage })
+        foreach (var name in new[] { CustomerStorage, CampaignStorage, GovernanceStorage })
         {
             orleans.AddAdoNetGrainStorage(name, options => options.Configure<IServiceProvider>((o, services) =>
             {
@@ -107,6 +110,7 @@ public static class SiloComposition
     {
         orleans.AddMemoryGrainStorage(CustomerStorage);
         orleans.AddMemoryGrainStorage(CampaignStorage);
+        orleans.AddMemoryGrainStorage(GovernanceStorage);
         orleans.UseInMemoryReminderService();
         orleans.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = silo.MinimumReminderPeriod);
     }

@@ -142,12 +142,12 @@ public sealed class LiftReportSpec(EmbeddedEngine engine)
         var campaign = "planted-page";
         var purchases = await Seed(campaign);
         await Report(campaign, purchases);
-        Assert.True(Directory.Exists(Path.Combine(RepoPaths.Root, "tests", "browser", "node_modules", "playwright-core")),
+        Assert.True(Directory.Exists(Path.Combine(RepositoryPaths.Root, "tests", "browser", "node_modules", "playwright-core")),
             "run `(cd tests/browser && npm ci)` (and install chromium) first; .ci/run does both");
 
         var page = await ExternalProcess.Run("node",
             ["tests/browser/report-page.mjs", $"{engine.Http.BaseAddress}reports/campaigns/{campaign}", "--expect-positive-lift"],
-            TimeSpan.FromMinutes(2));
+            TimeSpan.FromMinutes(2), new Dictionary<string, string> { ["MA_API_KEY"] = engine.AdminKey });
 
         Assert.True(page.ExitCode == 0, page.ToString());
         Assert.Contains("\"scope\":\"all\"", page.Output);

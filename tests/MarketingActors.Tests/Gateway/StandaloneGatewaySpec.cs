@@ -20,6 +20,7 @@ public sealed class StandaloneGatewaySpec(EmbeddedEngine engine)
         ]);
         await gateway.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(EmbeddedEngine.BaseAddressOf(gateway)) };
+        http.DefaultRequestHeaders.Authorization = engine.Http.DefaultRequestHeaders.Authorization;
         var customer = TestEvents.NewId("via-gateway");
 
         var posted = await http.PostAsync("/v1/events", new StringContent(

@@ -8,7 +8,7 @@ namespace MarketingActors.Tests.Replay;
 [Collection(EmbeddedEngineCollection.Name)]
 public sealed class HillstromReplaySpec(EmbeddedEngine engine)
 {
-    private static string Hillstrom => Path.Combine(RepoPaths.Datasets, "hillstrom.csv");
+    private static string Hillstrom => Path.Combine(RepositoryPaths.Datasets, "hillstrom.csv");
 
     [Fact]
     public void Reads_every_row_including_quoted_history_segments()

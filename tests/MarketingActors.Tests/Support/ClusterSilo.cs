@@ -19,6 +19,8 @@ public sealed class ClusterSilo : IAsyncDisposable
         $"--MarketingActors:Silo:SiloPort={EmbeddedEngine.FreePort()}",
         $"--MarketingActors:Silo:GatewayPort={EmbeddedEngine.FreePort()}",
         .. ClusterFixture.TestSettings.Select(s => $"--{s.Key}={s.Value}"),
+        // Durability is under test here; access control has its own specs.
+        "--MarketingActors:Security:RequireApiKeys=false",
         .. extra,
     ];
 

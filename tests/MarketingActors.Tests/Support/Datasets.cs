@@ -3,13 +3,7 @@ namespace MarketingActors.Tests.Support;
 /// <summary>The real public datasets in ../shared/datasets next to the repository root (never copied into the repo).</summary>
 public static class Datasets
 {
-    public static string PathOf(string file)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MarketingActors.sln"))) dir = dir.Parent;
-        if (dir is null) throw new InvalidOperationException("MarketingActors.sln not found above " + AppContext.BaseDirectory);
-        return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "datasets", file));
-    }
+    public static string PathOf(string file) => Path.Combine(RepositoryPaths.Datasets, file);
 
     /// <summary>Header-keyed rows of a comma-separated file; double-quoted fields may hold commas ("6) $750 - $1,000").</summary>
     public static IEnumerable<Dictionary<string, string>> ReadCsv(string file)

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using MarketingActors.Gateway.Endpoints;
 using MarketingActors.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -16,10 +18,19 @@ namespace MarketingActors.Tests.Support;
 /// <summary>The real embedded host (silo + co-hosted gateway) on loopback ports, as `dotnet run --project src/Silo` starts it.</summary>
 public sealed class EmbeddedEngine : IAsyncLifetime
 {
+    private readonly string[] _extraArgs;
+
+    public EmbeddedEngine() : this([]) { }
+
+    /// <summary>An engine with extra settings ("--Section:Key=value"), for specs that need their own limits.</summary>
+    internal EmbeddedEngine(string[] extraArgs) => _extraArgs = extraArgs;
+
     public WebApplication App { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
     public int OrleansGatewayPort { get; } = FreePort();
     public CapturedLogs Logs { get; } = new();
+    /// <summary>The bootstrap admin key, read from the start-up log as an operator would; <see cref="Http"/> sends it.</summary>
+    public string AdminKey { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
@@ -30,9 +41,19 @@ public sealed class EmbeddedEngine : IAsyncLifetime
             $"--MarketingActors:Silo:GatewayPort={OrleansGatewayPort}",
         };
         args.AddRange(ClusterFixture.TestSettings.Select(s => $"--{s.Key}={s.Value}"));
+        args.AddRange(_extraArgs);
         App = await SiloComposition.Build([.. args], builder => builder.Logging.AddProvider(Logs));
         await App.StartAsync();
-        Http = new HttpClient { BaseAddress = new Uri(BaseAddressOf(App)) };
+        AdminKey = Regex.Match(Logs.Entries.Single(e => e.Message.Contains(BootstrapAdminKey.Banner)).Message, @"ma_[0-9a-f]{12}_[A-Za-z0-9_-]{43}").Value;
+        Http = ClientWith(AdminKey);
+    }
+
+    /// <summary>An HTTP client of this engine that sends the given API key (none when null).</summary>
+    public HttpClient ClientWith(string? apiKey)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseAddressOf(App)) };
+        if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
     }
 
     public async Task DisposeAsync()
@@ -92,4 +113,11 @@ public sealed class CapturedLogs : ILoggerProvider
             lock (owner._entries) owner._entries.Add((logLevel, formatter(state, exception)));
         }
     }
+}
+
+/// <summary>Specs that start an engine of their own run alone, after the others, so they add no load to timing-sensitive cluster specs.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class OwnEngineCollection
+{
+    public const string Name = "own embedded engine";
 }

@@ -48,6 +48,17 @@ public class EligibilitySpec
     }
 
     [Fact]
+    public void Sensitive_and_agent_created_variants_are_blocked_until_approved()
+    {
+        var approval = new VariantApproval { ApprovalId = "apr-1", ApprovedBy = "lead" };
+        foreach (var pending in new[] { Ads with { Sensitivity = Sensitivity.Pricing }, Ads with { AgentCreated = true }, Ads with { Sensitivity = Sensitivity.BrandCritical } })
+        {
+            Assert.Equal([BlockReasons.ApprovalRequired], Check(Campaign(), pending, OptedIn()));
+            Assert.Empty(Check(Campaign(), pending with { Approval = approval }, OptedIn()));
+        }
+    }
+
+    [Fact]
     public void The_audience_rule_applies()
     {
         var vipOnly = new AudienceRule { All = [new RuleCondition { Field = "trait.tier", Op = "eq", Value = "vip" }] };

@@ -35,6 +35,8 @@ public sealed class SiloFailureSpec(PostgresServer postgres, ITestOutputHelper o
         string[] common =
         [
             $"--ConnectionStrings:Postgres={database}",
+            // Durability is under test here; access control has its own specs.
+            "--MarketingActors:Security:RequireApiKeys=false",
             "--MarketingActors:Budget:LeaseTtl=00:00:05",
             "--MarketingActors:Budget:LeaseGrace=00:00:03",
             "--MarketingActors:Budget:ReportInterval=00:00:00.500",

@@ -1,0 +1,90 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MarketingActors.Governance;
+
+/// <summary>Thresholds of the automatic pause. Engine-wide; a campaign without a daily budget has no pacing to compare with.</summary>
+public sealed class AnomalyOptions : IValidatableObject
+{
+    public const string Section = "MarketingActors:Anomalies";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The recent window compared with pacing and with the baseline.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Pause when spend in the window exceeds (daily budget / 24 h × window) × this factor.</summary>
+    [Range(1.0, 1000.0)] public double SpendPacingFactor { get; set; } = 3;
+
+    /// <summary>Pause when the window's conversion rate falls below the baseline rate × this ratio.</summary>
+    [Range(0.0, 1.0)] public double ConversionCollapseRatio { get; set; } = 0.25;
+
+    /// <summary>Deliveries needed, both in the baseline and in the window, before conversion rates are compared.</summary>
+    [Range(1, 1_000_000)] public int MinDeliveries { get; set; } = 200;
+
+    /// <summary>Where pause notifications are POSTed (HMAC-SHA256 signed); none when unset.</summary>
+    public Uri? WebhookUrl { get; set; }
+
+    public string? WebhookSecret { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Window <= TimeSpan.Zero || Window > TimeSpan.FromDays(1)) yield return new("Window must be in (0, 1 day]", [nameof(Window)]);
+        if (WebhookUrl is not null && (string.IsNullOrEmpty(WebhookSecret) || WebhookSecret.Length < 16))
+            yield return new("a WebhookUrl needs a WebhookSecret of at least 16 characters to sign with", [nameof(WebhookSecret)]);
+        if (WebhookUrl is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https")))
+            yield return new("WebhookUrl must be an absolute http(s) URL", [nameof(WebhookUrl)]);
+    }
+}
+
+/// <summary>One observation of a campaign's cumulative spend and outcomes, taken when a silo reports.</summary>
+[GenerateSerializer, Immutable, Alias("ma.campaign-sample")]
+public sealed record CampaignSample(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] decimal Committed,
+    [property: Id(2)] long Deliveries,
+    [property: Id(3)] long Conversions);
+
+/// <summary>
+/// Decides whether a campaign misbehaves: spending faster than its pacing allows, or converting
+/// far below its own baseline. Works on cumulative samples, so it needs no per-event state.
+/// </summary>
+public static class AnomalyGuard
+{
+    public const int MaxSamples = 256;
+    public const string SpendRate = "spend_rate_anomaly";
+    public const string ConversionCollapse = "conversion_collapse";
+
+    /// <summary>Adds a sample, keeping only what the window (plus one older sample as its start) needs.</summary>
+    public static void Record(List<CampaignSample> samples, CampaignSample sample, TimeSpan window)
+    {
+        samples.Add(sample);
+        var firstInWindow = samples.FindIndex(s => s.At >= sample.At - window);
+        var drop = Math.Max(firstInWindow - 1, samples.Count - MaxSamples);
+        if (drop > 0) samples.RemoveRange(0, drop);
+    }
+
+    /// <summary>The anomaly (reason and detail) the latest sample shows, if any. Baseline: the campaign's life before the window.</summary>
+    public static (string Reason, string Detail)? Check(IReadOnlyList<CampaignSample> samples, decimal? dailyBudget, AnomalyOptions o)
+    {
+        if (samples.Count < 2) return null;
+        var now = samples[^1];
+        // Cumulative at the window's start: also the baseline, i.e. the campaign's whole life before the window.
+        var start = samples.LastOrDefault(s => s.At <= now.At - o.Window) ?? samples[0];
+        var baseline = start;
+        var spent = now.Committed - start.Committed;
+        if (dailyBudget is { } daily && daily > 0)
+        {
+            var allowed = daily / 24m * (decimal)o.Window.TotalHours * (decimal)o.SpendPacingFactor;
+            if (spent > allowed) return (SpendRate, $"spent {spent} in {o.Window}; pacing × {o.SpendPacingFactor} allows {decimal.Round(allowed, 4)}");
+        }
+        var deliveries = now.Deliveries - start.Deliveries;
+        if (baseline.Deliveries >= o.MinDeliveries && deliveries >= o.MinDeliveries)
+        {
+            var baseRate = (double)baseline.Conversions / baseline.Deliveries;
+            var rate = (double)(now.Conversions - start.Conversions) / deliveries;
+            if (baseRate > 0 && rate < baseRate * o.ConversionCollapseRatio)
+                return (ConversionCollapse, $"conversion rate {rate:P2} in the window against a baseline of {baseRate:P2}");
+        }
+        return null;
+    }
+}

@@ -1,0 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MarketingActors.Governance;
+
+/// <summary>The JSON of audit payloads: the same shape the API speaks (camelCase, string enums).</summary>
+public static class AuditJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static string Of<T>(T value) => JsonSerializer.Serialize(value, Options);
+}

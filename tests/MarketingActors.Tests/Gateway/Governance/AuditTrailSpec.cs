@@ -1,0 +1,82 @@
+using System.Net;
+using System.Text.Json;
+using MarketingActors.Governance;
+using MarketingActors.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MarketingActors.Tests.Gateway.Governance;
+
+[Collection(EmbeddedEngineCollection.Name)]
+public sealed class AuditTrailSpec(EmbeddedEngine engine)
+{
+    private async Task<JsonElement> Decide(string campaign, string customer)
+    {
+        var identify = $$$"""{"eventId":"{{{customer}}}-id","customerId":"{{{customer}}}","type":"identify","traits":{"consent.email":"true"}}""";
+        var view = $$"""{"eventId":"{{customer}}-pv","customerId":"{{customer}}","type":"product_view"}""";
+        var body = await engine.Json(await engine.PostJson("/v1/events", $"[{identify},{view}]"));
+        return body.GetProperty("results")[1].GetProperty("decisions").EnumerateArray().Single(d => d.GetProperty("campaignId").GetString() == campaign);
+    }
+
+    [Fact]
+    public async Task Every_decision_is_logged_and_why_Y_and_not_Z_is_answered_from_the_log()
+    {
+        var campaign = (await engine.Created(SampleCampaigns.SpringSale(TestEvents.NewId("why")))).Id;
+        var customer = TestEvents.NewId("asker");
+        var decision = await Decide(campaign, customer);
+        var decisionId = decision.GetProperty("decisionId").GetString();
+        var chosen = decision.GetProperty("action").GetProperty("actionId").GetString();
+        var other = chosen == "email-10off" ? "ads-retarget" : "email-10off";
+
+        var explained = await Eventually.Holds(
+            () => engine.Http.GetAsync($"/v1/audit/explain?customerId={customer}&decisionId={decisionId}&compare={other},push-winback"),
+            r => r.StatusCode == HttpStatusCode.OK, because: "the decision reaches the audit log through the batched writer");
+        var answer = await engine.Json(explained);
+
+        Assert.Equal(chosen, answer.GetProperty("chosenActionId").GetString());
+        Assert.Equal(decision.GetProperty("modelVersion").GetString(), answer.GetProperty("modelVersion").GetString());
+        var answers = answer.GetProperty("answers").EnumerateArray().Select(a => a.GetString()!).ToArray();
+        Assert.StartsWith($"{other}: eligible but ranked lower than {chosen}", answers[0]);
+        Assert.StartsWith("push-winback: not a candidate", answers[1]);
+        var logged = await engine.Http.GetAsync($"/v1/audit?customerId={customer}&campaignId={campaign}&kind=decision").Body();
+        var entry = Assert.Single(logged.EnumerateArray());
+        Assert.DoesNotContain(customer, entry.GetRawText());
+    }
+
+    [Fact]
+    public async Task The_audit_log_is_queried_by_campaign_principal_and_time()
+    {
+        var campaign = (await engine.Created(SampleCampaigns.SpringSale(TestEvents.NewId("q")), activate: false)).Id;
+        var start = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await engine.Http.PostAsync($"/v1/campaigns/{campaign}/activate", null);
+
+        var byCampaign = await engine.Http.GetAsync($"/v1/audit?campaignId={campaign}").Body();
+        Assert.Equal(["activate", "create_campaign"], byCampaign.EnumerateArray().Select(e => e.GetProperty("operation").GetString()!).ToArray());
+        var since = await engine.Http.GetAsync($"/v1/audit?campaignId={campaign}&from={Uri.EscapeDataString(start.ToString("O"))}&principal=bootstrap-admin").Body();
+        Assert.Contains(since.EnumerateArray(), e => e.GetProperty("operation").GetString() == "activate");
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_limit"), await engine.Http.GetAsync("/v1/audit?limit=0").Outcome());
+    }
+
+    [Fact]
+    public async Task Verification_fails_after_a_direct_edit_of_a_stored_entry_and_names_it()
+    {
+        await engine.Created(SampleCampaigns.SpringSale(TestEvents.NewId("tamper")));
+        var intact = await engine.Http.GetAsync("/v1/audit/verify").Body();
+        Assert.True(intact.GetProperty("intact").GetBoolean());
+
+        var store = (InMemoryAuditLog)engine.App.Services.GetRequiredService<IAuditLog>();
+        var victim = (await store.Query(new AuditQuery { Kind = AuditKinds.Change, Limit = 1 }))[0];
+        store.EditStoredEntry(victim.Sequence, e => e with { Principal = "someone-else" });
+        try
+        {
+            var broken = await engine.Http.GetAsync("/v1/audit/verify").Body();
+            Assert.False(broken.GetProperty("intact").GetBoolean());
+            Assert.Equal(victim.Sequence, broken.GetProperty("firstBadSequence").GetInt64());
+            Assert.Equal("edited", broken.GetProperty("problem").GetString());
+        }
+        finally
+        {
+            store.EditStoredEntry(victim.Sequence, _ => victim);
+        }
+        Assert.True((await engine.Http.GetAsync("/v1/audit/verify").Body()).GetProperty("intact").GetBoolean());
+    }
+}

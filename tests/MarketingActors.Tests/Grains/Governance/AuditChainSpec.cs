@@ -1,0 +1,75 @@
+using CsCheck;
+using MarketingActors.Governance;
+
+namespace MarketingActors.Tests.Grains.Governance;
+
+public sealed class AuditChainSpec
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+
+    private static AuditChain ChainOf(int count, int capacity = 1_000)
+    {
+        var chain = new AuditChain(capacity);
+        for (var i = 0; i < count; i++)
+            chain.Append(new AuditEntry { Kind = AuditKinds.Change, Principal = "ana", CampaignId = "c" + i % 3, Payload = $$"""{"n":{{i}}}""" }, T0.AddSeconds(i));
+        return chain;
+    }
+
+    [Fact]
+    public void Each_entry_carries_the_previous_entry_hash_and_an_untouched_chain_verifies()
+    {
+        var chain = ChainOf(5);
+        Assert.Equal(AuditChain.Genesis, chain.Entries[0].PrevHash);
+        for (var i = 1; i < 5; i++) Assert.Equal(chain.Entries[i - 1].Hash, chain.Entries[i].PrevHash);
+        Assert.Equal(new AuditVerification { Intact = true, Checked = 5 }, chain.Verify());
+    }
+
+    [Fact]
+    public void An_edited_entry_is_found_even_when_the_editor_recomputes_its_hash()
+    {
+        var chain = ChainOf(6);
+        chain.Overwrite(3, e => e with { Principal = "mallory" });
+        Assert.Equal((false, 3L, "edited"), (chain.Verify().Intact, chain.Verify().FirstBadSequence, chain.Verify().Problem));
+
+        var rehashed = ChainOf(6);
+        rehashed.Overwrite(3, e => { var forged = e with { Principal = "mallory" }; return forged with { Hash = AuditChain.HashOf(forged) }; });
+        Assert.Equal((4L, "broken_link"), (rehashed.Verify().FirstBadSequence, rehashed.Verify().Problem));
+    }
+
+    [Fact]
+    public void A_deleted_entry_is_found()
+    {
+        var chain = ChainOf(6);
+        chain.Remove(2);
+        Assert.Equal((false, 2L, "missing_or_reordered"), (chain.Verify().Intact, chain.Verify().FirstBadSequence, chain.Verify().Problem));
+    }
+
+    [Fact]
+    public void Bounded_memory_keeps_the_newest_entries_behind_a_verifiable_anchor()
+    {
+        var chain = ChainOf(25, capacity: 10);
+        Assert.True(chain.Entries.Count <= 10);
+        Assert.Equal(25, chain.LastSequence);
+        Assert.Equal(chain.AnchorHash, chain.Entries[0].PrevHash);
+        Assert.True(chain.Verify().Intact);
+    }
+
+    [Fact]
+    public void Any_change_to_any_column_of_any_entry_breaks_verification() =>
+        Gen.Int[0, 7].Select(Gen.Int[1, 8], Gen.String[1, 20]).Sample((column, sequence, text) =>
+        {
+            var chain = ChainOf(8);
+            chain.Overwrite(sequence, e => column switch
+            {
+                0 => e with { Kind = e.Kind + text },
+                1 => e with { Principal = e.Principal + text },
+                2 => e with { CampaignId = text + "!" },
+                3 => e with { CustomerRef = text },
+                4 => e with { Payload = e.Payload + text },
+                5 => e with { At = e.At.AddTicks(1) },
+                6 => e with { ApprovalId = text },
+                _ => e with { Operation = text },
+            });
+            return !chain.Verify().Intact && chain.Verify().FirstBadSequence == sequence;
+        });
+}
