@@ -71,7 +71,15 @@ public sealed class PostgresEventJournal(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
-        await Task.WhenAll(_writers).WaitAsync(cancellationToken);
+        try
+        {
+            await Task.WhenAll(_writers).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Whatever is still queued was never acknowledged, so its senders retry elsewhere; stopping must not crash the host.
+            logger.LogWarning("Shutdown timed out with {Appends} journal appends uncommitted; they were not acknowledged", _queue.Reader.Count);
+        }
     }
 
     private async Task WriteLoop()
@@ -119,8 +127,8 @@ public sealed class PostgresEventJournal(
 
     private async Task Commit(IReadOnlyList<PendingAppend> batch, int events)
     {
-        var started = Stopwatch.GetTimestamp();
         await using var connection = await database.OpenConnectionAsync();
+        var started = Stopwatch.GetTimestamp();
         await using (var copy = await connection.BeginBinaryImportAsync(
             "COPY ma_event_journal (customer_id, sequence, event_id, payload) FROM STDIN (FORMAT BINARY)"))
         {

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Durable ingestion next to embedded mode, in one run (issue 3): for each mode in MODES
+#   embedded   one process, in-memory (as run.sh)
+#   cluster:1  one cluster-mode silo on PostgreSQL (journal + state + reminders durable)
+#   cluster:3  three cluster-mode silos on the same PostgreSQL; wrk targets silo 1's HTTP
+#              gateway, grains spread over all three silos
+# it runs the SCENARIOS (single-event, batch) with the wrk scripts of bench/http, and prints one
+# table: requests/s, events/s, p50/p99, server CPU per event and, for cluster modes, the event
+# journal's mean group-commit size and mean commit latency over the scenario (from each silo's
+# GET /metrics: delta of the histograms' _sum/_count before/after, summed over silos).
+#
+#   DURATION=15 bash bench/http/durable.sh        # from the repo root
+#
+# Environment (all optional; see also run.sh):
+#   DURATION=20  WARMUP=5  THREADS=2  CONNECTIONS=32  BATCH=500  CUSTOMERS=100000
+#   BATCH_CONNECTIONS=$CONNECTIONS   wrk connections of the batch scenario only
+#   MODES="embedded cluster:1 cluster:3"   SCENARIOS="single-event batch"
+#   OUT_DIR=...  SKIP_BUILD=1
+#
+# It starts a throwaway PostgreSQL (initdb as the postgres user, loopback port, socket in /tmp,
+# data dir under /tmp), one fresh database + migrate per cluster mode, and stops everything it
+# started, by pid, on exit / error / Ctrl-C (the PostgreSQL data dir is deleted). Cluster silos
+# are stopped gracefully (SIGTERM: the journal flushes) before the next mode starts.
+set -euo pipefail
+
+LOG_TAG=durable.sh
+# shellcheck source=bench/http/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+DURATION="${DURATION:-20}"
+bench_init
+SCENARIOS="${SCENARIOS:-single-event batch}"
+MODES="${MODES:-embedded cluster:1 cluster:3}"
+
+require_tools
+build_silo
+[[ "$MODES" == *cluster* ]] && start_postgres
+
+# --- journal metrics -------------------------------------------------------------------------
+# scrape FILE URL...: the Prometheus text of every silo, concatenated.
+scrape() {
+  local file=$1 url; shift
+  : >"$file"
+  for url in "$@"; do curl -fsS --max-time 30 "$url/metrics" >>"$file" 2>/dev/null || log "could not scrape $url/metrics"; done
+}
+# metric_sum FILE REGEX: sum of the samples whose metric name (labels excluded) matches REGEX.
+metric_sum() {
+  awk -v re="$2" '
+    /^#/ || NF < 2 { next }
+    { name = $0; sub(/[{ ].*$/, "", name); if (name !~ re) next
+      rest = $0; if (index(rest, "}") > 0) sub(/^.*\}/, "", rest); else sub(/^[^ ]+/, "", rest)
+      split(rest, f, " "); s += f[1] }
+    END { printf "%.6f\n", s + 0 }' "$1"
+}
+BATCH_RE='^ma_journal_batch_size[a-z_]*'
+COMMIT_RE='^ma_journal_commit_duration[a-z_]*'
+# journal_delta BEFORE AFTER: "<commits> <events journaled> <mean batch> <mean commit ms>".
+journal_delta() {
+  local bc bs cc cs
+  bc=$(awk -v a="$(metric_sum "$1" "${BATCH_RE}_count\$")" -v b="$(metric_sum "$2" "${BATCH_RE}_count\$")" 'BEGIN { print b - a }')
+  bs=$(awk -v a="$(metric_sum "$1" "${BATCH_RE}_sum\$")" -v b="$(metric_sum "$2" "${BATCH_RE}_sum\$")" 'BEGIN { print b - a }')
+  cc=$(awk -v a="$(metric_sum "$1" "${COMMIT_RE}_count\$")" -v b="$(metric_sum "$2" "${COMMIT_RE}_count\$")" 'BEGIN { print b - a }')
+  cs=$(awk -v a="$(metric_sum "$1" "${COMMIT_RE}_sum\$")" -v b="$(metric_sum "$2" "${COMMIT_RE}_sum\$")" 'BEGIN { print b - a }')
+  # The commit histogram is in ms unless its name says seconds.
+  grep -q '^ma_journal_commit_duration_seconds' "$2" && cs=$(awk -v s="$cs" 'BEGIN { print s * 1000 }')
+  awk -v bc="$bc" -v bs="$bs" -v cc="$cc" -v cs="$cs" 'BEGIN {
+    printf "%d %d %s %s\n", bc, bs, (bc > 0 ? sprintf("%.1f", bs / bc) : "-"), (cc > 0 ? sprintf("%.2f", cs / cc) : "-") }'
+}
+
+# CPU of PostgreSQL: the postmaster's own time + its reaped children's (cutime/cstime: backends
+# that exited) + the live children's (backends, walwriter, checkpointer...). Monotonic.
+pg_ticks() {
+  [[ -n "${PG_PID:-}" && -r "/proc/$PG_PID/stat" ]] || { echo 0; return; }
+  local sum t pid
+  sum=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$PG_PID/stat")
+  for pid in $(ps -o pid= --ppid "$PG_PID"); do
+    t=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null) && sum=$((sum + t))
+  done
+  echo "$sum"
+}
+
+# --- one mode --------------------------------------------------------------------------------
+RESULTS="$OUT_DIR/results.tsv"   # mode silos scenario file journal(commits events batch ms) pg_cpu_s
+: >"$RESULTS"
+
+run_mode() {
+  local mode=$1 n=1 name dir base urls=() i http sp gp cluster_id
+  if [[ "$mode" == cluster:* ]]; then n=${mode#cluster:}; name="cluster-$n"; else name=embedded; fi
+  dir="$OUT_DIR/$name"; mkdir -p "$dir"
+
+  if [[ "$name" == embedded ]]; then
+    free_port http; free_port sp; free_port gp
+    base="http://127.0.0.1:$http"; urls=("$base")
+    log "[$name] starting embedded silo on $base"
+    start_silo "$dir/silo1.log" --urls "$base" \
+      --MarketingActors:Silo:SiloPort="$sp" --MarketingActors:Silo:GatewayPort="$gp"
+    wait_ready "$SILO_PID" "$dir/silo1.log" curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' -d '{}' "$base/v1/noop"
+  else
+    cluster_id="bench$n-$RUN_ID"
+    create_database "bench_c$n"
+    for i in $(seq 1 "$n"); do
+      free_port http; free_port sp; free_port gp
+      urls+=("http://127.0.0.1:$http")
+      log "[$name] starting cluster silo $i on http://127.0.0.1:$http (silo port $sp, gateway port $gp)"
+      start_silo "$dir/silo$i.log" --urls "http://127.0.0.1:$http" \
+        --MarketingActors:Silo:Mode=Cluster --MarketingActors:Silo:ClusterId="$cluster_id" \
+        --MarketingActors:Silo:ServiceId="$cluster_id" \
+        --MarketingActors:Silo:SiloPort="$sp" --MarketingActors:Silo:GatewayPort="$gp"
+    done
+    for i in $(seq 1 "$n"); do
+      wait_ready "${STARTED_PIDS[$((i - 1))]}" "$dir/silo$i.log" curl -fsS "${urls[$((i - 1))]}/health/ready"
+    done
+    base="${urls[0]}"
+  fi
+  log "[$name] ready: pid(s) ${STARTED_PIDS[*]}"
+
+  setup_campaign "$base" "$dir"
+  warmup "$base" "$dir"
+  local scenario out pg_before pg_before_t pg_after_t j pg_s
+  for scenario in $SCENARIOS; do
+    out="$dir/$scenario.txt"
+    [[ "$name" != embedded ]] && scrape "$dir/$scenario.metrics.before" "${urls[@]}"
+    pg_before_t=$(pg_ticks)
+    run_scenario "$base" "$scenario" "$out" "${STARTED_PIDS[@]}"
+    pg_after_t=$(pg_ticks)
+    j="- - - -"; pg_s="-"
+    if [[ "$name" != embedded ]]; then
+      scrape "$dir/$scenario.metrics.after" "${urls[@]}"
+      j=$(journal_delta "$dir/$scenario.metrics.before" "$dir/$scenario.metrics.after")
+      pg_s=$(awk -v a="$pg_before_t" -v b="$pg_after_t" -v t="$TICKS" 'BEGIN { printf "%.2f", (b - a) / t }')
+      log "[$name] journal over $scenario: commits/events/mean batch/mean commit ms = $j; PostgreSQL CPU ${pg_s}s"
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$n" "$scenario" "$out" "$j" "$pg_s" >>"$RESULTS"
+  done
+  for i in "${STARTED_PIDS[@]}"; do kill -0 "$i" 2>/dev/null || die "[$name] silo pid $i died during the run (see $dir)"; done
+  stop_silos
+}
+
+for mode in $MODES; do run_mode "$mode"; done
+
+# --- summary ---------------------------------------------------------------------------------
+per_request() { [[ "$1" == batch ]] && echo "$BATCH" || echo 1; }
+{
+  echo
+  echo "== MarketingActors durable ingestion  $(date -u +%Y-%m-%dT%H:%MZ)  $(nproc) cores  load avg $(cut -d' ' -f1-3 /proc/loadavg)  wrk -t$THREADS -c$CONNECTIONS (batch: -c$BATCH_CONNECTIONS) -d${DURATION}s  customers=$CUSTOMERS  batch=$BATCH"
+  printf '%-9s %5s %-13s %10s %10s %9s %9s %6s %10s %10s %8s %10s\n' mode silos scenario "req/s" "events/s" "p50 ms" "p99 ms" errors "silo us/ev" "pg us/ev" "j.batch" "commit ms"
+  while IFS=$'\t' read -r name n scenario out j pg_s; do
+    read -r _ _ jbatch jms <<<"$j"
+    pg_us="-"
+    if [[ "$pg_s" != "-" ]]; then
+      pg_us=$(awk -v c="$pg_s" -v r="$(result "$out" requests)" -v p="$(per_request "$scenario")" 'BEGIN { if (r > 0) printf "%.1f", c * 1e6 / (r * p); else print "-" }')
+    fi
+    printf '%-9s %5s %-13s %10s %10s %9s %9s %6s %10s %10s %8s %10s\n' "$name" "$n" "$scenario" \
+      "$(result "$out" rps)" "$(result "$out" events_per_s)" "$(result "$out" p50_ms)" "$(result "$out" p99_ms)" \
+      "$(( $(result "$out" non2xx) + $(result "$out" socket_errors) ))" \
+      "$(cpu_per_event "$out" "$(per_request "$scenario")")" "$pg_us" "$jbatch" "$jms"
+  done <"$RESULTS"
+  echo
+  echo "targets (issue 3):"
+  eps() { awk -F'\t' -v m="$1" -v s="$2" '$1 == m && $3 == s { print $4 }' "$RESULTS" | head -1 | { read -r f && [[ -n "$f" ]] && result "$f" events_per_s; } || true; }
+  emb=$(eps embedded single-event)
+  for c in cluster-1 cluster-3; do
+    d=$(eps "$c" single-event)
+    [[ -n "$emb" && -n "$d" ]] && awk -v d="$d" -v e="$emb" -v c="$c" 'BEGIN { r = 100 * d / e; printf "  %s single-event >= 40%% of embedded : %5.1f%%  %s\n", c, r, (r >= 40 ? "MET" : "MISSED") }'
+    b=$(eps "$c" batch)
+    [[ -n "$b" ]] && awk -v b="$b" -v c="$c" 'BEGIN { printf "  %s batched >= 50k events/s          : %.0f/s  %s\n", c, b, (b >= 50000 ? "MET" : "MISSED") }'
+  done
+  echo "  (wrk, the silos and PostgreSQL share the same $(nproc) cores; see docs/benchmarks.md)"
+  echo "outputs: $OUT_DIR"
+} | tee "$OUT_DIR/summary.txt"

@@ -1,0 +1,229 @@
+# Shared by bench/http/run.sh (embedded only) and bench/http/durable.sh (embedded + cluster on
+# PostgreSQL). Sourced, never run. The sourcing script sets LOG_TAG before sourcing and calls
+# bench_init; everything it starts goes through start_silo / start_postgres so that bench_cleanup
+# (installed as the EXIT trap by bench_init) stops exactly that, by pid, and deletes temp dirs.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+HERE="$ROOT/bench/http"
+BIN="$ROOT/src/Silo/bin/Release/net10.0"
+
+log() { printf '[%s] %s\n' "${LOG_TAG:-bench}" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# Common knobs (env) and run identity.
+bench_init() {
+  DURATION="${DURATION:-30}"
+  WARMUP="${WARMUP:-5}"
+  THREADS="${THREADS:-2}"
+  CONNECTIONS="${CONNECTIONS:-32}"
+  BATCH_CONNECTIONS="${BATCH_CONNECTIONS:-$CONNECTIONS}"   # wrk connections in the batch scenario
+  BATCH="${BATCH:-500}"
+  CUSTOMERS="${CUSTOMERS:-100000}"
+  OUT_DIR="${OUT_DIR:-$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)}"
+  export CUSTOMERS
+  export RUN_ID="r$(date +%s)"
+  TICKS=$(getconf CLK_TCK 2>/dev/null || echo 100)
+  WRK=(wrk -t"$THREADS" --timeout 10s --latency)
+  mkdir -p "$OUT_DIR"
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+# --- tools -----------------------------------------------------------------------------------
+require_tools() {
+  command -v dotnet >/dev/null || die "dotnet (SDK 10) is required: https://dot.net"
+  command -v curl >/dev/null || die "curl is required (apt-get install -y curl)"
+  if ! command -v wrk >/dev/null; then
+    log "wrk not found, installing it with apt-get"
+    local sudo
+    if [[ $(id -u) -eq 0 ]]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else die "install wrk (apt-get install -y wrk)"; fi
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq wrk >/dev/null || die "could not install wrk"
+  fi
+}
+
+# --- free loopback ports ---------------------------------------------------------------------
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+TAKEN=" "
+# Sets the variable named $1 (not echo: TAKEN must be updated in this shell, not a subshell).
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$(( 20000 + RANDOM % 40000 ))
+    [[ "$TAKEN" == *" $p "* ]] && continue
+    if ! port_in_use "$p"; then TAKEN+="$p "; printf -v "$1" '%s' "$p"; return 0; fi
+  done
+  die "no free port found"
+}
+
+# --- build once ------------------------------------------------------------------------------
+build_silo() {
+  if [[ "${SKIP_BUILD:-0}" != 1 || ! -f "$BIN/MarketingActors.Silo.dll" ]]; then
+    log "building src/Silo (Release)"
+    dotnet build "$ROOT/src/Silo" -c Release -nologo -v q >"$OUT_DIR/build.log" 2>&1 || { tail -30 "$OUT_DIR/build.log" >&2; die "build failed (see $OUT_DIR/build.log)"; }
+  fi
+}
+
+# --- processes we started --------------------------------------------------------------------
+STARTED_PIDS=()     # silos, in start order
+PG_DATA=""          # throwaway PostgreSQL data dir (deleted on exit)
+PG_WORK=""
+
+# stop_pids PID...: TERM all (graceful: the silo flushes its journal), wait up to 20 s, then KILL.
+stop_pids() {
+  local pid alive
+  for pid in "$@"; do kill -0 "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 100); do
+    alive=""
+    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=yes; done
+    [[ -z "$alive" ]] && break
+    sleep 0.2
+  done
+  for pid in "$@"; do
+    kill -0 "$pid" 2>/dev/null && { log "pid $pid did not stop in 20 s, killing it"; kill -KILL "$pid" 2>/dev/null || true; }
+    wait "$pid" 2>/dev/null || true
+  done
+}
+
+# Stops the silos started so far (not PostgreSQL) and forgets them.
+stop_silos() {
+  ((${#STARTED_PIDS[@]})) || return 0
+  log "stopping silo pid(s) ${STARTED_PIDS[*]}"
+  stop_pids "${STARTED_PIDS[@]}"
+  STARTED_PIDS=()
+}
+
+bench_cleanup() {
+  local rc=$?
+  stop_silos
+  if [[ -n "$PG_DATA" && -f "$PG_DATA/PG_VERSION" ]]; then
+    log "stopping PostgreSQL ($PG_DATA)"
+    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  [[ -n "$PG_WORK" ]] && rm -rf "$PG_WORK"
+  return $rc
+}
+
+# start_silo LOGFILE ARGS...: the silo host in the background; its pid in SILO_PID and STARTED_PIDS.
+# exec in the subshell so $! is the engine process itself (not a wrapper that would outlive a kill).
+start_silo() {
+  local logfile=$1; shift
+  ( cd "$BIN" && exec dotnet MarketingActors.Silo.dll "$@" ) >"$logfile" 2>&1 &
+  SILO_PID=$!
+  STARTED_PIDS+=("$SILO_PID")
+}
+
+# wait_ready PID LOGFILE CHECK...: retries the command CHECK for up to 60 s while PID lives.
+wait_ready() {
+  local pid=$1 logfile=$2 i; shift 2
+  for i in $(seq 1 120); do
+    kill -0 "$pid" 2>/dev/null || { tail -30 "$logfile" >&2; die "silo pid $pid exited during start-up (see $logfile)"; }
+    "$@" >/dev/null 2>&1 && return 0
+    [[ $i == 120 ]] && die "silo pid $pid not ready after 60 s (see $logfile)"
+    sleep 0.5
+  done
+}
+
+# --- throwaway PostgreSQL (as deploy/local-cluster.sh) ---------------------------------------
+as_postgres() { if [[ "$(id -u)" = 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+start_postgres() {
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  [[ -n "$PG_BIN" ]] || die "PostgreSQL server binaries are missing: apt-get install -y postgresql"
+  free_port PG_PORT
+  PG_WORK=$(mktemp -d /tmp/ma-bench-pg.XXXXXX)
+  PG_DATA="$PG_WORK/pg"
+  mkdir -p "$PG_DATA"; chmod 755 "$PG_WORK"
+  [[ "$(id -u)" = 0 ]] && chown postgres:postgres "$PG_DATA"
+  as_postgres "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 >"$OUT_DIR/initdb.log" 2>&1 || die "initdb failed (see $OUT_DIR/initdb.log)"
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w \
+    -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1" start >/dev/null || die "PostgreSQL did not start (see $PG_DATA/server.log)"
+  PG_PID=$(head -1 "$PG_DATA/postmaster.pid")
+  log "PostgreSQL on 127.0.0.1:$PG_PORT (postmaster pid $PG_PID, data $PG_DATA)"
+}
+
+# create_database NAME: a fresh database with the engine's schema; sets ConnectionStrings__Postgres.
+create_database() {
+  as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE $1" >/dev/null || die "CREATE DATABASE $1 failed"
+  export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$1"
+  ( cd "$BIN" && dotnet MarketingActors.Silo.dll migrate ) >"$OUT_DIR/migrate-$1.log" 2>&1 || { tail -20 "$OUT_DIR/migrate-$1.log" >&2; die "migrate failed"; }
+}
+
+# --- campaign + decision check ---------------------------------------------------------------
+# setup_campaign BASE DIR: creates + activates the campaign `bench` (journey enters on
+# product_view, one action step over free/cheap actions, big budget: every event yields a
+# decision) and checks with curl that one event's answer carries a chosen action.
+setup_campaign() {
+  local base=$1 dir=$2
+  local campaign='{"id":"bench","name":"Bench","conversionValue":80,
+  "actions":[{"id":"web-banner","channel":"web","variant":"banner","cost":0},
+             {"id":"ads-retarget","channel":"ads","variant":"retargeting","cost":0.001},
+             {"id":"app-card","channel":"app","variant":"card","cost":0}],
+  "journey":{"entryTrigger":"product_view","allowReentry":true,"steps":[{"id":"pick","kind":"action"}]},
+  "budget":{"total":1000000,"currency":"USD"}}'
+  curl -fsS -o "$dir/campaign.json" -X POST -H 'Content-Type: application/json' -d "$campaign" "$base/v1/campaigns" \
+    || die "could not create the campaign"
+  curl -fsS -o "$dir/campaign-activated.json" -X POST "$base/v1/campaigns/bench/activate" \
+    || die "could not activate the campaign"
+  # The silo's campaign cache is updated by a push from the catalog: retry briefly.
+  local decided="" now i
+  for i in $(seq 1 40); do
+    now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+    curl -fsS -o "$dir/check-event.json" -X POST -H 'Content-Type: application/json' \
+      -d "{\"eventId\":\"check-$RUN_ID-$i\",\"customerId\":\"check-customer\",\"type\":\"product_view\",\"channel\":\"web\",\"timestamp\":\"$now\",\"properties\":{\"sku\":\"sku-1\"}}" \
+      "$base/v1/events" || die "POST /v1/events failed"
+    if grep -q '"action":{"actionId":"[^"]\+"' "$dir/check-event.json"; then decided=yes; break; fi
+    sleep 0.25
+  done
+  [[ -n "$decided" ]] || { cat "$dir/check-event.json" >&2; die "a single product_view did not yield a decision"; }
+  log "decision check OK: one product_view -> decision with $(grep -o '"action":{"actionId":"[^"]*"' "$dir/check-event.json" | head -1), $(grep -o '"reason":"[^"]*"' "$dir/check-event.json" | head -1)"
+}
+
+# --- load ------------------------------------------------------------------------------------
+# Server CPU time (user+system, in clock ticks) summed over pids: CPU per request is far less
+# sensitive than requests/s to wrk and other processes competing for the same cores.
+pids_ticks() {
+  local pid sum=0 t
+  for pid in "$@"; do
+    [[ -r "/proc/$pid/stat" ]] || { echo ""; return; }
+    t=$(awk '{ print $14 + $15 }' "/proc/$pid/stat") || { echo ""; return; }
+    sum=$((sum + t))
+  done
+  echo "$sum"
+}
+
+warmup() {
+  local base=$1 dir=$2
+  [[ "$WARMUP" == 0 ]] && return 0
+  log "warm-up: ${WARMUP}s of single events (not reported)"
+  "${WRK[@]}" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$HERE/single-event.lua" "$base" >"$dir/warmup.txt" 2>&1 || die "wrk warm-up failed"
+}
+
+# run_scenario BASE SCENARIO OUTFILE PID...: one wrk run; appends SERVER_CPU_S (CPU of PIDs).
+run_scenario() {
+  local base=$1 scenario=$2 out=$3; shift 3
+  local args=() before after c=$CONNECTIONS
+  [[ "$scenario" == batch ]] && { args=(-- "$BATCH"); c=$BATCH_CONNECTIONS; }
+  log "wrk $scenario: -t$THREADS -c$c -d${DURATION}s ${args[*]:-}"
+  before=$(pids_ticks "$@")
+  "${WRK[@]}" -c"$c" -d"${DURATION}s" -s "$HERE/$scenario.lua" "$base" "${args[@]}" >"$out" 2>&1 \
+    || { cat "$out" >&2; die "wrk $scenario failed"; }
+  after=$(pids_ticks "$@")
+  if [[ -n "$before" && -n "$after" ]]; then
+    echo "SERVER_CPU_S $(awk -v a="$before" -v b="$after" -v t="$TICKS" 'BEGIN { printf "%.2f", (b - a) / t }')" >>"$out"
+  fi
+  grep -E '^(Running|  [0-9]+ threads|Requests/sec|Non-2xx|Socket errors)' "$out" | sed 's/^/    /' >&2 || true
+}
+
+# --- results ---------------------------------------------------------------------------------
+# result FILE KEY: a value of the RESULT line common.lua's done() writes.
+result() { { grep -h '^RESULT ' "$1" 2>/dev/null | tr ' ' '\n' | sed -n "s/^$2=//p" | head -1; } || true; }
+
+# cpu_per_event FILE EVENTS_PER_REQUEST: server CPU microseconds per event.
+cpu_per_event() {
+  local cpu requests
+  cpu=$(sed -n 's/^SERVER_CPU_S //p' "$1" 2>/dev/null | head -1)
+  requests=$(result "$1" requests)
+  [[ -n "$cpu" && -n "$requests" && "$requests" != 0 ]] && awk -v c="$cpu" -v r="$requests" -v p="$2" 'BEGIN { printf "%.1f", c * 1e6 / (r * p) }' || echo "-"
+}
