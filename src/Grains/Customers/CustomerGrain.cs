@@ -31,6 +31,11 @@ public sealed class CustomerGrain(
 {
     private const string WakeReminder = "wake";
     private static readonly TimeSpan MinimumWakeDelay = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Each tick re-arms the wake-up for the next due time, so the period only matters when a tick
+    /// was missed (no silo was running when it fell due): then it fires within this period.
+    /// </summary>
+    private static readonly TimeSpan WakeRetryPeriod = TimeSpan.FromMinutes(1);
 
     private readonly CustomerOptions _options = options.Value;
     private readonly TriggerThresholds _thresholds = options.Value.Thresholds;
@@ -384,7 +389,7 @@ public sealed class CustomerGrain(
         if (due is null || S.WakeRegisteredFor is { } registered && due >= registered) return;
         var delay = due.Value - clock.GetUtcNow();
         if (deferrable && delay > UrgentWake) return;
-        await this.RegisterOrUpdateReminder(WakeReminder, delay > MinimumWakeDelay ? delay : MinimumWakeDelay, TimeSpan.FromDays(1));
+        await this.RegisterOrUpdateReminder(WakeReminder, delay > MinimumWakeDelay ? delay : MinimumWakeDelay, WakeRetryPeriod);
         S.WakeRegisteredFor = due;
     }
 

@@ -81,4 +81,35 @@ public sealed class ClusterRestartSpec(PostgresServer postgres)
         Assert.Equal(42m, view.GetProperty("monetaryValue").GetDecimal());
         Assert.Equal(1, JsonDocument.Parse(await again.Content.ReadAsStringAsync()).RootElement.GetProperty("duplicates").GetInt32());
     }
+
+    [SkippableFact]
+    public async Task A_pending_wake_up_survives_a_restart_of_the_whole_cluster()
+    {
+        var database = await postgres.CreateDatabase();
+        await ClusterDatabase.Migrate(database);
+        var cluster = "wake-" + Guid.NewGuid().ToString("N")[..6];
+        string[] fastReminders = ["--MarketingActors:Silo:MinimumReminderPeriod=00:00:01"];
+
+        await using (var silo = await ClusterSilo.Start(database, cluster, fastReminders))
+        {
+            (await silo.Http.PostAsJsonAsync("/v1/campaigns", SampleCampaigns.WinBack("winback"), GatewayJson.Options)).EnsureSuccessStatusCode();
+            (await silo.Http.PostAsync("/v1/campaigns/winback/activate", null)).EnsureSuccessStatusCode();
+            var engaged = await silo.Http.PostAsync("/v1/events", Json("""
+                [{"eventId":"w1","customerId":"dora","type":"identify","traits":{"consent.push":"true"}},
+                 {"eventId":"w2","customerId":"dora","type":"page_view"}]
+                """));
+            Assert.Equal(HttpStatusCode.OK, engaged.StatusCode);
+        }
+
+        // The cold-lead check (2 s after the page view) falls due while no silo runs; the reminder is in PostgreSQL.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await using (var silo = await ClusterSilo.Start(database, cluster, fastReminders))
+        {
+            var view = await Eventually.Holds(
+                async () => JsonDocument.Parse(await silo.Http.GetStringAsync("/v1/customers/dora")).RootElement.Clone(),
+                v => v.GetProperty("firedTriggers").EnumerateArray().Any(t => t.GetString() == "cold_lead"),
+                TimeSpan.FromSeconds(90), "the restarted cluster fires the reminder registered before the restart");
+            Assert.Contains(view.GetProperty("recentDecisions").EnumerateArray(), d => d.GetProperty("campaignId").GetString() == "winback");
+        }
+    }
 }
