@@ -109,6 +109,8 @@ public class OutcomesToServing
             $"--MarketingActors:Silo:SiloPort={FreePort()}",
             $"--MarketingActors:Silo:GatewayPort={FreePort()}",
             "--Logging:LogLevel:Default=Warning",
+            // Only the explicit TrainNow may train, so the round sees the whole burst (not the first 20,000 rows).
+            "--MarketingActors:Learning:TrainEveryRows=10000000",
         ]).GetAwaiter().GetResult();
         _host.StartAsync().GetAwaiter().GetResult();
         _grains = _host.Services.GetRequiredService<IGrainFactory>();

@@ -7,8 +7,8 @@ namespace MarketingActors.Tests.Support;
 /// <summary>
 /// Labelled rows built the way the engine builds them: random event histories applied to a real
 /// BehaviourProfile, features from CustomerFeatures.Compute, scored by the prior. The outcome is
-/// drawn from a known ground truth with an interaction (cart intent converts far better for
-/// e-mail-responsive customers) and a spend effect, which a tree model can learn and the prior cannot.
+/// drawn from a known ground truth driven by past spend and contact fatigue, which a tree model can
+/// learn and the prior (which ignores both) cannot.
 /// Shared with the benchmarks (linked there), so both measure the same rows.
 /// </summary>
 public static class SyntheticOutcomes
@@ -40,13 +40,14 @@ public static class SyntheticOutcomes
         return rows;
     }
 
-    /// <summary>The ground truth; <paramref name="shift"/> moves the whole population's odds (for drift).</summary>
+    /// <summary>
+    /// The ground truth; <paramref name="shift"/> moves the whole population's odds (for drift).
+    /// Past spend and contact fatigue matter most here, and the prior ignores both.
+    /// </summary>
     public static double TrueProbability(float[] f, double shift = 0)
     {
         var cartIntent = f[4] > 0.5;
-        var emailResponsive = f[12] > 0.3;
-        var z = -3.2 + shift + (cartIntent && emailResponsive ? 2.6 : cartIntent ? -0.3 : 0) + 0.7 * Math.Max(0, f[10] - 3.5)
-            - 0.04 * Math.Min(f[8], 30);
+        var z = -3.0 + shift + 1.2 * Math.Max(0, f[10] - 3) + (cartIntent ? 0.8 : 0) - 0.5 * f[7] - 0.04 * Math.Min(f[8], 30);
         return 1 / (1 + Math.Exp(-z));
     }
 
