@@ -109,7 +109,9 @@ bench_cleanup() {
 # exec in the subshell so $! is the engine process itself (not a wrapper that would outlive a kill).
 start_silo() {
   local logfile=$1; shift
-  ( cd "$BIN" && exec dotnet MarketingActors.Silo.dll "$@" ) >"$logfile" 2>&1 &
+  # The load generator is one client: without keys and per-key rate limits it measures the engine, not the limiter.
+  ( cd "$BIN" && exec dotnet MarketingActors.Silo.dll --MarketingActors:Security:RequireApiKeys=false \
+      --MarketingActors:Security:RequestsPerWindow=10000000 "$@" ) >"$logfile" 2>&1 &
   SILO_PID=$!
   STARTED_PIDS+=("$SILO_PID")
 }
