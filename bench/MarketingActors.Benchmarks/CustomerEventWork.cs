@@ -4,6 +4,7 @@ using MarketingActors.Customers;
 using MarketingActors.Decisions;
 using MarketingActors.Events;
 using MarketingActors.Journeys;
+using MarketingActors.Measurement;
 
 namespace MarketingActors.Benchmarks;
 
@@ -32,6 +33,9 @@ public class CustomerEventWork
 
     private readonly TriggerThresholds _thresholds = new CustomerOptions().Thresholds;
     private readonly int _recentDecisions = new CustomerOptions().RecentDecisions;
+    private const string HoldoutSalt = "bench-salt";
+    private const string HoldoutSaltId = "bench";
+    private static readonly IReadOnlySet<string> NoBudgetBlocks = new HashSet<string>();
     private readonly IConversionModel _model = new LogisticPriorModel();
     private CampaignDefinition[] _active = [];
     private IReadOnlyDictionary<string, VariantPosterior> _posteriors = null!;
@@ -92,53 +96,17 @@ public class CustomerEventWork
         return result.Decisions.Length;
     }
 
-    /// <summary>CustomerGrain.Decide without the budget call (the benchmark actions are free or served from a lease).</summary>
+    /// <summary>CustomerGrain.Decide without the budget call (the benchmark actions are free or served from a lease) and without the audit hand-off.</summary>
     private Decision Decide(CampaignDefinition campaign, JourneyStep step, ScoredCustomer customer, string? trigger)
     {
         var s = _state;
         var random = new Random(StableSeed.Of(CustomerId, campaign.Id, s.Profile.EventCount, s.Decisions.Count));
         var ranking = NextBestActionPolicy.Rank(campaign, step.ActionIds, null, customer, _posteriors, random);
-        var budgetBlocked = new HashSet<string>();
+        var holdout = HoldoutDraw.Assign(HoldoutSalt, HoldoutSaltId, CustomerId, campaign.Id, campaign.HoldoutPercent, globalControlPercent: 0);
         var chosen = ranking.Eligible.Count > 0 ? 0 : -1;
-        var (verdicts, reason) = NextBestActionPolicy.Explain(ranking, chosen, budgetBlocked);
-        var picked = chosen >= 0 ? ranking.Eligible[chosen] : null;
-        var decision = new Decision
-        {
-            DecisionId = Guid.CreateVersion7().ToString("N"),
-            CustomerId = CustomerId,
-            CampaignId = campaign.Id,
-            JourneyStepId = step.Id,
-            Action = picked is null ? null : new ChosenAction
-            {
-                ActionId = picked.Action.Id,
-                Channel = picked.Action.Channel,
-                Variant = picked.Action.Variant,
-                Locale = picked.Action.Locale,
-                Cost = picked.Action.Cost,
-                Currency = campaign.Budget.Currency,
-            },
-            Scores = new DecisionScores
-            {
-                ConversionLikelihood = Math.Round(customer.Likelihood, 6),
-                EngagementVelocity = Math.Round(customer.Velocity, 6),
-                ExpectedValue = Math.Round(picked?.ExpectedValue ?? 0, 6),
-            },
-            ModelVersion = customer.ModelVersion,
-            Candidates = verdicts,
-            Reason = reason,
-            Trigger = trigger,
-            DecidedAt = customer.At,
-        };
-        s.Remember(new DecisionRecord
-        {
-            DecisionId = decision.DecisionId,
-            CampaignId = campaign.Id,
-            ActionId = picked?.Action.Id,
-            Channel = picked?.Action.Channel,
-            DecidedAt = customer.At,
-            Status = picked is null ? DecisionStatus.NoAction : DecisionStatus.Reserved,
-        }, _recentDecisions);
-        return decision;
+        var composed = DecisionComposer.Compose(CustomerId, campaign, step, null, customer, ranking, holdout, chosen, NoBudgetBlocks, trigger);
+        s.Remember(DecisionComposer.Record(composed, reservation: null), _recentDecisions);
+        return composed.Decision;
     }
 }
 

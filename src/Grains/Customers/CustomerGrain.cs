@@ -231,7 +231,7 @@ public sealed class CustomerGrain(
         var ranking = NextBestActionPolicy.Rank(campaign, step?.ActionIds ?? [], placement, customer, campaigns.PosteriorsOf(campaign.Id), random);
         var holdout = HoldoutDraw.Assign(_measurement.Salt, _measurement.SaltId, Id, campaign.Id, campaign.HoldoutPercent, _measurement.GlobalControlPercent);
         // Held out after the same eligibility and ranking as everyone else; no budget is reserved.
-        var heldOut = holdout.IsHeldOut && ranking.Eligible.Count > 0;
+        var heldOut = DecisionComposer.IsHeldOut(holdout, ranking);
         var budgetBlocked = new HashSet<string>();
         var chosen = -1;
         BudgetReservation? reservation = null;
@@ -245,59 +245,15 @@ public sealed class CustomerGrain(
             }
             chosen = i;
         }
-        var (verdicts, reason) = NextBestActionPolicy.Explain(ranking, heldOut ? 0 : chosen, budgetBlocked);
-        var picked = chosen >= 0 ? ranking.Eligible[chosen] : null;
-        var wouldHave = heldOut ? ranking.Eligible[0] : null;
-        var decision = new Decision
-        {
-            DecisionId = Guid.CreateVersion7().ToString("N"),
-            CustomerId = Id,
-            CampaignId = campaign.Id,
-            JourneyStepId = step?.Id,
-            Placement = placement,
-            Action = ChosenOf(picked, campaign),
-            WouldHaveSent = ChosenOf(wouldHave, campaign),
-            Holdout = holdout,
-            Scores = new DecisionScores
-            {
-                ConversionLikelihood = Math.Round(customer.Likelihood, 6),
-                EngagementVelocity = Math.Round(customer.Velocity, 6),
-                ExpectedValue = Math.Round((picked ?? wouldHave)?.ExpectedValue ?? 0, 6),
-            },
-            ModelVersion = customer.ModelVersion,
-            Candidates = verdicts,
-            Reason = heldOut ? "holdout" : reason,
-            Trigger = trigger,
-            DecidedAt = customer.At,
-        };
-        budget.RecordDecision(campaign.Id, picked?.Action.Id);
-        metrics.Decided(picked is not null, System.Diagnostics.Stopwatch.GetElapsedTime(started));
-        var measured = picked ?? wouldHave;
-        if (measured is not null) budget.Measure(campaign.Id, new MeasurementTally { Group = holdout.Group, Channel = measured.Action.Channel, Decisions = 1 });
-        await audit.Record(decision, S.AuditRef ??= Guid.NewGuid().ToString("N"));
-        S.Remember(new DecisionRecord
-        {
-            DecisionId = decision.DecisionId,
-            CampaignId = campaign.Id,
-            ActionId = measured?.Action.Id,
-            Channel = measured?.Action.Channel,
-            Reservation = reservation,
-            DecidedAt = customer.At,
-            Status = heldOut ? DecisionStatus.Held : picked is null ? DecisionStatus.NoAction : DecisionStatus.Reserved,
-            Group = holdout.Group,
-        }, _options.RecentDecisions);
-        return decision;
+        var composed = DecisionComposer.Compose(Id, campaign, step, placement, customer, ranking, holdout, chosen, budgetBlocked, trigger);
+        budget.RecordDecision(campaign.Id, composed.Picked?.Action.Id);
+        metrics.Decided(composed.Picked is not null, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        if (composed.Measured is { } measured)
+            budget.Measure(campaign.Id, new MeasurementTally { Group = holdout.Group, Channel = measured.Action.Channel, Decisions = 1 });
+        await audit.Record(composed.Decision, S.AuditRef ??= Guid.NewGuid().ToString("N"));
+        S.Remember(DecisionComposer.Record(composed, reservation), _options.RecentDecisions);
+        return composed.Decision;
     }
-
-    private static ChosenAction? ChosenOf(RankedCandidate? candidate, CampaignDefinition campaign) => candidate is null ? null : new ChosenAction
-    {
-        ActionId = candidate.Action.Id,
-        Channel = candidate.Action.Channel,
-        Variant = candidate.Action.Variant,
-        Locale = candidate.Action.Locale,
-        Cost = candidate.Action.Cost,
-        Currency = campaign.Budget.Currency,
-    };
 
     /// <summary>Delivery receipts confirm spend, failures release it, conversions are attributed (budget and tallies move only live, not on replay).</summary>
     private void Settle(MarketingEvent e, EventKind kind, bool replaying)
