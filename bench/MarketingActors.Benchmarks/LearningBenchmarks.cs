@@ -127,7 +127,12 @@ public class OutcomesToServing
     public async Task<string> BurstToServingDecisions()
     {
         var retraining = _grains.GetGrain<IRetrainingGrain>(0);
-        foreach (var batch in _rows.Chunk(10_000)) await retraining.Submit(batch);
+        // The production path: the silo's outbox publishes the burst on the training-rows stream.
+        var received = (await retraining.Monitoring()).RowsReceived + _rows.Length;
+        var outbox = _host.Services.GetRequiredService<TrainingRowOutbox>();
+        outbox.Enqueue([.. _rows]);
+        await outbox.Flush();
+        while ((await retraining.Monitoring()).RowsReceived < received) await Task.Delay(10);
         var outcome = await retraining.TrainNow("bench");
         if (!outcome.Promoted) throw new InvalidOperationException($"{outcome.Result}: {outcome.Detail}");
         var id = "bench-" + Guid.NewGuid().ToString("N");

@@ -1,16 +1,14 @@
 namespace MarketingActors.Learning;
 
 /// <summary>
-/// The learning loop's one activation (key 0): buffers labelled rows, trains challengers, promotes
+/// The learning loop's one activation (key 0): buffers the labelled rows that arrive on the
+/// training-rows stream (not through this interface), trains challengers, promotes
 /// them over the champion only when they are better, keeps the model registry and its history,
 /// watches live quality and pushes the champion to every silo's model cache.
 /// </summary>
 [Alias("ma.retraining")]
 public interface IRetrainingGrain : IGrainWithIntegerKey
 {
-    [Alias("submit")]
-    Task Submit(TrainingRow[] rows);
-
     /// <summary>Trains a challenger on the buffered rows now; joins a training already running.</summary>
     [Alias("train")]
     Task<TrainingOutcome> TrainNow(string actor);

@@ -18,3 +18,10 @@ public sealed record TrainingRow
     [Id(5)] public required double Score { get; init; }
     [Id(6)] public string? CustomerId { get; init; }
 }
+
+/// <summary>One silo's labelled rows of one flush interval: the item of the training-rows stream.</summary>
+[GenerateSerializer, Immutable, Alias("ma.training-row-batch")]
+public sealed record TrainingRowBatch
+{
+    [Id(0)] public required TrainingRow[] Rows { get; init; }
+}

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Learning;
@@ -15,8 +16,8 @@ public static class LearningServices
         services.AddSingleton<TrainingRowOutbox>();
         services.AddHostedService(sp => sp.GetRequiredService<TrainingRowOutbox>());
         services.AddSingleton<CustomerLearning>();
-        // One buffer per RetrainingGrain activation; a PostgreSQL-backed buffer replaces this registration in cluster mode.
-        services.AddTransient<ITrainingRowBuffer>(sp => new BoundedTrainingRowBuffer(sp.GetRequiredService<IOptions<LearningOptions>>().Value.MaxBufferedRows));
+        // One buffer per RetrainingGrain activation; cluster mode registers the PostgreSQL buffer before this.
+        services.TryAddTransient<ITrainingRowBuffer>(sp => new BoundedTrainingRowBuffer(sp.GetRequiredService<IOptions<LearningOptions>>().Value.MaxBufferedRows));
         return services;
     }
 }

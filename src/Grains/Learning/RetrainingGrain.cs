@@ -2,17 +2,19 @@ using MarketingActors.Customers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Streams;
 
 namespace MarketingActors.Learning;
 
 /// <summary>
-/// The learning loop's single activation. Receives labelled rows in batches from every silo's
-/// outbox, trains a challenger every N rows, every T or on request — on a thread-pool thread, so
+/// The learning loop's single activation. Receives labelled rows in batches on the training-rows
+/// stream (implicitly subscribed; every silo's outbox publishes there), trains a challenger every N rows, every T or on request — on a thread-pool thread, so
 /// the Orleans scheduler is never blocked — and promotes it only if it beats the champion on the
 /// same time-ordered holdout. Reentrant so rows keep arriving while a model trains; the one
 /// training in flight is shared by every caller that asks for one.
 /// </summary>
 [Reentrant]
+[ImplicitStreamSubscription(LearningStreams.RowsNamespace)]
 public sealed class RetrainingGrain(
     [PersistentState("models", "campaigns")] IPersistentState<ModelRegistry> state,
     ITrainingRowBuffer buffer,
@@ -36,7 +38,7 @@ public sealed class RetrainingGrain(
 
     private ModelRegistry Registry => state.State;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (Registry.ChampionEntry is { } entry)
         {
@@ -49,11 +51,13 @@ public sealed class RetrainingGrain(
                 logger.LogError("Stored champion {Version} does not load ({Reason}); comparing challengers with the prior", entry.Info.Version, e.Reason);
             }
         }
+        await buffer.Open();
+        await this.GetStreamProvider(LearningStreams.Provider).GetStream<TrainingRowBatch>(LearningStreams.Rows)
+            .SubscribeAsync((batch, _) => Accept(batch.Rows));
         this.RegisterGrainTimer(OnTimer, new GrainTimerCreationOptions(_options.TrainEvery, _options.TrainEvery) { Interleave = true });
-        return Task.CompletedTask;
     }
 
-    public async Task Submit(TrainingRow[] rows)
+    private async Task Accept(TrainingRow[] rows)
     {
         var valid = new List<TrainingRow>(rows.Length);
         foreach (var row in rows)
@@ -63,7 +67,7 @@ public sealed class RetrainingGrain(
         _received += rows.Length;
         _rejected += rows.Length - valid.Count;
         if (valid.Count < rows.Length) logger.LogWarning("Rejected {Count} training rows with a wrong feature length or NaN/∞ values", rows.Length - valid.Count);
-        buffer.Add(valid);
+        await buffer.Add(valid);
         foreach (var row in valid) _live.Record(row);
         await CheckLiveChampion();
         if (buffer.SinceTraining >= _options.TrainEveryRows && _training is null) _ = TrainNow(SystemActor);
@@ -130,10 +134,10 @@ public sealed class RetrainingGrain(
 
     private async Task<TrainingOutcome> TrainOnce(string actor)
     {
-        var rows = buffer.Snapshot();
+        var rows = await buffer.Snapshot();
         if (rows.Count < _options.MinTrainingRows)
             return Refused(LearningReasons.TooFewRows, $"{rows.Count} labelled rows buffered; training needs {_options.MinTrainingRows}");
-        buffer.MarkTrained();
+        await buffer.MarkTrained();
         var version = Registry.NewVersionName();
         var champion = _champion;
         TrainingPipeline.Result result;

@@ -2,15 +2,17 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Streams;
 
 namespace MarketingActors.Learning;
 
 /// <summary>
-/// Collects the labelled rows of every customer grain on this silo and ships them to the
-/// RetrainingGrain in one call per interval, so outcomes never cost a grain call per event.
+/// Collects the labelled rows of every customer grain on this silo and publishes them on the
+/// training-rows stream (<see cref="LearningStreams"/>) as one batch per interval, so outcomes
+/// never cost a stream message, let alone a grain call, per event.
 /// Bounded: past <see cref="LearningOptions.MaxPendingRowsPerSilo"/> new rows are dropped and counted.
 /// </summary>
-public sealed class TrainingRowOutbox(IGrainFactory grains, IOptions<LearningOptions> options, ILogger<TrainingRowOutbox> logger) : BackgroundService
+public sealed class TrainingRowOutbox(IClusterClient cluster, IOptions<LearningOptions> options, ILogger<TrainingRowOutbox> logger) : BackgroundService
 {
     private readonly ConcurrentQueue<TrainingRow> _pending = new();
     private readonly LearningOptions _options = options.Value;
@@ -59,17 +61,18 @@ public sealed class TrainingRowOutbox(IGrainFactory grains, IOptions<LearningOpt
     /// <summary>Ships everything pending; rows of a batch that failed go back in the queue for the next round.</summary>
     public async Task Flush()
     {
+        var stream = cluster.GetStreamProvider(LearningStreams.Provider).GetStream<TrainingRowBatch>(LearningStreams.Rows);
         while (!_pending.IsEmpty)
         {
             var batch = new List<TrainingRow>(Math.Min(_pending.Count, _options.RowBatchSize));
             while (batch.Count < _options.RowBatchSize && _pending.TryDequeue(out var row)) batch.Add(row);
             try
             {
-                await grains.GetGrain<IRetrainingGrain>(0).Submit([.. batch]);
+                await stream.OnNextAsync(new TrainingRowBatch { Rows = [.. batch] });
             }
             catch (Exception e)
             {
-                logger.LogWarning(e, "The retraining grain did not take {Rows} rows; retrying next round", batch.Count);
+                logger.LogWarning(e, "The training-rows stream did not take {Rows} rows; retrying next round", batch.Count);
                 Enqueue(batch);
                 return;
             }

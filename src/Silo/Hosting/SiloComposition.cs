@@ -1,6 +1,7 @@
 using MarketingActors.Gateway.Hosting;
 using MarketingActors.Hosting;
 using MarketingActors.Journal;
+using MarketingActors.Learning;
 using MarketingActors.Silo.Cluster;
 using Npgsql;
 using Orleans.Configuration;
@@ -29,6 +30,7 @@ public static class SiloComposition
             if (silo.MigrateOnStart) await ClusterDatabase.Migrate(connectionString);
             await ClusterDatabase.Verify(connectionString);
             AddDurableJournal(builder.Services, builder.Configuration, connectionString);
+            AddDurableLearning(builder.Services, builder.Configuration);
         }
         builder.UseOrleans(orleans => ConfigureOrleans(orleans, silo, connectionString));
         builder.Services.AddMarketingEngine(builder.Configuration);
@@ -60,6 +62,13 @@ public static class SiloComposition
         services.AddHostedService(sp => sp.GetRequiredService<PostgresEventJournal>());
     }
 
+    /// <summary>The RetrainingGrain's rows wait in PostgreSQL (deploy/sql/004), so a cluster restart does not lose them.</summary>
+    private static void AddDurableLearning(IServiceCollection services, IConfiguration configuration)
+    {
+        var capacity = configuration.GetSection(LearningOptions.Section).Get<LearningOptions>()?.MaxBufferedRows ?? new LearningOptions().MaxBufferedRows;
+        services.AddTransient<ITrainingRowBuffer>(sp => new PostgresTrainingRowBuffer(sp.GetRequiredService<NpgsqlDataSource>(), capacity));
+    }
+
     public static void ConfigureOrleans(ISiloBuilder orleans, SiloOptions silo, string? connectionString)
     {
         orleans.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = silo.MinimumReminderPeriod);
@@ -88,7 +97,9 @@ public static class SiloComposition
             o.Invariant = NpgsqlInvariant;
             o.ConnectionString = connectionString;
         });
-        foreach (var name in new[] { CustomerStorage, CampaignStorage, GovernanceStorage })
+        // Memory streams in cluster mode too (docs/decisions.md): rows are durable once the RetrainingGrain has them in PostgreSQL.
+        orleans.AddMemoryStreams(LearningStreams.Provider);
+        foreach (var name in new[] { CustomerStorage, CampaignStorage, GovernanceStorage, LearningStreams.PubSubStore })
         {
             orleans.AddAdoNetGrainStorage(name, options => options.Configure<IServiceProvider>((o, services) =>
             {
@@ -111,6 +122,8 @@ public static class SiloComposition
         orleans.AddMemoryGrainStorage(CustomerStorage);
         orleans.AddMemoryGrainStorage(CampaignStorage);
         orleans.AddMemoryGrainStorage(GovernanceStorage);
+        orleans.AddMemoryStreams(LearningStreams.Provider);
+        orleans.AddMemoryGrainStorage(LearningStreams.PubSubStore);
         orleans.UseInMemoryReminderService();
         orleans.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = silo.MinimumReminderPeriod);
     }

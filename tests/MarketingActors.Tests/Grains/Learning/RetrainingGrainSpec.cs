@@ -19,9 +19,16 @@ public sealed class RetrainingGrainSpec(ClusterFixture fixture)
     private IEnumerable<string> ServedVersions() =>
         fixture.Cluster.Silos.Cast<InProcessSiloHandle>().Select(s => s.SiloHost.Services.GetRequiredService<ConversionModelHolder>().Current.Version);
 
-    private async Task Submit(TrainingRow[] rows)
+    private TrainingRowOutbox Outbox(int silo) =>
+        fixture.Cluster.Silos.Cast<InProcessSiloHandle>().ElementAt(silo).SiloHost.Services.GetRequiredService<TrainingRowOutbox>();
+
+    /// <summary>The production path: a silo's outbox publishes the rows on the training-rows stream; waits until the grain has them.</summary>
+    private async Task Submit(TrainingRow[] rows, int silo = 0)
     {
-        foreach (var batch in rows.Chunk(2_000)) await Retraining.Submit(batch);
+        var before = (await Retraining.Monitoring()).RowsReceived;
+        Outbox(silo).Enqueue([.. rows]);
+        await Outbox(silo).Flush();
+        await Eventually.Holds(Retraining.Monitoring, m => m.RowsReceived >= before + rows.Length, because: $"{rows.Length} rows on the stream");
     }
 
     private async Task BackToPrior()
@@ -99,6 +106,19 @@ public sealed class RetrainingGrainSpec(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Rows_published_by_every_silo_arrive_over_the_stream_and_are_buffered()
+    {
+        var before = await Retraining.Monitoring();
+
+        await Submit(SyntheticOutcomes.Rows(300, seed: 11), silo: 0);
+        await Submit(SyntheticOutcomes.Rows(200, seed: 12), silo: 1);
+
+        var after = await Retraining.Monitoring();
+        Assert.True(after.BufferedRows - before.BufferedRows >= 500, $"{after.BufferedRows - before.BufferedRows} rows buffered");
+        Assert.All(Enumerable.Range(0, 2), s => Assert.Equal(0, Outbox(s).Pending));
+    }
+
+    [Fact]
     public async Task Rejects_rows_with_non_finite_or_missing_features_and_counts_them()
     {
         var before = await Retraining.Monitoring();
@@ -106,7 +126,7 @@ public sealed class RetrainingGrainSpec(ClusterFixture fixture)
         var nan = good[0] with { Features = [.. good[0].Features.Select((f, i) => i == 2 ? float.NaN : f)] };
         var shortRow = good[1] with { Features = good[1].Features[..4] };
 
-        await Retraining.Submit([nan, shortRow, good[2]]);
+        await Submit([nan, shortRow, good[2]]);
 
         var after = await Retraining.Monitoring();
         Assert.Equal(2, after.RowsRejected - before.RowsRejected);
