@@ -85,8 +85,9 @@ public class TrainingRound
 
 /// <summary>
 /// From a burst of 100,000 labelled outcomes to a promoted model serving decisions, on the real
-/// embedded host (one silo, in-memory): the rows are submitted to the RetrainingGrain in batches
-/// of 10,000 (as silo outboxes ship them), training is requested, and the time stops when a
+/// embedded host (one silo, in-memory): the silo's outbox publishes the rows on the training-rows
+/// stream in batches of 10,000, as in production, training is requested once the RetrainingGrain
+/// has them all, and the time stops when a
 /// customer grain's next event is scored by the new version. A fresh host per iteration, so every
 /// round trains on exactly the burst and the prior is the champion it must beat.
 /// </summary>

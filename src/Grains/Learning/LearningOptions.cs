@@ -32,10 +32,14 @@ public sealed class LearningOptions : IValidatableObject
     [Range(0.01, 1.0)] public double LookalikeTopFraction { get; set; } = 0.25;
     [Range(0.0, 1.0)] public double LookalikeThreshold { get; set; } = 0.6;
 
-    /// <summary>How often each silo ships its labelled rows to the RetrainingGrain, in one call.</summary>
+    /// <summary>How often each silo publishes its labelled rows on the training-rows stream, as one batch.</summary>
     public TimeSpan RowFlushInterval { get; set; } = TimeSpan.FromSeconds(1);
     [Range(100, 10_000_000)] public int MaxPendingRowsPerSilo { get; set; } = 200_000;
-    [Range(1, 100_000)] public int RowBatchSize { get; set; } = 10_000;
+    /// <summary>
+    /// Rows per stream message. A row with 16 features is about 150 bytes serialized and the
+    /// in-memory stream cache refuses messages over its 1 MiB segment, hence the bound.
+    /// </summary>
+    [Range(1, 5_000)] public int RowBatchSize { get; set; } = 2_000;
 
     public LabelSettings Labels => new(LabelWindow, MaxOpenSnapshots, SnapshotSpacing);
 
