@@ -8,8 +8,8 @@ namespace MarketingActors.Learning;
 
 /// <summary>
 /// The learning loop's single activation. Receives labelled rows in batches on the training-rows
-/// stream (implicitly subscribed; every silo's outbox publishes there), trains a challenger every N rows, every T or on request — on a thread-pool thread, so
-/// the Orleans scheduler is never blocked — and promotes it only if it beats the champion on the
+/// stream (implicitly subscribed; every silo's outbox publishes there), trains a challenger every
+/// N rows, every T or on request — on a thread-pool thread, so the Orleans scheduler is never blocked — and promotes it only if it beats the champion on the
 /// same time-ordered holdout. Reentrant so rows keep arriving while a model trains; the one
 /// training in flight is shared by every caller that asks for one.
 /// </summary>

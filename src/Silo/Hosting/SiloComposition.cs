@@ -3,6 +3,7 @@ using MarketingActors.Hosting;
 using MarketingActors.Journal;
 using MarketingActors.Learning;
 using MarketingActors.Silo.Cluster;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -30,7 +31,7 @@ public static class SiloComposition
             if (silo.MigrateOnStart) await ClusterDatabase.Migrate(connectionString);
             await ClusterDatabase.Verify(connectionString);
             AddDurableJournal(builder.Services, builder.Configuration, connectionString);
-            AddDurableLearning(builder.Services, builder.Configuration);
+            AddDurableLearning(builder.Services);
         }
         builder.UseOrleans(orleans => ConfigureOrleans(orleans, silo, connectionString));
         builder.Services.AddMarketingEngine(builder.Configuration);
@@ -63,11 +64,9 @@ public static class SiloComposition
     }
 
     /// <summary>The RetrainingGrain's rows wait in PostgreSQL (deploy/sql/004), so a cluster restart does not lose them.</summary>
-    private static void AddDurableLearning(IServiceCollection services, IConfiguration configuration)
-    {
-        var capacity = configuration.GetSection(LearningOptions.Section).Get<LearningOptions>()?.MaxBufferedRows ?? new LearningOptions().MaxBufferedRows;
-        services.AddTransient<ITrainingRowBuffer>(sp => new PostgresTrainingRowBuffer(sp.GetRequiredService<NpgsqlDataSource>(), capacity));
-    }
+    private static void AddDurableLearning(IServiceCollection services) =>
+        services.AddTransient<ITrainingRowBuffer>(sp => new PostgresTrainingRowBuffer(
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<LearningOptions>>().Value.MaxBufferedRows));
 
     public static void ConfigureOrleans(ISiloBuilder orleans, SiloOptions silo, string? connectionString)
     {
