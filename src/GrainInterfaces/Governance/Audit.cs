@@ -76,4 +76,6 @@ public sealed record DecisionExplanation
     /// <summary>One sentence per compared action: why it was not the one chosen.</summary>
     [Id(7)] public string[] Answers { get; init; } = [];
     [Id(8)] public long AuditSequence { get; init; }
+    /// <summary>The holdout draw of the decision (group, buckets, salt id), so "why nothing was sent" includes it.</summary>
+    [Id(9)] public Measurement.HoldoutAssignment? Holdout { get; init; }
 }
