@@ -60,6 +60,9 @@ public sealed record AuditVerification
     [Id(3)] public string? Problem { get; init; }
     /// <summary>The sequence before the oldest retained entry (bounded memory keeps only the newest entries).</summary>
     [Id(4)] public long AnchorSequence { get; init; }
+    /// <summary>The head of an intact chain: record it elsewhere to also detect a later removal of the newest entries.</summary>
+    [Id(5)] public long? LastSequence { get; init; }
+    [Id(6)] public string? LastHash { get; init; }
 }
 
 /// <summary>"Why did the customer get action Y and not Z", answered from the logged decision.</summary>

@@ -98,12 +98,16 @@ public sealed class CustomerGrain(
         var forgotten = S.AuditRef;
         foreach (var merged in S.MergedFrom) await GrainFactory.GetGrain<ICustomerGrain>(merged).Erase();
         if (await this.GetReminder(WakeReminder) is { } wake) await this.UnregisterReminder(wake);
+        // The journal first: a failure after it leaves state that a retried erasure clears, never history that replays it back.
+        await journal.Erase(Id);
         await state.ClearStateAsync();
         state.State = new CustomerState();
         _unsavedEvents = 0;
         DeactivateOnIdle();
         return forgotten;
     }
+
+    public async Task<MarketingEvent[]> GetJournaledEvents() => [.. (await journal.ReadAfter(Id, 0)).Select(e => e.Event)];
 
     public async Task<CustomerState?> HandOver(string knownCustomerId)
     {
