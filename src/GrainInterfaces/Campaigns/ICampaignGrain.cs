@@ -111,6 +111,10 @@ public sealed record CampaignReport
     [Id(3)] public VariantTally[] Variants { get; init; } = [];
     /// <summary>Treated vs holdout increments per channel, for the lift report (kept apart from the variant posteriors).</summary>
     [Id(6)] public Measurement.MeasurementTally[] Measurements { get; init; } = [];
+    /// <summary>Unsubscribes (and consent revocations) attributed to a delivery of this campaign since the last report.</summary>
+    [Id(80)] public long Unsubscribes { get; init; }
+    /// <summary>Spam complaints attributed to a delivery of this campaign since the last report.</summary>
+    [Id(81)] public long Complaints { get; init; }
 }
 
 /// <summary>Cumulative use of a lease; Closing returns whatever is not committed.</summary>

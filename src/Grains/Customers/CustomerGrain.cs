@@ -283,6 +283,13 @@ public sealed class CustomerGrain(
             record.Status = DecisionStatus.Released;
             if (!replaying && record.Reservation is { } r) budget.Release(r);
         }
+        else if (!replaying && e.Type is EventCatalog.Unsubscribe or EventCatalog.ConsentRevoked or EventCatalog.Complaint)
+        {
+            // Blamed on the delivery that provoked it, so the campaign's anomaly guard sees its opt-out rate.
+            var record = S.AttributionFor(e.DecisionId, e.CampaignId, e.Timestamp, _options.AttributionWindow);
+            if (record is { Status: DecisionStatus.Delivered or DecisionStatus.Converted })
+                budget.RecordOptOut(record.CampaignId, complaint: e.Type == EventCatalog.Complaint);
+        }
         else if (kind.Family == EventFamily.Conversion)
         {
             var record = S.AttributionFor(e.DecisionId, e.CampaignId, e.Timestamp, _options.AttributionWindow);
