@@ -38,6 +38,7 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         public long Decisions;
         public long Unsubscribes;
         public long Complaints;
+        public AudienceCount Audience = AudienceCount.None;
         public readonly Dictionary<string, VariantTally> Tallies = new();
         public readonly Dictionary<(MeasurementGroup, string), MeasurementTally> Measurements = new();
         public CampaignReport? Outstanding;
@@ -113,6 +114,16 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         }
     }
 
+    /// <summary>A customer of this silo joined, left or changed channels in the campaign's audience.</summary>
+    public void RecordAudience(string campaignId, AudienceCount delta)
+    {
+        lock (_gate)
+        {
+            var account = AccountOf(campaignId);
+            account.Audience = account.Audience.Plus(delta);
+        }
+    }
+
     /// <summary>Adds to the treated/holdout tally of the increment's group and channel.</summary>
     public void Measure(string campaignId, MeasurementTally increment)
     {
@@ -160,11 +171,13 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
                     Measurements = [.. account.Measurements.Values],
                     Unsubscribes = account.Unsubscribes,
                     Complaints = account.Complaints,
+                    Audience = account.Audience,
                 };
                 reports.Add(account.Outstanding);
                 account.Decisions = 0;
                 account.Unsubscribes = 0;
                 account.Complaints = 0;
+                account.Audience = AudienceCount.None;
                 account.Tallies.Clear();
                 account.Measurements.Clear();
             }
