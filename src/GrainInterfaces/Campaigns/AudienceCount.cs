@@ -14,6 +14,7 @@ public sealed record AudienceCount
 
     public static readonly AudienceCount None = new();
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsNone => Matching == 0 && Reachable == 0 && ReachableByChannel.Values.All(v => v == 0);
 
     public AudienceCount Plus(AudienceCount other, int sign = 1)
