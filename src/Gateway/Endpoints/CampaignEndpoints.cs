@@ -56,6 +56,12 @@ public static class CampaignEndpoints
             !CampaignIds.IsValid(id) ? NotFound(id)
             : await grains.GetGrain<ICampaignGrain>(id).GetState() is { } s ? Results.Ok(s) : NotFound(id))
             .WithName("GetCampaignState").Produces<CampaignState>().ProducesProblem(404);
+        group.MapGet("/{id}/audience", async (string id, IGrainFactory grains) =>
+            !CampaignIds.IsValid(id) ? NotFound(id)
+            : await grains.GetGrain<ICampaignGrain>(id).GetState() is { } s ? Results.Ok(s.Audience) : NotFound(id))
+            .WithName("GetCampaignAudience")
+            .WithSummary("Customers matching the audience rules, and of them those with marketing consent on the campaign's channels (counted as customers change, while the campaign is active).")
+            .Produces<AudienceCount>().ProducesProblem(404);
     }
 
     internal static IResult Refusal(CampaignCommandResult result)

@@ -22,6 +22,7 @@ public static class AccessControl
         [("GET", "/v1/campaigns")] = Operations.ReadPerformance,
         [("GET", "/v1/campaigns/{id}")] = Operations.ReadPerformance,
         [("GET", "/v1/campaigns/{id}/state")] = Operations.ReadPerformance,
+        [("GET", "/v1/campaigns/{id}/audience")] = Operations.ReadPerformance,
         [("POST", "/v1/campaigns")] = Gated,
         [("PUT", "/v1/campaigns/{id}")] = Gated,
         [("PUT", "/v1/campaigns/{id}/budget")] = Gated,

@@ -1,5 +1,6 @@
 using MarketingActors.Campaigns;
 using MarketingActors.Customers;
+using MarketingActors.Events;
 using MarketingActors.Gateway.Endpoints;
 using MarketingActors.Governance;
 
@@ -11,7 +12,7 @@ public sealed record ReviewComment(string? Comment);
 public sealed record KillSwitchRequest(bool Engaged, string? CampaignId);
 
 /// <summary>A customer's data as the engine holds it: the live profile and every audit entry linked to it.</summary>
-public sealed record CustomerExport(CustomerView Profile, AuditEntry[] AuditEntries);
+public sealed record CustomerExport(CustomerView Profile, AuditEntry[] AuditEntries, MarketingEvent[] JournaledEvents);
 
 /// <summary>Keys, agent policies, approvals, audit, kill switch and customer data rights (erasure, export).</summary>
 public static class GovernanceEndpoints
@@ -130,7 +131,7 @@ public static class GovernanceEndpoints
             await Log(grains).Append([new AuditEntry { Kind = AuditKinds.Erasure, Principal = context.Principal().Id, Operation = "erase_customer",
                 Payload = AuditJson(new { hadDecisions = forgotten is not null }) }]);
             return Results.NoContent();
-        }).WithName("EraseCustomer").WithSummary("Right to erasure: state cleared; audit entries stay but can no longer be linked to the customer.")
+        }).WithName("EraseCustomer").WithSummary("Right to erasure: state and journaled events deleted; audit entries stay but can no longer be linked to the customer.")
             .Produces(204).ProducesProblem(400);
         customers.MapGet("/{id}/export", async (string id, IGrainFactory grains) =>
         {
@@ -138,8 +139,8 @@ public static class GovernanceEndpoints
             var customer = grains.GetGrain<ICustomerGrain>(id);
             var reference = await customer.GetAuditReference();
             var entries = reference is null ? [] : await Log(grains).Query(new AuditQuery { CustomerRef = reference, Limit = MaxAuditPage });
-            return Results.Ok(new CustomerExport(await customer.GetView(), entries));
-        }).WithName("ExportCustomer").WithSummary("Everything held about the customer: profile, consent, journeys and logged decisions.").Produces<CustomerExport>();
+            return Results.Ok(new CustomerExport(await customer.GetView(), entries, await customer.GetJournaledEvents()));
+        }).WithName("ExportCustomer").WithSummary("Everything held about the customer: profile, consent, journeys, journaled events and logged decisions.").Produces<CustomerExport>();
     }
 
     private static string AuditJson(object value) => System.Text.Json.JsonSerializer.Serialize(value, GatewayJson.Options);

@@ -31,6 +31,11 @@ public sealed record CampaignDefinition
     [Id(11)] public DateTimeOffset UpdatedAt { get; init; }
     /// <summary>Share of customers (0–50%) who go through the decision path but receive nothing, to measure lift.</summary>
     [Id(12)] public double HoldoutPercent { get; init; }
+    /// <summary>
+    /// Whether a customer whose locale has no approved copy of a localized variant may receive its
+    /// unlocalized (default) copy. Off by default: such a customer gets nothing from that variant.
+    /// </summary>
+    [Id(80)] public bool AllowLocaleFallback { get; init; }
 }
 
 /// <summary>One thing the engine may do for a customer: a variant on a channel, in a locale, at a cost.</summary>

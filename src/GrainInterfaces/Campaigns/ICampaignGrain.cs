@@ -63,6 +63,8 @@ public sealed record CampaignState
     [Id(6)] public decimal Revenue { get; init; }
     [Id(7)] public VariantPosterior[] Variants { get; init; } = [];
     [Id(8)] public long Version { get; init; }
+    /// <summary>Customers matching the audience, and those of them with marketing consent on the campaign's channels.</summary>
+    [Id(80)] public AudienceCount Audience { get; init; } = AudienceCount.None;
 }
 
 /// <summary>The ledger as a campaign owner sees it: Total = Spent + Reserved + Leased + Remaining (+ WrittenOff).</summary>
@@ -111,6 +113,12 @@ public sealed record CampaignReport
     [Id(3)] public VariantTally[] Variants { get; init; } = [];
     /// <summary>Treated vs holdout increments per channel, for the lift report (kept apart from the variant posteriors).</summary>
     [Id(6)] public Measurement.MeasurementTally[] Measurements { get; init; } = [];
+    /// <summary>Unsubscribes (and consent revocations) attributed to a delivery of this campaign since the last report.</summary>
+    [Id(80)] public long Unsubscribes { get; init; }
+    /// <summary>Spam complaints attributed to a delivery of this campaign since the last report.</summary>
+    [Id(81)] public long Complaints { get; init; }
+    /// <summary>Changes of audience membership of this silo's customers since the last report.</summary>
+    [Id(82)] public AudienceCount Audience { get; init; } = AudienceCount.None;
 }
 
 /// <summary>Cumulative use of a lease; Closing returns whatever is not committed.</summary>

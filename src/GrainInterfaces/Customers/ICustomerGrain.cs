@@ -25,6 +25,10 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// <summary>Right to erasure: clears all state (and that of anonymous profiles merged into it); returns the forgotten audit reference.</summary>
     [Alias("erase")]
     Task<string?> Erase();
+
+    /// <summary>Right of access: the customer's journaled events, oldest first (none in embedded mode, which journals nothing).</summary>
+    [Alias("journaled-events")]
+    Task<MarketingEvent[]> GetJournaledEvents();
 }
 
 [GenerateSerializer, Immutable, Alias("ma.customer-view")]

@@ -40,6 +40,8 @@ public static class EventCatalog
     public const string ConsentGranted = "consent_granted";
     public const string ConsentRevoked = "consent_revoked";
     public const string Unsubscribe = "unsubscribe";
+    /// <summary>The customer marked a message as spam (a mailbox feedback loop, an SMS "report junk").</summary>
+    public const string Complaint = "complaint";
     public const string ActionDelivered = "action_delivered";
     public const string ActionFailed = "action_failed";
     public const string Purchase = "purchase";
@@ -72,6 +74,7 @@ public static class EventCatalog
         new(ConsentGranted, EventFamily.Profile, null, ChannelInteraction.None),
         new(ConsentRevoked, EventFamily.Profile, null, ChannelInteraction.None),
         new(Unsubscribe, EventFamily.Profile, null, ChannelInteraction.None),
+        new(Complaint, EventFamily.Profile, null, ChannelInteraction.None),
         new(ActionDelivered, EventFamily.Profile, null, ChannelInteraction.None),
         new(ActionFailed, EventFamily.Profile, null, ChannelInteraction.None),
     ];

@@ -60,6 +60,9 @@ public sealed record AuditVerification
     [Id(3)] public string? Problem { get; init; }
     /// <summary>The sequence before the oldest retained entry (bounded memory keeps only the newest entries).</summary>
     [Id(4)] public long AnchorSequence { get; init; }
+    /// <summary>The head of an intact chain: record it elsewhere to also detect a later removal of the newest entries.</summary>
+    [Id(5)] public long? LastSequence { get; init; }
+    [Id(6)] public string? LastHash { get; init; }
 }
 
 /// <summary>"Why did the customer get action Y and not Z", answered from the logged decision.</summary>
@@ -76,4 +79,6 @@ public sealed record DecisionExplanation
     /// <summary>One sentence per compared action: why it was not the one chosen.</summary>
     [Id(7)] public string[] Answers { get; init; } = [];
     [Id(8)] public long AuditSequence { get; init; }
+    /// <summary>The holdout draw of the decision (group, buckets, salt id), so "why nothing was sent" includes it.</summary>
+    [Id(9)] public Measurement.HoldoutAssignment? Holdout { get; init; }
 }

@@ -36,6 +36,9 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         public Task<BudgetLeaseGrant>? Pending;
         public DateTimeOffset RefusedUntil;
         public long Decisions;
+        public long Unsubscribes;
+        public long Complaints;
+        public AudienceCount Audience = AudienceCount.None;
         public readonly Dictionary<string, VariantTally> Tallies = new();
         public readonly Dictionary<(MeasurementGroup, string), MeasurementTally> Measurements = new();
         public CampaignReport? Outstanding;
@@ -100,6 +103,27 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         lock (_gate) Tally(AccountOf(campaignId), actionId, t => t with { Conversions = t.Conversions + 1, Revenue = t.Revenue + revenue });
     }
 
+    /// <summary>An unsubscribe or a complaint attributed to one of the campaign's deliveries, for the anomaly guard.</summary>
+    public void RecordOptOut(string campaignId, bool complaint)
+    {
+        lock (_gate)
+        {
+            var account = AccountOf(campaignId);
+            if (complaint) account.Complaints++;
+            else account.Unsubscribes++;
+        }
+    }
+
+    /// <summary>A customer of this silo joined, left or changed channels in the campaign's audience.</summary>
+    public void RecordAudience(string campaignId, AudienceCount delta)
+    {
+        lock (_gate)
+        {
+            var account = AccountOf(campaignId);
+            account.Audience = account.Audience.Plus(delta);
+        }
+    }
+
     /// <summary>Adds to the treated/holdout tally of the increment's group and channel.</summary>
     public void Measure(string campaignId, MeasurementTally increment)
     {
@@ -145,9 +169,15 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
                     Decisions = account.Decisions,
                     Variants = [.. account.Tallies.Values],
                     Measurements = [.. account.Measurements.Values],
+                    Unsubscribes = account.Unsubscribes,
+                    Complaints = account.Complaints,
+                    Audience = account.Audience,
                 };
                 reports.Add(account.Outstanding);
                 account.Decisions = 0;
+                account.Unsubscribes = 0;
+                account.Complaints = 0;
+                account.Audience = AudienceCount.None;
                 account.Tallies.Clear();
                 account.Measurements.Clear();
             }

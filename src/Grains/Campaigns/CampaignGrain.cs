@@ -16,6 +16,9 @@ public sealed class CampaignGrainState
     [Id(5)] public Dictionary<string, MeasurementTally> Measurements { get; set; } = new();
     [Id(6)] public List<SpendPoint> Pacing { get; set; } = [];
     [Id(7)] public List<Governance.CampaignSample> Samples { get; set; } = [];
+    [Id(80)] public long Unsubscribes { get; set; }
+    [Id(81)] public long Complaints { get; set; }
+    [Id(82)] public AudienceCount Audience { get; set; } = AudienceCount.None;
 }
 
 [GenerateSerializer, Alias("ma.applied-report")]
@@ -93,6 +96,7 @@ public sealed class CampaignGrain(
             Conversions = variants.Sum(v => v.Conversions),
             Revenue = variants.Sum(v => v.Revenue),
             Variants = variants,
+            Audience = S.Audience,
         });
     }
 
@@ -137,7 +141,10 @@ public sealed class CampaignGrain(
             changed = true;
         }
         S.Decisions += report.Decisions;
-        changed |= report.Decisions > 0;
+        S.Unsubscribes += report.Unsubscribes;
+        S.Complaints += report.Complaints;
+        S.Audience = S.Audience.Plus(report.Audience);
+        changed |= report.Decisions > 0 || report.Unsubscribes > 0 || report.Complaints > 0 || !report.Audience.IsNone;
         // An empty report changes nothing worth a write; applying it again would change nothing either.
         if (!changed) return Feedback();
         SpendPacing.Record(S.Pacing, now, S.Ledger.View(now).Spent, _measurement.PacingHours);

@@ -24,6 +24,8 @@ public static partial class CampaignValidator
         if (string.IsNullOrWhiteSpace(c.Name) || c.Name.Length > 200) errors.Add("name: required, at most 200 characters");
         if (c.ConversionValue < 0) errors.Add("conversionValue: must not be negative");
         if (c.HoldoutPercent is < 0 or > 50 || double.IsNaN(c.HoldoutPercent)) errors.Add("holdoutPercent: between 0 and 50");
+        if (c.AllowLocaleFallback && !HasFallbackCopy(c.Actions))
+            errors.Add("allowLocaleFallback: needs a localized variant with an unlocalized copy (same channel and variant, no locale) to fall back to");
         errors.AddRange(RuleEvaluator.Validate(c.Audience, "audience"));
         ValidateActions(c, errors);
         ValidateJourney(c, errors);
@@ -38,6 +40,10 @@ public static partial class CampaignValidator
         if (b.Daily is { } daily && (daily <= 0 || daily > b.Total)) yield return "budget.daily: must be positive and at most budget.total";
         if (!CurrencyPattern().IsMatch(b.Currency ?? "")) yield return "budget.currency: ISO 4217 code such as USD";
     }
+
+    private static bool HasFallbackCopy(ActionOption[] actions) =>
+        actions.Any(a => string.IsNullOrEmpty(a.Locale) &&
+            actions.Any(l => !string.IsNullOrEmpty(l.Locale) && l.Channel == a.Channel && l.Variant == a.Variant));
 
     private static void ValidateActions(CampaignDefinition c, List<string> errors)
     {

@@ -76,6 +76,7 @@ public sealed class BehaviourProfile
                 break;
             case EventCatalog.ConsentRevoked:
             case EventCatalog.Unsubscribe:
+            case EventCatalog.Complaint:
                 SetConsent(e, granted: false);
                 break;
         }

@@ -44,6 +44,8 @@ public sealed class CustomerGrain(
     private DateTimeOffset _lastSave;
     /// <summary>Set when the journal alone could not rebuild this state (a merged profile), so the next change is snapshotted at once.</summary>
     private bool _snapshotNow;
+    /// <summary>The customer as last scored in this batch, for the audience counts.</summary>
+    private ScoredCustomer? _lastScored;
 
     private CustomerState S => state.State;
     private string Id => this.GetPrimaryKeyString();
@@ -68,6 +70,7 @@ public sealed class CustomerGrain(
         if (fresh.Count > 0) S.JournalSequence = fresh[^1].Sequence;
         var results = new EventResult[events.Length];
         for (var i = 0; i < events.Length; i++) results[i] = await Apply(events[i]);
+        if (_lastScored is { } scored) Count(AudienceTally.Update(S.Audiences, campaigns.Active, scored));
         await AfterChange();
         return results;
     }
@@ -97,13 +100,18 @@ public sealed class CustomerGrain(
     {
         var forgotten = S.AuditRef;
         foreach (var merged in S.MergedFrom) await GrainFactory.GetGrain<ICustomerGrain>(merged).Erase();
+        Count(AudienceTally.Leave(S.Audiences));
         if (await this.GetReminder(WakeReminder) is { } wake) await this.UnregisterReminder(wake);
+        // The journal first: a failure after it leaves state that a retried erasure clears, never history that replays it back.
+        await journal.Erase(Id);
         await state.ClearStateAsync();
         state.State = new CustomerState();
         _unsavedEvents = 0;
         DeactivateOnIdle();
         return forgotten;
     }
+
+    public async Task<MarketingEvent[]> GetJournaledEvents() => [.. (await journal.ReadAfter(Id, 0)).Select(e => e.Event)];
 
     public async Task<CustomerState?> HandOver(string knownCustomerId)
     {
@@ -114,6 +122,7 @@ public sealed class CustomerGrain(
             return null;
         }
         var handed = S;
+        Count(AudienceTally.Leave(handed.Audiences));
         // The journal position stays, so a later activation does not replay the handed-over history.
         state.State = new CustomerState { MergedInto = knownCustomerId, JournalSequence = handed.JournalSequence };
         await state.WriteStateAsync();
@@ -181,6 +190,7 @@ public sealed class CustomerGrain(
         S.LastLikelihood = customer.Likelihood;
         S.LastVelocity = customer.Velocity;
         S.ModelVersion = customer.ModelVersion;
+        _lastScored = customer;
         var fired = TriggerDetector.OnScores(S.Triggers, _thresholds, customer.Likelihood, customer.Velocity,
             S.Profile.Engagement.ValueAt(EngagementVelocity.LongHorizon, customer.At));
         return (customer, fired);
@@ -279,6 +289,13 @@ public sealed class CustomerGrain(
             record.Status = DecisionStatus.Released;
             if (!replaying && record.Reservation is { } r) budget.Release(r);
         }
+        else if (!replaying && e.Type is EventCatalog.Unsubscribe or EventCatalog.ConsentRevoked or EventCatalog.Complaint)
+        {
+            // Blamed on the delivery that provoked it, so the campaign's anomaly guard sees its opt-out rate.
+            var record = S.AttributionFor(e.DecisionId, e.CampaignId, e.Timestamp, _options.AttributionWindow);
+            if (record is { Status: DecisionStatus.Delivered or DecisionStatus.Converted })
+                budget.RecordOptOut(record.CampaignId, complaint: e.Type == EventCatalog.Complaint);
+        }
         else if (kind.Family == EventFamily.Conversion)
         {
             var record = S.AttributionFor(e.DecisionId, e.CampaignId, e.Timestamp, _options.AttributionWindow);
@@ -308,6 +325,11 @@ public sealed class CustomerGrain(
         foreach (var (campaignId, journey) in handed.Journeys) S.Journeys.TryAdd(campaignId, journey);
         foreach (var d in handed.Decisions) S.Remember(d, _options.RecentDecisions);
         _snapshotNow = true;
+    }
+
+    private void Count(List<(string CampaignId, AudienceCount Delta)> changes)
+    {
+        foreach (var (campaignId, delta) in changes) budget.RecordAudience(campaignId, delta);
     }
 
     private ScoredCustomer ScoreNow() =>

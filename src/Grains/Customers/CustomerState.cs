@@ -51,6 +51,8 @@ public sealed class CustomerState
     [Id(40)] public Learning.OpenSnapshots Outcomes { get; set; } = new();
     /// <summary>The random stand-in for this customer's id in audit entries; erasure forgets it.</summary>
     [Id(13)] public string? AuditRef { get; set; }
+    /// <summary>Per active campaign: this customer matches its audience and may be contacted on these channels (see AudienceTally).</summary>
+    [Id(80)] public Dictionary<string, string[]> Audiences { get; set; } = new();
 
     public const int MaxMergedFrom = 16;
     public const int MaxRecentTriggers = 16;

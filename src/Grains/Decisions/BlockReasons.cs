@@ -11,6 +11,7 @@ public static class BlockReasons
     public const string BelowMinLikelihood = "below_min_likelihood";
     public const string LocaleMismatch = "locale_mismatch";
     public const string LocaleSuperseded = "locale_superseded";
+    public const string LocaleFallbackNotAllowed = "locale_fallback_not_allowed";
     public const string NotInStep = "not_in_step";
     public const string PlacementMismatch = "placement_mismatch";
     public const string BudgetExhausted = "budget_exhausted";

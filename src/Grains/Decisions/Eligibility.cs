@@ -26,7 +26,9 @@ public static class Eligibility
         if (InQuietHours(campaign.Guardrails.QuietHours, action.Channel, customer.Profile.TimeZone, customer.At))
             reasons.Add(BlockReasons.QuietHours);
         if (customer.Likelihood < campaign.Guardrails.MinLikelihood) reasons.Add(BlockReasons.BelowMinLikelihood);
-        if (LocaleMatch(action.Locale, customer.Profile.Locale) < 0) reasons.Add(BlockReasons.LocaleMismatch);
+        var locale = LocaleMatch(action.Locale, customer.Profile.Locale);
+        if (locale < 0) reasons.Add(BlockReasons.LocaleMismatch);
+        else if (locale == 0 && IsForbiddenFallback(campaign, action, customer.Profile.Locale)) reasons.Add(BlockReasons.LocaleFallbackNotAllowed);
         if (action.NeedsApproval && action.Approval is null) reasons.Add(BlockReasons.ApprovalRequired);
         return reasons;
     }
@@ -43,6 +45,15 @@ public static class Eligibility
         var language = customerLocale.Split('-', '_')[0];
         return string.Equals(actionLocale, language, StringComparison.OrdinalIgnoreCase) ? 1 : -1;
     }
+
+    /// <summary>
+    /// The unlocalized copy of a variant that the campaign localizes, offered to a customer with a
+    /// locale, is a fallback: allowed only when the campaign says so. A variant without localized
+    /// copies is not a fallback for anyone.
+    /// </summary>
+    public static bool IsForbiddenFallback(CampaignDefinition campaign, ActionOption action, string? customerLocale) =>
+        !campaign.AllowLocaleFallback && !string.IsNullOrEmpty(customerLocale) &&
+        campaign.Actions.Any(a => !string.IsNullOrEmpty(a.Locale) && a.Channel == action.Channel && a.Variant == action.Variant);
 
     public static bool InQuietHours(QuietHours? quiet, string channel, string? timeZone, DateTimeOffset at)
     {

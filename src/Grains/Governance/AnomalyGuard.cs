@@ -18,7 +18,19 @@ public sealed class AnomalyOptions : IValidatableObject
     /// <summary>Pause when the window's conversion rate falls below the baseline rate × this ratio.</summary>
     [Range(0.0, 1.0)] public double ConversionCollapseRatio { get; set; } = 0.25;
 
-    /// <summary>Deliveries needed, both in the baseline and in the window, before conversion rates are compared.</summary>
+    /// <summary>Pause when the window's unsubscribe rate (per delivery) exceeds the baseline rate × this factor (and the floor).</summary>
+    [Range(1.0, 1000.0)] public double UnsubscribeSpikeFactor { get; set; } = 3;
+
+    /// <summary>Unsubscribe rates at or below this share of deliveries never pause, however low the baseline (0.5 %).</summary>
+    [Range(0.0, 1.0)] public double UnsubscribeRateFloor { get; set; } = 0.005;
+
+    /// <summary>Pause when the window's complaint rate exceeds the baseline rate × this factor (and the floor).</summary>
+    [Range(1.0, 1000.0)] public double ComplaintSpikeFactor { get; set; } = 3;
+
+    /// <summary>Complaint rates at or below this share of deliveries never pause (0.1 %, mailbox providers act from about 0.3 %).</summary>
+    [Range(0.0, 1.0)] public double ComplaintRateFloor { get; set; } = 0.001;
+
+    /// <summary>Deliveries needed, both in the baseline and in the window, before conversion rates are compared (in the window, before opt-out rates are).</summary>
     [Range(1, 1_000_000)] public int MinDeliveries { get; set; } = 200;
 
     /// <summary>Where pause notifications are POSTed (HMAC-SHA256 signed); none when unset.</summary>
@@ -42,17 +54,22 @@ public sealed record CampaignSample(
     [property: Id(0)] DateTimeOffset At,
     [property: Id(1)] decimal Committed,
     [property: Id(2)] long Deliveries,
-    [property: Id(3)] long Conversions);
+    [property: Id(3)] long Conversions,
+    [property: Id(4)] long Unsubscribes = 0,
+    [property: Id(5)] long Complaints = 0);
 
 /// <summary>
-/// Decides whether a campaign misbehaves: spending faster than its pacing allows, or converting
-/// far below its own baseline. Works on cumulative samples, so it needs no per-event state.
+/// Decides whether a campaign misbehaves: spending faster than its pacing allows, converting far
+/// below its own baseline, or provoking complaints or unsubscribes far above it. Works on
+/// cumulative samples, so it needs no per-event state.
 /// </summary>
 public static class AnomalyGuard
 {
     public const int MaxSamples = 256;
     public const string SpendRate = "spend_rate_anomaly";
     public const string ConversionCollapse = "conversion_collapse";
+    public const string UnsubscribeSpike = "unsubscribe_spike";
+    public const string ComplaintSpike = "complaint_spike";
 
     /// <summary>Adds a sample, keeping only what the window (plus one older sample as its start) needs.</summary>
     public static void Record(List<CampaignSample> samples, CampaignSample sample, TimeSpan window)
@@ -85,6 +102,19 @@ public static class AnomalyGuard
             if (baseRate > 0 && rate < baseRate * o.ConversionCollapseRatio)
                 return (ConversionCollapse, $"conversion rate {rate:P2} in the window against a baseline of {baseRate:P2}");
         }
-        return null;
+        return Spike(ComplaintSpike, "complaint", s => s.Complaints, o.ComplaintSpikeFactor, o.ComplaintRateFloor)
+            ?? Spike(UnsubscribeSpike, "unsubscribe", s => s.Unsubscribes, o.UnsubscribeSpikeFactor, o.UnsubscribeRateFloor);
+
+        // Opt-outs per delivery in the window against the baseline × factor; a young campaign (too
+        // little baseline) is held to the floor alone, so a burst right after launch still pauses.
+        (string, string)? Spike(string reason, string what, Func<CampaignSample, long> count, double factor, double floor)
+        {
+            if (deliveries < o.MinDeliveries) return null;
+            var rate = (double)(count(now) - count(start)) / deliveries;
+            var baseRate = baseline.Deliveries >= o.MinDeliveries ? (double)count(baseline) / baseline.Deliveries : (double?)null;
+            var limit = Math.Max(floor, (baseRate ?? 0) * factor);
+            if (rate <= limit) return null;
+            return (reason, $"{what} rate {rate:P2} in the window" + (baseRate is { } b ? $" against a baseline of {b:P2} × {factor}" : $" above the floor of {floor:P2} (baseline too small to compare)"));
+        }
     }
 }

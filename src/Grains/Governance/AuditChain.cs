@@ -22,14 +22,7 @@ public sealed class AuditChain(int capacity)
 
     public AuditEntry Append(AuditEntry draft, DateTimeOffset at)
     {
-        var entry = draft with
-        {
-            Sequence = LastSequence + 1,
-            At = at,
-            PrevHash = _entries.Count > 0 ? _entries[^1].Hash : AnchorHash,
-            Hash = "",
-        };
-        entry = entry with { Hash = HashOf(entry) };
+        var entry = Link(draft, LastSequence, _entries.Count > 0 ? _entries[^1].Hash : AnchorHash, at);
         _entries.Add(entry);
         if (_entries.Count > capacity)
         {
@@ -42,22 +35,23 @@ public sealed class AuditChain(int capacity)
         return entry;
     }
 
-    public AuditVerification Verify()
-    {
-        var previous = AnchorHash;
-        var expected = AnchorSequence + 1;
-        foreach (var e in _entries)
-        {
-            if (HashOf(e) != e.Hash) return Broken(e.Sequence, "edited");
-            if (e.Sequence != expected) return Broken(expected, "missing_or_reordered");
-            if (e.PrevHash != previous) return Broken(e.Sequence, "broken_link");
-            previous = e.Hash;
-            expected++;
-        }
-        return new AuditVerification { Intact = true, Checked = _entries.Count, AnchorSequence = AnchorSequence };
+    public AuditVerification Verify() => Verify(_entries, AnchorSequence, AnchorHash);
 
-        AuditVerification Broken(long sequence, string problem) =>
-            new() { Intact = false, Checked = _entries.Count, FirstBadSequence = sequence, Problem = problem, AnchorSequence = AnchorSequence };
+    public static AuditVerification Verify(IEnumerable<AuditEntry> entries, long anchorSequence, string anchorHash)
+    {
+        var check = new AuditChainCheck(anchorSequence, anchorHash);
+        foreach (var e in entries)
+        {
+            if (check.Accept(e) is { } broken) return broken;
+        }
+        return check.Intact();
+    }
+
+    /// <summary>Numbers and hashes drafts after the given head: what every store appends.</summary>
+    public static AuditEntry Link(AuditEntry draft, long previousSequence, string previousHash, DateTimeOffset at)
+    {
+        var entry = draft with { Sequence = previousSequence + 1, At = at, PrevHash = previousHash, Hash = "" };
+        return entry with { Hash = HashOf(entry) };
     }
 
     /// <summary>Stands in for a direct UPDATE on the stored row: what the verifier exists to catch.</summary>
@@ -83,4 +77,35 @@ public sealed class AuditChain(int capacity)
         }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
+}
+
+/// <summary>
+/// Checks a chain entry by entry in sequence order from an anchor, so a store can stream it: the
+/// first entry whose hash does not match its columns was edited, a gap in the sequence is a
+/// deleted (or moved) entry, and a link that does not match the previous hash is an edit whose
+/// own hash was recomputed.
+/// </summary>
+public sealed class AuditChainCheck(long anchorSequence, string anchorHash)
+{
+    private string _previous = anchorHash;
+    private long _expected = anchorSequence + 1;
+    private long _checked;
+
+    /// <summary>Null while the chain holds; the verdict at the first bad entry.</summary>
+    public AuditVerification? Accept(AuditEntry e)
+    {
+        _checked++;
+        if (AuditChain.HashOf(e) != e.Hash) return Broken(e.Sequence, "edited");
+        if (e.Sequence != _expected) return Broken(_expected, "missing_or_reordered");
+        if (e.PrevHash != _previous) return Broken(e.Sequence, "broken_link");
+        _previous = e.Hash;
+        _expected++;
+        return null;
+    }
+
+    public AuditVerification Intact() =>
+        new() { Intact = true, Checked = _checked, AnchorSequence = anchorSequence, LastSequence = _expected - 1, LastHash = _previous };
+
+    private AuditVerification Broken(long sequence, string problem) =>
+        new() { Intact = false, Checked = _checked, FirstBadSequence = sequence, Problem = problem, AnchorSequence = anchorSequence };
 }

@@ -21,7 +21,8 @@ public sealed class CampaignWatch(IOptions<AnomalyOptions> options, PauseNotifie
         // A burst inside the first report interval leaves one sample and nothing to compare with:
         // a campaign changed (activated) within the window starts from zero at that moment.
         if (state.Samples.Count == 0 && campaign.UpdatedAt > now - o.Window) state.Samples.Add(new CampaignSample(campaign.UpdatedAt, 0, 0, 0));
-        AnomalyGuard.Record(state.Samples, new CampaignSample(now, ledger.Spent + ledger.Reserved + ledger.WrittenOff, deliveries, conversions), o.Window);
+        var sample = new CampaignSample(now, ledger.Spent + ledger.Reserved + ledger.WrittenOff, deliveries, conversions, state.Unsubscribes, state.Complaints);
+        AnomalyGuard.Record(state.Samples, sample, o.Window);
         return ValueTask.FromResult(AnomalyGuard.Check(state.Samples, campaign.Budget.Daily, o));
     }
 

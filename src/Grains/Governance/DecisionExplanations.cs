@@ -23,9 +23,17 @@ public static class DecisionExplanations
             ModelVersion = d.ModelVersion,
             Scores = d.Scores,
             AuditSequence = entry.Sequence,
-            Answers = [.. others.Select(id => Answer(id, d.Candidates.FirstOrDefault(c => c.ActionId == id), chosen, chosenValue))],
+            Holdout = d.Holdout,
+            Answers = [.. HoldoutAnswer(d), .. others.Select(id => Answer(id, d.Candidates.FirstOrDefault(c => c.ActionId == id), chosen, chosenValue))],
         };
     }
+
+    /// <summary>A held-out customer got nothing because of the draw, not because of the ranking: said first, with the numbers to recompute it.</summary>
+    private static string[] HoldoutAnswer(Decision d) => d.Holdout is { IsHeldOut: true } h
+        ? [$"holdout: drawn into {Group(h.Group)} (campaign bucket {Format(h.Bucket)}, global bucket {Format(h.GlobalBucket)}, salt {h.SaltId}); would have sent {d.WouldHaveSent?.ActionId ?? "nothing"}"]
+        : [];
+
+    private static string Group(Measurement.MeasurementGroup group) => group == Measurement.MeasurementGroup.GlobalControl ? "the global control" : "the campaign holdout";
 
     private static string Answer(string id, CandidateVerdict? verdict, string? chosen, double? chosenValue) => verdict switch
     {

@@ -36,7 +36,8 @@ public static class EngineServices
         services.AddHostedService(sp => sp.GetRequiredService<CampaignSync>());
         services.AddMarketingLearning(configuration);
         services.AddOptions<GovernanceOptions>().Bind(configuration.GetSection(GovernanceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IAuditLog>(sp => new InMemoryAuditLog(sp.GetRequiredService<IOptions<GovernanceOptions>>().Value.AuditCapacity));
+        // Cluster mode registers the PostgreSQL audit log before this; embedded mode keeps a bounded chain in memory.
+        services.TryAddSingleton<IAuditLog>(sp => new InMemoryAuditLog(sp.GetRequiredService<IOptions<GovernanceOptions>>().Value.AuditCapacity));
         services.AddSingleton<DecisionAuditWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<DecisionAuditWriter>());
         services.AddOptions<AnomalyOptions>().Bind(configuration.GetSection(AnomalyOptions.Section)).ValidateDataAnnotations().ValidateOnStart();

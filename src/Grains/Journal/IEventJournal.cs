@@ -18,6 +18,9 @@ public interface IEventJournal
     Task Append(string customerId, IReadOnlyList<JournalEntry> entries);
 
     Task<IReadOnlyList<JournalEntry>> ReadAfter(string customerId, long sequence);
+
+    /// <summary>Right to erasure: deletes every journaled event of the customer.</summary>
+    Task Erase(string customerId);
 }
 
 /// <summary>Embedded mode: the engine says loudly at start-up that it keeps nothing.</summary>
@@ -29,4 +32,6 @@ public sealed class NoEventJournal : IEventJournal
 
     public Task<IReadOnlyList<JournalEntry>> ReadAfter(string customerId, long sequence) =>
         Task.FromResult<IReadOnlyList<JournalEntry>>([]);
+
+    public Task Erase(string customerId) => Task.CompletedTask;
 }

@@ -61,6 +61,20 @@ public sealed class PostgresEventJournal(
         }
     }
 
+    public async Task Erase(string customerId)
+    {
+        try
+        {
+            await using var command = database.CreateCommand("DELETE FROM ma_event_journal WHERE customer_id = $1");
+            command.Parameters.AddWithValue(customerId);
+            await command.ExecuteNonQueryAsync();
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            throw new JournalUnavailableException("the event journal cannot erase: " + e.Message);
+        }
+    }
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         for (var i = 0; i < options.Value.Writers; i++) _writers.Add(Task.Run(WriteLoop, CancellationToken.None));

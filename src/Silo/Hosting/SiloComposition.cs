@@ -1,5 +1,6 @@
 using MarketingActors.Gateway.Hosting;
 using MarketingActors.Hosting;
+using MarketingActors.Governance;
 using MarketingActors.Journal;
 using MarketingActors.Learning;
 using MarketingActors.Silo.Cluster;
@@ -30,7 +31,7 @@ public static class SiloComposition
             connectionString = ClusterDatabase.ConnectionString(builder.Configuration);
             if (silo.MigrateOnStart) await ClusterDatabase.Migrate(connectionString);
             await ClusterDatabase.Verify(connectionString);
-            AddDurableJournal(builder.Services, builder.Configuration, connectionString);
+            AddPostgresStores(builder.Services, builder.Configuration, connectionString);
             AddDurableLearning(builder.Services);
         }
         builder.UseOrleans(orleans => ConfigureOrleans(orleans, silo, connectionString));
@@ -53,14 +54,18 @@ public static class SiloComposition
         return app;
     }
 
-    /// <summary>Registered before Orleans so that, stopping in reverse order, the journal commits what is queued after the silo stops taking events.</summary>
-    private static void AddDurableJournal(IServiceCollection services, IConfiguration configuration, string connectionString)
+    /// <summary>
+    /// The event journal and the audit log on PostgreSQL. Registered before Orleans so that,
+    /// stopping in reverse order, the journal commits what is queued after the silo stops taking events.
+    /// </summary>
+    private static void AddPostgresStores(IServiceCollection services, IConfiguration configuration, string connectionString)
     {
         services.AddOptions<JournalOptions>().Bind(configuration.GetSection(JournalOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton<PostgresEventJournal>();
         services.AddSingleton<IEventJournal>(sp => sp.GetRequiredService<PostgresEventJournal>());
         services.AddHostedService(sp => sp.GetRequiredService<PostgresEventJournal>());
+        services.AddSingleton<IAuditLog, PostgresAuditLog>();
     }
 
     /// <summary>The RetrainingGrain's rows wait in PostgreSQL (deploy/sql/004), so a cluster restart does not lose them.</summary>

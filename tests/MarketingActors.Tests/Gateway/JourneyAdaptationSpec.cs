@@ -75,6 +75,7 @@ public sealed class JourneyAdaptationSpec(EmbeddedEngine engine)
             ],
             Journey = new JourneyDefinition { EntryTrigger = "page_view", Steps = [new JourneyStep { Id = "show", Kind = StepKind.Action, ActionIds = ["footer"] }] },
             Budget = new BudgetEnvelope { Total = 0, Currency = "USD" },
+            AllowLocaleFallback = true,
         };
         await engine.PostJson("/v1/campaigns", definition);
         await engine.Http.PostAsync($"/v1/campaigns/{id}/activate", null);

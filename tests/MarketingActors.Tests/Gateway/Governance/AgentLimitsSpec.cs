@@ -107,4 +107,25 @@ public sealed class AgentLimitsSpec(EmbeddedEngine engine)
         var approval = await engine.Http.GetAsync($"/v1/approvals/{approvalId}").Body();
         Assert.Equal("agent_created_variant", approval.GetProperty("reason").GetString());
     }
+
+    [Fact]
+    public async Task A_malformed_or_conflicting_policy_is_rejected_over_HTTP_and_the_stored_policy_stays_whole()
+    {
+        var scoped = await engine.Created(SampleCampaigns.SpringSale(TestEvents.NewId("agent-bad"), total: 100m));
+        var agentId = TestEvents.NewId("bot");
+        using var agent = await engine.AgentWith(agentId, PolicyFor(scoped.Id));
+        var path = $"/v1/agents/{agentId}/policy";
+
+        var unbounded = PolicyFor(scoped.Id) with { Campaigns = [scoped.Id, "other-campaign"], MaxBudgetChangePerDay = null, MaxBudgetChangePercentPerDay = null };
+        var rejected = await engine.Http.Put(path, unbounded);
+        var problem = await engine.Json(rejected);
+        var unknown = await engine.Http.Put(path, PolicyFor(scoped.Id) with { AllowedOperations = ["launch_rockets"] }).Outcome();
+
+        Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
+        Assert.Equal("invalid_policy", problem.GetProperty("reason").GetString());
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_policy"), unknown);
+        var stored = await engine.Http.GetAsync(path).Body();
+        Assert.Equal([scoped.Id], stored.GetProperty("campaigns").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(30, stored.GetProperty("maxBudgetChangePerDay").GetDecimal());
+    }
 }

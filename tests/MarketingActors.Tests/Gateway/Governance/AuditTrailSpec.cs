@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using MarketingActors.Governance;
+using MarketingActors.Measurement;
 using MarketingActors.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Tests.Gateway.Governance;
 
@@ -40,6 +42,27 @@ public sealed class AuditTrailSpec(EmbeddedEngine engine)
         var logged = await engine.Http.GetAsync($"/v1/audit?customerId={customer}&campaignId={campaign}&kind=decision").Body();
         var entry = Assert.Single(logged.EnumerateArray());
         Assert.DoesNotContain(customer, entry.GetRawText());
+    }
+
+    [Fact]
+    public async Task Why_a_held_out_customer_got_nothing_is_answered_with_the_holdout_draw_from_the_log()
+    {
+        var campaign = (await engine.Created(SampleCampaigns.SpringSale(TestEvents.NewId("draw")) with { HoldoutPercent = 50 })).Id;
+        var m = engine.App.Services.GetRequiredService<IOptions<MeasurementOptions>>().Value;
+        var customer = Enumerable.Range(0, 1000).Select(i => $"held-{campaign}-{i}")
+            .First(id => HoldoutDraw.Assign(m.Salt, m.SaltId, id, campaign, 50, m.GlobalControlPercent).Group == MeasurementGroup.CampaignHoldout);
+        var decision = await Decide(campaign, customer);
+
+        var explained = await Eventually.Holds(
+            () => engine.Http.GetAsync($"/v1/audit/explain?customerId={customer}&decisionId={decision.GetProperty("decisionId").GetString()}"),
+            r => r.StatusCode == HttpStatusCode.OK, because: "the decision reaches the audit log through the batched writer");
+        var answer = await engine.Json(explained);
+
+        var draw = answer.GetProperty("holdout");
+        Assert.Equal("campaignHoldout", draw.GetProperty("group").GetString());
+        Assert.Equal(m.SaltId, draw.GetProperty("saltId").GetString());
+        Assert.Equal(HoldoutDraw.Bucket(m.Salt, customer, campaign), draw.GetProperty("bucket").GetDouble());
+        Assert.StartsWith("holdout: drawn into the campaign holdout (campaign bucket", answer.GetProperty("answers")[0].GetString());
     }
 
     [Fact]

@@ -25,6 +25,7 @@ public sealed class AutoPauseSpec : IAsyncLifetime
         _engine = new EmbeddedEngine([
             "--MarketingActors:Anomalies:Enabled=true",
             "--MarketingActors:Anomalies:SpendPacingFactor=2",
+            "--MarketingActors:Anomalies:MinDeliveries=5",
             $"--MarketingActors:Anomalies:WebhookUrl=http://127.0.0.1:{_port}/pause",
             $"--MarketingActors:Anomalies:WebhookSecret={Secret}",
         ]);
@@ -70,15 +71,43 @@ public sealed class AutoPauseSpec : IAsyncLifetime
         Assert.Equal("auto_pause", entry.GetProperty("operation").GetString());
         Assert.Contains(AnomalyGuard.SpendRate, entry.GetProperty("payload").GetString());
 
-        var (body, timestamp, signature) = await Eventually.Holds(() => Task.FromResult(Received()), r => r.Body.Length > 0, because: "the webhook is sent after the pause");
+        var (body, timestamp, signature) = await Eventually.Holds(() => Task.FromResult(ReceivedFor(id)), r => r.Body.Length > 0, because: "the webhook is sent after the pause");
         Assert.True(WebhookSignature.Verify(Secret, timestamp, body, signature));
         var notice = JsonDocument.Parse(body).RootElement;
         Assert.Equal((id, AnomalyGuard.SpendRate), (notice.GetProperty("campaignId").GetString(), notice.GetProperty("reason").GetString()));
         Assert.Equal(entry.GetProperty("sequence").GetInt64(), notice.GetProperty("auditSequence").GetInt64());
     }
 
-    private (string Body, string Timestamp, string Signature) Received()
+    [Fact]
+    public async Task A_complaint_spike_on_a_fresh_campaign_pauses_it_audits_it_and_sends_a_signed_webhook()
     {
-        lock (_received) return _received.Count > 0 ? _received[0] : ("", "", "");
+        // Five delivered ads, then one spam complaint: 20 % of the window's deliveries, far above the 0.1 % floor.
+        var id = TestEvents.NewId("spammy");
+        await _engine.Created(SampleCampaigns.PaidPerView(id, total: 10m, cost: 0m));
+        var customer = TestEvents.NewId("annoyed");
+        string? decisionId = null;
+        for (var i = 0; i < 5; i++)
+        {
+            var result = await _engine.Json(await _engine.PostJson("/v1/events", $$"""{"eventId":"{{customer}}-v{{i}}","customerId":"{{customer}}","type":"page_view"}"""));
+            decisionId = result.GetProperty("results")[0].GetProperty("decisions").EnumerateArray()
+                .Single(d => d.GetProperty("campaignId").GetString() == id).GetProperty("decisionId").GetString();
+            await _engine.PostJson("/v1/events", $$"""{"eventId":"{{customer}}-d{{i}}","customerId":"{{customer}}","type":"action_delivered","decisionId":"{{decisionId}}"}""");
+        }
+        Assert.Equal(CampaignStatus.Active, (await _engine.Campaign(id)).Status);
+
+        await _engine.PostJson("/v1/events", $$"""{"eventId":"{{customer}}-c","customerId":"{{customer}}","type":"complaint","decisionId":"{{decisionId}}","channel":"ads"}""");
+
+        await Eventually.Holds(() => _engine.Campaign(id), c => c.Status == CampaignStatus.Paused, because: "the next silo report carries the complaint to the guard");
+        var entry = Assert.Single((await _engine.Http.GetAsync($"/v1/audit?campaignId={id}&principal=anomaly-guard").Body()).EnumerateArray());
+        Assert.Equal("auto_pause", entry.GetProperty("operation").GetString());
+        Assert.Contains(AnomalyGuard.ComplaintSpike, entry.GetProperty("payload").GetString());
+        var (body, timestamp, signature) = await Eventually.Holds(() => Task.FromResult(ReceivedFor(id)), r => r.Body.Length > 0, because: "the webhook is sent after the pause");
+        Assert.True(WebhookSignature.Verify(Secret, timestamp, body, signature));
+        Assert.Equal(AnomalyGuard.ComplaintSpike, JsonDocument.Parse(body).RootElement.GetProperty("reason").GetString());
+    }
+
+    private (string Body, string Timestamp, string Signature) ReceivedFor(string campaignId)
+    {
+        lock (_received) return _received.Find(r => r.Body.Contains($"\"{campaignId}\"")) is { Body: not null } hit ? hit : ("", "", "");
     }
 }

@@ -66,4 +66,32 @@ public sealed class ConsentAndErasureSpec(EmbeddedEngine engine)
         Assert.Contains((await engine.Http.GetAsync("/v1/audit?kind=erasure").Body()).EnumerateArray(), e => e.GetProperty("principal").GetString() == "bootstrap-admin");
         Assert.True((await engine.Http.GetAsync("/v1/audit/verify").Body()).GetProperty("intact").GetBoolean());
     }
+
+    [Fact]
+    public async Task Audience_counts_exclude_customers_without_consent_and_drop_a_revoked_or_erased_customer_on_that_event()
+    {
+        var campaign = (await engine.Created(EmailPerView(TestEvents.NewId("count")) with
+        {
+            Audience = new AudienceRule { All = [new RuleCondition { Field = "trait.segment", Op = "eq", Value = CountedSegment }] },
+        })).Id;
+        var customers = Enumerable.Range(0, 4).Select(i => TestEvents.NewId($"member{i}")).ToArray();
+        for (var i = 0; i < customers.Length; i++)
+            await Post(customers[i], "identify", $$""","traits":{"segment":"{{CountedSegment}}","consent.email":"{{(i < 3 ? "true" : "false")}}"}""");
+        await Post(TestEvents.NewId("outsider"), "identify", ""","traits":{"segment":"other","consent.email":"true"}""");
+
+        await Counted(campaign, matching: 4, reachable: 3, "three of four members consented to email");
+        await Post(customers[0], "consent_revoked", ""","channel":"email" """);
+        await Counted(campaign, matching: 4, reachable: 2, "the revocation takes the customer off the email count");
+        Assert.Equal(HttpStatusCode.NoContent, (await engine.Http.DeleteAsync($"/v1/customers/{customers[1]}")).StatusCode);
+        await Counted(campaign, matching: 3, reachable: 1, "an erased customer leaves every count");
+    }
+
+    private const string CountedSegment = "count-me";
+
+    private async Task Counted(string campaign, long matching, long reachable, string because)
+    {
+        var count = await Eventually.Holds(() => engine.Http.GetAsync($"/v1/campaigns/{campaign}/audience").Body(),
+            c => c.GetProperty("matching").GetInt64() == matching && c.GetProperty("reachable").GetInt64() == reachable, because: because);
+        Assert.Equal(reachable, count.GetProperty("reachableByChannel").TryGetProperty("email", out var email) ? email.GetInt64() : 0);
+    }
 }

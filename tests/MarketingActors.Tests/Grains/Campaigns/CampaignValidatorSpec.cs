@@ -79,6 +79,7 @@ public class CampaignValidatorSpec
         ["quiet hours on unknown channel"] = Valid with { Guardrails = Valid.Guardrails with { QuietHours = new() { Channels = ["fax"] } } },
         ["holdout above half"] = Valid with { HoldoutPercent = 60 },
         ["negative holdout"] = Valid with { HoldoutPercent = -1 },
+        ["locale fallback without a default copy"] = Valid with { AllowLocaleFallback = true },
     };
 
     [Fact]
@@ -119,10 +120,18 @@ public class CampaignValidatorSpec
     [InlineData("quiet hours on unknown channel", "guardrails.quietHours.channels: unknown channel 'fax'")]
     [InlineData("holdout above half", "holdoutPercent: between 0 and 50")]
     [InlineData("negative holdout", "holdoutPercent: between 0 and 50")]
+    [InlineData("locale fallback without a default copy", "allowLocaleFallback: needs a localized variant with an unlocalized copy")]
     public void Each_defect_is_reported_as_a_named_error(string defect, string expectedError)
     {
         var errors = CampaignValidator.Validate(Broken[defect]);
         Assert.Contains(errors, e => e.StartsWith(expectedError, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Locale_fallback_is_accepted_once_a_localized_variant_has_an_unlocalized_copy()
+    {
+        var withDefault = Valid with { AllowLocaleFallback = true, Actions = [.. Valid.Actions, Valid.Actions[0] with { Id = "email-a-default", Locale = null }] };
+        Assert.Empty(CampaignValidator.Validate(withDefault));
     }
 
     [Fact]

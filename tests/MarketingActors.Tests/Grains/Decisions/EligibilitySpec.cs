@@ -194,4 +194,16 @@ public class EligibilitySpec
         Assert.Empty(Check(Campaign(), Email with { Locale = "fr" }, french));
         Assert.Empty(Check(Campaign(), Email, french));
     }
+
+    [Fact]
+    public void The_unlocalized_copy_of_a_localized_variant_is_a_fallback_the_campaign_must_allow()
+    {
+        var french = OptedIn().Identify(T0, ("locale", "fr-CA"));
+        var localized = Campaign() with { Actions = [Email, Email with { Id = "email-fr", Locale = "fr" }, Ads] };
+
+        Assert.Equal([BlockReasons.LocaleFallbackNotAllowed], Check(localized, Email, french));
+        Assert.Empty(Check(localized with { AllowLocaleFallback = true }, Email, french));
+        Assert.Empty(Check(localized, Email, OptedIn()));
+        Assert.Empty(Check(localized, Ads, french));
+    }
 }

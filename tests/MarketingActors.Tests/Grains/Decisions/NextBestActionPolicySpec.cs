@@ -109,13 +109,28 @@ public class NextBestActionPolicySpec
         var campaign = Campaign(
             Action("welcome", "email"),
             Action("welcome-fr", "email", locale: "fr"),
-            Action("welcome-fr-ca", "email", locale: "fr-CA"));
+            Action("welcome-fr-ca", "email", locale: "fr-CA")) with { AllowLocaleFallback = true };
 
         var ranking = Rank(campaign, profile.Score(T0), seed: 3);
 
         Assert.Equal([expected], ranking.Eligible.Select(c => c.Action.Id));
         Assert.All(ranking.Blocked, v => Assert.Single(v.Reasons, r => r is BlockReasons.LocaleSuperseded or BlockReasons.LocaleMismatch));
         Assert.Equal(2, ranking.Blocked.Count);
+    }
+
+    [Fact]
+    public void Without_locale_fallback_a_customer_whose_locale_copy_awaits_approval_gets_nothing_of_that_variant()
+    {
+        var profile = OptedIn().Identify(T0, ("locale", "fr-CA"));
+        var actions = new[] { Action("claim", "email"), Action("claim-fr", "email", locale: "fr") with { Sensitivity = Sensitivity.RegulatedClaim } };
+
+        var strict = Rank(Campaign(actions), profile.Score(T0), seed: 3);
+        var lenient = Rank(Campaign(actions) with { AllowLocaleFallback = true }, profile.Score(T0), seed: 3);
+
+        Assert.Empty(strict.Eligible);
+        Assert.Equal([BlockReasons.LocaleFallbackNotAllowed], strict.Blocked.Single(v => v.ActionId == "claim").Reasons);
+        Assert.Equal([BlockReasons.ApprovalRequired], strict.Blocked.Single(v => v.ActionId == "claim-fr").Reasons);
+        Assert.Equal(["claim"], lenient.Eligible.Select(c => c.Action.Id));
     }
 
     [Fact]

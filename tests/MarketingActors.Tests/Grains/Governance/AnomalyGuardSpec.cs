@@ -34,6 +34,34 @@ public sealed class AnomalyGuardSpec
         Assert.Null(AnomalyGuard.Check(Samples((0, 0, 50, 5), (1, 0, 1050, 5)), null, Options));
     }
 
+    /// <summary>Baseline at hour 0, window sample at hour 1: (deliveries, unsubscribes, complaints) cumulative.</summary>
+    private static (string Reason, string Detail)? OptOuts((long Deliveries, long Unsubscribes, long Complaints) baseline, (long Deliveries, long Unsubscribes, long Complaints) now)
+    {
+        var samples = new List<CampaignSample>();
+        AnomalyGuard.Record(samples, new CampaignSample(T0, 0, baseline.Deliveries, 0, baseline.Unsubscribes, baseline.Complaints), Options.Window);
+        AnomalyGuard.Record(samples, new CampaignSample(T0.AddHours(1), 0, now.Deliveries, 0, now.Unsubscribes, now.Complaints), Options.Window);
+        return AnomalyGuard.Check(samples, null, Options);
+    }
+
+    [Fact]
+    public void A_complaint_or_unsubscribe_rate_far_above_the_campaign_baseline_is_an_anomaly()
+    {
+        // Baseline 0.2 % complaints and 1 % unsubscribes over 1000 deliveries; factor 3, floors 0.1 % and 0.5 %.
+        Assert.Equal(AnomalyGuard.ComplaintSpike, OptOuts((1000, 10, 2), (1200, 10, 4))?.Reason);
+        Assert.Null(OptOuts((1000, 10, 2), (1200, 10, 3)));
+        Assert.Equal(AnomalyGuard.UnsubscribeSpike, OptOuts((1000, 10, 2), (1200, 17, 2))?.Reason);
+        Assert.Null(OptOuts((1000, 10, 2), (1200, 15, 2)));
+    }
+
+    [Fact]
+    public void A_campaign_without_enough_baseline_is_held_to_the_opt_out_floors_once_the_window_has_enough_deliveries()
+    {
+        Assert.Equal(AnomalyGuard.UnsubscribeSpike, OptOuts((0, 0, 0), (100, 1, 0))?.Reason);
+        Assert.Null(OptOuts((0, 0, 0), (200, 1, 0)));
+        Assert.Equal(AnomalyGuard.ComplaintSpike, OptOuts((0, 0, 0), (200, 0, 1))?.Reason);
+        Assert.Null(OptOuts((0, 0, 0), (99, 5, 5)));
+    }
+
     [Fact]
     public void Samples_stay_bounded_to_the_window()
     {

@@ -21,7 +21,7 @@ public sealed class AuditChainSpec
         var chain = ChainOf(5);
         Assert.Equal(AuditChain.Genesis, chain.Entries[0].PrevHash);
         for (var i = 1; i < 5; i++) Assert.Equal(chain.Entries[i - 1].Hash, chain.Entries[i].PrevHash);
-        Assert.Equal(new AuditVerification { Intact = true, Checked = 5 }, chain.Verify());
+        Assert.Equal(new AuditVerification { Intact = true, Checked = 5, LastSequence = 5, LastHash = chain.Entries[^1].Hash }, chain.Verify());
     }
 
     [Fact]
