@@ -22,15 +22,19 @@ public static class SiloComposition
         var builder = WebApplication.CreateBuilder(args);
         customize?.Invoke(builder);
         var silo = SiloOptions.From(builder.Configuration);
-        string? connectionString = null;
+        // Orleans stops grains, then the journal commits what is queued; all of it within this deadline (below Kubernetes' grace period).
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = silo.ShutdownTimeout);
+        string? orleansConnectionString = null;
         if (silo.Mode == EngineMode.Cluster)
         {
-            connectionString = ClusterDatabase.ConnectionString(builder.Configuration);
+            var connectionString = ClusterDatabase.ConnectionString(builder.Configuration);
+            var pools = DatabasePoolOptions.From(builder.Configuration);
             if (silo.MigrateOnStart) await ClusterDatabase.Migrate(connectionString);
             await ClusterDatabase.Verify(connectionString);
-            AddDurableJournal(builder.Services, builder.Configuration, connectionString);
+            AddDurableJournal(builder.Services, builder.Configuration, DatabasePoolOptions.Bounded(connectionString, pools.JournalPoolSize));
+            orleansConnectionString = DatabasePoolOptions.Bounded(connectionString, pools.OrleansPoolSize);
         }
-        builder.UseOrleans(orleans => ConfigureOrleans(orleans, silo, connectionString));
+        builder.UseOrleans(orleans => ConfigureOrleans(orleans, silo, orleansConnectionString));
         builder.Services.AddMarketingEngine(builder.Configuration);
         builder.Services.AddMarketingGateway(builder.Configuration);
         // Registered after UseOrleans, so it starts once the silo is serving grain calls.
