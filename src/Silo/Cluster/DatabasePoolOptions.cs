@@ -22,6 +22,13 @@ public sealed class DatabasePoolOptions
     /// <summary>Connections of the event journal; at least one per writer and per tail reader.</summary>
     [Range(2, 1000)] public int JournalPoolSize { get; set; } = 8;
 
+    /// <summary>
+    /// How long an activation or a journal batch waits for a connection of a busy pool (Npgsql's
+    /// `Timeout`) before failing with 503: a burst of new customers queues here, so it matches
+    /// Orleans' default response timeout rather than Npgsql's 15 s.
+    /// </summary>
+    [Range(1, 300)] public int ConnectionWaitSeconds { get; set; } = 30;
+
     /// <summary>All connections one silo may hold.</summary>
     public int PerSilo => OrleansPoolSize + JournalPoolSize;
 
@@ -38,7 +45,7 @@ public sealed class DatabasePoolOptions
         return pools;
     }
 
-    /// <summary>The connection string with this pool bound.</summary>
-    public static string Bounded(string connectionString, int poolSize) =>
-        new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = poolSize, MinPoolSize = 0 }.ConnectionString;
+    /// <summary>The connection string with a pool of this size and this wait for a connection.</summary>
+    public string Bounded(string connectionString, int poolSize) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = poolSize, MinPoolSize = 0, Timeout = ConnectionWaitSeconds }.ConnectionString;
 }

@@ -31,8 +31,8 @@ public static class SiloComposition
             var pools = DatabasePoolOptions.From(builder.Configuration);
             if (silo.MigrateOnStart) await ClusterDatabase.Migrate(connectionString);
             await ClusterDatabase.Verify(connectionString);
-            AddDurableJournal(builder.Services, builder.Configuration, DatabasePoolOptions.Bounded(connectionString, pools.JournalPoolSize));
-            orleansConnectionString = DatabasePoolOptions.Bounded(connectionString, pools.OrleansPoolSize);
+            AddDurableJournal(builder.Services, builder.Configuration, pools.Bounded(connectionString, pools.JournalPoolSize));
+            orleansConnectionString = pools.Bounded(connectionString, pools.OrleansPoolSize);
         }
         builder.UseOrleans(orleans => ConfigureOrleans(orleans, silo, orleansConnectionString));
         builder.Services.AddMarketingEngine(builder.Configuration);

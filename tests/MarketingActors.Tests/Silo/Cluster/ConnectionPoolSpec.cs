@@ -59,9 +59,12 @@ public sealed class ConnectionPoolSpec : IAsyncLifetime
     [Fact]
     public void Both_pools_are_bounded_in_the_connection_strings_whatever_the_configured_string_says()
     {
-        var bounded = new NpgsqlConnectionStringBuilder(DatabasePoolOptions.Bounded("Host=db;Database=m;Maximum Pool Size=100", 7));
+        var pools = new DatabasePoolOptions { ConnectionWaitSeconds = 40 };
+
+        var bounded = new NpgsqlConnectionStringBuilder(pools.Bounded("Host=db;Database=m;Maximum Pool Size=100;Timeout=5", 7));
 
         Assert.Equal(7, bounded.MaxPoolSize);
+        Assert.Equal(40, bounded.Timeout);
         Assert.Equal("db", bounded.Host);
     }
 }
