@@ -38,7 +38,7 @@ mkdir -p "$WORK/pg" "$WORK/logs"
 chmod 755 "$WORK"
 as_postgres "$PG_BIN/initdb" -D "$WORK/pg" -U postgres -A trust -E UTF8 >"$WORK/logs/initdb.log"
 as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/server.log" -w \
-  -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1" start >/dev/null
+  -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
 as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE marketing" >/dev/null
 export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=marketing"
 # A throwaway loopback cluster: API keys off unless asked for (REQUIRE_API_KEYS=true prints a bootstrap key in silo1's log).

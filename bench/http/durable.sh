@@ -54,17 +54,22 @@ metric_sum() {
 }
 BATCH_RE='^ma_journal_batch_size[a-z_]*'
 COMMIT_RE='^ma_journal_commit_duration[a-z_]*'
-# journal_delta BEFORE AFTER: "<commits> <events journaled> <mean batch> <mean commit ms>".
+WAIT_RE='^ma_journal_connection_wait[a-z_]*'
+# journal_delta BEFORE AFTER: "<commits> <events journaled> <mean batch> <mean commit ms> <mean connection wait ms>".
 journal_delta() {
-  local bc bs cc cs
+  local bc bs cc cs wc ws
   bc=$(awk -v a="$(metric_sum "$1" "${BATCH_RE}_count\$")" -v b="$(metric_sum "$2" "${BATCH_RE}_count\$")" 'BEGIN { print b - a }')
   bs=$(awk -v a="$(metric_sum "$1" "${BATCH_RE}_sum\$")" -v b="$(metric_sum "$2" "${BATCH_RE}_sum\$")" 'BEGIN { print b - a }')
   cc=$(awk -v a="$(metric_sum "$1" "${COMMIT_RE}_count\$")" -v b="$(metric_sum "$2" "${COMMIT_RE}_count\$")" 'BEGIN { print b - a }')
   cs=$(awk -v a="$(metric_sum "$1" "${COMMIT_RE}_sum\$")" -v b="$(metric_sum "$2" "${COMMIT_RE}_sum\$")" 'BEGIN { print b - a }')
   # The commit histogram is in ms unless its name says seconds.
   grep -q '^ma_journal_commit_duration_seconds' "$2" && cs=$(awk -v s="$cs" 'BEGIN { print s * 1000 }')
-  awk -v bc="$bc" -v bs="$bs" -v cc="$cc" -v cs="$cs" 'BEGIN {
-    printf "%d %d %s %s\n", bc, bs, (bc > 0 ? sprintf("%.1f", bs / bc) : "-"), (cc > 0 ? sprintf("%.2f", cs / cc) : "-") }'
+  # Waiting for a pooled connection (commits and tail reads), kept apart from the commit itself.
+  wc=$(awk -v a="$(metric_sum "$1" "${WAIT_RE}_count\$")" -v b="$(metric_sum "$2" "${WAIT_RE}_count\$")" 'BEGIN { print b - a }')
+  ws=$(awk -v a="$(metric_sum "$1" "${WAIT_RE}_sum\$")" -v b="$(metric_sum "$2" "${WAIT_RE}_sum\$")" 'BEGIN { print b - a }')
+  grep -q '^ma_journal_connection_wait_seconds' "$2" && ws=$(awk -v s="$ws" 'BEGIN { print s * 1000 }')
+  awk -v bc="$bc" -v bs="$bs" -v cc="$cc" -v cs="$cs" -v wc="$wc" -v ws="$ws" 'BEGIN {
+    printf "%d %d %s %s %s\n", bc, bs, (bc > 0 ? sprintf("%.1f", bs / bc) : "-"), (cc > 0 ? sprintf("%.2f", cs / cc) : "-"), (wc > 0 ? sprintf("%.2f", ws / wc) : "-") }'
 }
 
 # CPU of PostgreSQL: the postmaster's own time + its reaped children's (cutime/cstime: backends
@@ -123,12 +128,12 @@ run_mode() {
     pg_before_t=$(pg_ticks)
     run_scenario "$base" "$scenario" "$out" "${STARTED_PIDS[@]}"
     pg_after_t=$(pg_ticks)
-    j="- - - -"; pg_s="-"
+    j="- - - - -"; pg_s="-"
     if [[ "$name" != embedded ]]; then
       scrape "$dir/$scenario.metrics.after" "${urls[@]}"
       j=$(journal_delta "$dir/$scenario.metrics.before" "$dir/$scenario.metrics.after")
       pg_s=$(awk -v a="$pg_before_t" -v b="$pg_after_t" -v t="$TICKS" 'BEGIN { printf "%.2f", (b - a) / t }')
-      log "[$name] journal over $scenario: commits/events/mean batch/mean commit ms = $j; PostgreSQL CPU ${pg_s}s"
+      log "[$name] journal over $scenario: commits/events/mean batch/mean commit ms/mean connection wait ms = $j; PostgreSQL CPU ${pg_s}s"
     fi
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$n" "$scenario" "$out" "$j" "$pg_s" >>"$RESULTS"
   done
@@ -143,17 +148,17 @@ per_request() { [[ "$1" == batch ]] && echo "$BATCH" || echo 1; }
 {
   echo
   echo "== MarketingActors durable ingestion  $(date -u +%Y-%m-%dT%H:%MZ)  $(nproc) cores  load avg $(cut -d' ' -f1-3 /proc/loadavg)  wrk -t$THREADS -c$CONNECTIONS (batch: -c$BATCH_CONNECTIONS) -d${DURATION}s  customers=$CUSTOMERS  batch=$BATCH"
-  printf '%-9s %5s %-13s %10s %10s %9s %9s %6s %10s %10s %8s %10s\n' mode silos scenario "req/s" "events/s" "p50 ms" "p99 ms" errors "silo us/ev" "pg us/ev" "j.batch" "commit ms"
+  printf '%-9s %5s %-13s %10s %10s %9s %9s %6s %10s %10s %8s %10s %10s\n' mode silos scenario "req/s" "events/s" "p50 ms" "p99 ms" errors "silo us/ev" "pg us/ev" "j.batch" "commit ms" "c.wait ms"
   while IFS=$'\t' read -r name n scenario out j pg_s; do
-    read -r _ _ jbatch jms <<<"$j"
+    read -r _ _ jbatch jms jwait <<<"$j"
     pg_us="-"
     if [[ "$pg_s" != "-" ]]; then
       pg_us=$(awk -v c="$pg_s" -v r="$(result "$out" requests)" -v p="$(per_request "$scenario")" 'BEGIN { if (r > 0) printf "%.1f", c * 1e6 / (r * p); else print "-" }')
     fi
-    printf '%-9s %5s %-13s %10s %10s %9s %9s %6s %10s %10s %8s %10s\n' "$name" "$n" "$scenario" \
+    printf '%-9s %5s %-13s %10s %10s %9s %9s %6s %10s %10s %8s %10s %10s\n' "$name" "$n" "$scenario" \
       "$(result "$out" rps)" "$(result "$out" events_per_s)" "$(result "$out" p50_ms)" "$(result "$out" p99_ms)" \
       "$(( $(result "$out" non2xx) + $(result "$out" socket_errors) ))" \
-      "$(cpu_per_event "$out" "$(per_request "$scenario")")" "$pg_us" "$jbatch" "$jms"
+      "$(cpu_per_event "$out" "$(per_request "$scenario")")" "$pg_us" "$jbatch" "$jms" "$jwait"
   done <"$RESULTS"
   echo
   echo "targets (issue 3):"

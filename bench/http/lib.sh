@@ -140,7 +140,7 @@ start_postgres() {
   [[ "$(id -u)" = 0 ]] && chown postgres:postgres "$PG_DATA"
   as_postgres "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 >"$OUT_DIR/initdb.log" 2>&1 || die "initdb failed (see $OUT_DIR/initdb.log)"
   as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w \
-    -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1" start >/dev/null || die "PostgreSQL did not start (see $PG_DATA/server.log)"
+    -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null || die "PostgreSQL did not start (see $PG_DATA/server.log)"
   PG_PID=$(head -1 "$PG_DATA/postmaster.pid")
   log "PostgreSQL on 127.0.0.1:$PG_PORT (postmaster pid $PG_PID, data $PG_DATA)"
 }

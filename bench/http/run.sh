@@ -63,7 +63,7 @@ per_request() { [[ "$1" == batch ]] && echo "$BATCH" || echo 1; }
 
 {
   echo
-  echo "== MarketingActors HTTP benchmark  $(date -u +%Y-%m-%dT%H:%MZ)  $(nproc) cores  wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s  customers=$CUSTOMERS  batch=$BATCH"
+  echo "== MarketingActors HTTP benchmark  $(date -u +%Y-%m-%dT%H:%MZ)  $(nproc) cores  load avg $(cut -d' ' -f1-3 /proc/loadavg)  wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s  customers=$CUSTOMERS  batch=$BATCH"
   printf '%-14s %12s %12s %9s %9s %9s %7s %7s %14s\n' scenario "requests/s" "events/s" "p50 ms" "p90 ms" "p99 ms" non2xx sockerr "srv-cpu us/ev"
   for scenario in $SCENARIOS; do
     [[ -f "$OUT_DIR/$scenario.txt" ]] || continue

@@ -42,6 +42,8 @@ public sealed class CustomerGrain(
     private readonly MeasurementOptions _measurement = measurement.Value;
     private int _unsavedEvents;
     private DateTimeOffset _lastSave;
+    /// <summary>This customer's holdout draw per campaign and holdout share: fixed for the activation, so hashed once, not per decision.</summary>
+    private readonly Dictionary<(string CampaignId, double HoldoutPercent), HoldoutAssignment> _holdouts = [];
     /// <summary>Set when the journal alone could not rebuild this state (a merged profile), so the next change is snapshotted at once.</summary>
     private bool _snapshotNow;
     /// <summary>The customer as last scored in this batch, for the audience counts.</summary>
@@ -239,7 +241,11 @@ public sealed class CustomerGrain(
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var random = new Random(StableSeed.Of(Id, campaign.Id, S.Profile.EventCount, S.Decisions.Count));
         var ranking = NextBestActionPolicy.Rank(campaign, step?.ActionIds ?? [], placement, customer, campaigns.PosteriorsOf(campaign.Id), random);
-        var holdout = HoldoutDraw.Assign(_measurement.Salt, _measurement.SaltId, Id, campaign.Id, campaign.HoldoutPercent, _measurement.GlobalControlPercent);
+        if (!_holdouts.TryGetValue((campaign.Id, campaign.HoldoutPercent), out var holdout))
+        {
+            holdout = HoldoutDraw.Assign(_measurement.Salt, _measurement.SaltId, Id, campaign.Id, campaign.HoldoutPercent, _measurement.GlobalControlPercent);
+            _holdouts[(campaign.Id, campaign.HoldoutPercent)] = holdout;
+        }
         // Held out after the same eligibility and ranking as everyone else; no budget is reserved.
         var heldOut = DecisionComposer.IsHeldOut(holdout, ranking);
         var budgetBlocked = new HashSet<string>();

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace MarketingActors.Journal;
 
-/// <summary>Group commit of the event journal.</summary>
+/// <summary>Group commit and coalesced tail reads of the event journal.</summary>
 public sealed class JournalOptions
 {
     public const string Section = "MarketingActors:Journal";
@@ -12,4 +12,13 @@ public sealed class JournalOptions
 
     /// <summary>Commits in flight at once; each takes whatever accumulated while the others were committing.</summary>
     [Range(1, 64)] public int Writers { get; set; } = 2;
+
+    /// <summary>Tail-read queries in flight at once; each serves every activation that asked meanwhile.</summary>
+    [Range(1, 64)] public int TailReaders { get; set; } = 2;
+
+    /// <summary>At most this many customers' tails per query.</summary>
+    [Range(1, 100_000)] public int MaxTailReadCustomers { get; set; } = 1_000;
+
+    /// <summary>Connections the journal may hold: one per writer and per tail reader.</summary>
+    public int Connections => Writers + TailReaders;
 }

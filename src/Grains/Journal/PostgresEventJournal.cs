@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using System.Threading.Channels;
 using MarketingActors.Events;
 using MarketingActors.Telemetry;
 using Microsoft.Extensions.Hosting;
@@ -16,17 +15,30 @@ namespace MarketingActors.Journal;
 /// silo queue up, and each writer takes everything queued into one binary COPY, so one fsync
 /// carries many events. A failed batch is retried append by append, so one bad append (say a
 /// sequence conflict from a split-brain duplicate activation) cannot fail its neighbours.
+/// Tail reads are coalesced the same way: a burst of activations (a batch of new customers) costs
+/// a few queries on a few connections, not one connection per activation.
 /// </summary>
-public sealed class PostgresEventJournal(
-    NpgsqlDataSource database,
-    IOptions<JournalOptions> options,
-    EngineMetrics metrics,
-    ILogger<PostgresEventJournal> logger) : IEventJournal, IHostedService
+public sealed class PostgresEventJournal : IEventJournal, IHostedService
 {
-    private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = false });
-    private readonly List<Task> _writers = [];
+    private readonly NpgsqlDataSource _database;
+    private readonly EngineMetrics _metrics;
+    private readonly ILogger<PostgresEventJournal> _logger;
+    private readonly BatchingQueue<PendingAppend> _appends;
+    private readonly BatchingQueue<PendingRead> _reads;
 
     private sealed record PendingAppend(string CustomerId, IReadOnlyList<JournalEntry> Entries, TaskCompletionSource Done);
+
+    private sealed record PendingRead(string CustomerId, long After, TaskCompletionSource<IReadOnlyList<JournalEntry>> Done);
+
+    public PostgresEventJournal(NpgsqlDataSource database, IOptions<JournalOptions> options, EngineMetrics metrics, ILogger<PostgresEventJournal> logger)
+    {
+        _database = database;
+        _metrics = metrics;
+        _logger = logger;
+        var o = options.Value;
+        _appends = new(o.Writers, o.MaxBatchEvents, p => p.Entries.Count, CommitGroup, (p, e) => p.Done.TrySetException(Unavailable(e)));
+        _reads = new(o.TailReaders, o.MaxTailReadCustomers, _ => 1, ReadTails, (p, e) => p.Done.TrySetException(Unavailable(e)));
+    }
 
     public bool IsDurable => true;
 
@@ -34,31 +46,15 @@ public sealed class PostgresEventJournal(
     {
         if (entries.Count == 0) return Task.CompletedTask;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite(new PendingAppend(customerId, entries, done)))
-            throw new JournalUnavailableException("the journal is shutting down");
+        if (!_appends.TryEnqueue(new PendingAppend(customerId, entries, done))) throw ShuttingDown();
         return done.Task;
     }
 
-    public async Task<IReadOnlyList<JournalEntry>> ReadAfter(string customerId, long sequence)
+    public Task<IReadOnlyList<JournalEntry>> ReadAfter(string customerId, long sequence)
     {
-        try
-        {
-            await using var command = database.CreateCommand(
-                "SELECT sequence, payload FROM ma_event_journal WHERE customer_id = $1 AND sequence > $2 ORDER BY sequence");
-            command.Parameters.AddWithValue(customerId);
-            command.Parameters.AddWithValue(sequence);
-            await using var reader = await command.ExecuteReaderAsync();
-            var entries = new List<JournalEntry>();
-            while (await reader.ReadAsync())
-            {
-                entries.Add(new JournalEntry(reader.GetInt64(0), JsonSerializer.Deserialize<MarketingEvent>(reader.GetFieldValue<byte[]>(1))!));
-            }
-            return entries;
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
-        {
-            throw new JournalUnavailableException("the event journal cannot be read: " + e.Message);
-        }
+        var done = new TaskCompletionSource<IReadOnlyList<JournalEntry>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_reads.TryEnqueue(new PendingRead(customerId, sequence, done))) throw ShuttingDown();
+        return done.Task;
     }
 
     public async Task Erase(string customerId)
@@ -77,52 +73,37 @@ public sealed class PostgresEventJournal(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        for (var i = 0; i < options.Value.Writers; i++) _writers.Add(Task.Run(WriteLoop, CancellationToken.None));
+        _appends.Start();
+        _reads.Start();
         return Task.CompletedTask;
     }
 
-    /// <summary>Graceful shutdown: stop taking appends, commit everything queued.</summary>
+    /// <summary>
+    /// Graceful shutdown: stop taking appends, commit everything queued. At the host's shutdown
+    /// deadline whatever is still queued fails (its callers answer 503; none of it was acknowledged)
+    /// so the host exits cleanly instead of being aborted.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
-        try
-        {
-            await Task.WhenAll(_writers).WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // Whatever is still queued was never acknowledged, so its senders retry elsewhere; stopping must not crash the host.
-            logger.LogWarning("Shutdown timed out with {Appends} journal appends uncommitted; they were not acknowledged", _queue.Reader.Count);
-        }
+        var unread = await _reads.Stop(cancellationToken, ShuttingDown());
+        var uncommitted = await _appends.Stop(cancellationToken, ShuttingDown());
+        if (unread + uncommitted > 0)
+            _logger.LogWarning("Shutdown deadline reached: {Appends} journal appends not committed and {Reads} tail reads not served; they failed and were not acknowledged", uncommitted, unread);
     }
 
-    private async Task WriteLoop()
+    private static JournalUnavailableException ShuttingDown() => new("the journal is shutting down");
+
+    private async Task CommitGroup(List<PendingAppend> batch)
     {
-        var batch = new List<PendingAppend>();
-        while (await _queue.Reader.WaitToReadAsync())
+        try
         {
-            batch.Clear();
-            var events = 0;
-            while (events < options.Value.MaxBatchEvents && _queue.Reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-                events += pending.Entries.Count;
-            }
-            if (batch.Count == 0) continue;
-            try
-            {
-                await Commit(batch, events);
-                foreach (var p in batch) p.Done.TrySetResult();
-            }
-            catch (Exception e) when (batch.Count > 1)
-            {
-                logger.LogWarning(e, "Journal batch of {Appends} appends failed; retrying them one by one", batch.Count);
-                foreach (var p in batch) await CommitAlone(p);
-            }
-            catch (Exception e)
-            {
-                batch[0].Done.TrySetException(Unavailable(e));
-            }
+            await Commit(batch);
+            foreach (var p in batch) p.Done.TrySetResult();
+        }
+        catch (Exception e) when (batch.Count > 1)
+        {
+            _logger.LogWarning(e, "Journal batch of {Appends} appends failed; retrying them one by one", batch.Count);
+            foreach (var p in batch) await CommitAlone(p);
         }
     }
 
@@ -130,7 +111,7 @@ public sealed class PostgresEventJournal(
     {
         try
         {
-            await Commit([pending], pending.Entries.Count);
+            await Commit([pending]);
             pending.Done.TrySetResult();
         }
         catch (Exception e)
@@ -139,10 +120,11 @@ public sealed class PostgresEventJournal(
         }
     }
 
-    private async Task Commit(IReadOnlyList<PendingAppend> batch, int events)
+    private async Task Commit(IReadOnlyList<PendingAppend> batch)
     {
-        await using var connection = await database.OpenConnectionAsync();
+        await using var connection = await Open();
         var started = Stopwatch.GetTimestamp();
+        var events = 0;
         await using (var copy = await connection.BeginBinaryImportAsync(
             "COPY ma_event_journal (customer_id, sequence, event_id, payload) FROM STDIN (FORMAT BINARY)"))
         {
@@ -155,13 +137,54 @@ public sealed class PostgresEventJournal(
                     await copy.WriteAsync(entry.Sequence, NpgsqlDbType.Bigint);
                     await copy.WriteAsync(entry.Event.EventId, NpgsqlDbType.Varchar);
                     await copy.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(entry.Event), NpgsqlDbType.Bytea);
+                    events++;
                 }
             }
             await copy.CompleteAsync();
         }
-        metrics.JournalCommitted(events, Stopwatch.GetElapsedTime(started));
+        _metrics.JournalCommitted(events, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>One query for every customer in the batch; each caller gets only its own entries after its own position.</summary>
+    private async Task ReadTails(List<PendingRead> batch)
+    {
+        var after = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var p in batch) after[p.CustomerId] = after.TryGetValue(p.CustomerId, out var seen) ? Math.Min(seen, p.After) : p.After;
+        var tails = new Dictionary<string, List<JournalEntry>>(StringComparer.Ordinal);
+        await using (var connection = await Open())
+        await using (var command = new NpgsqlCommand(
+            """
+            SELECT j.customer_id, j.sequence, j.payload
+            FROM unnest($1::varchar[], $2::bigint[]) AS t(customer_id, after)
+            JOIN ma_event_journal j ON j.customer_id = t.customer_id AND j.sequence > t.after
+            ORDER BY j.customer_id, j.sequence
+            """, connection))
+        {
+            command.Parameters.AddWithValue(after.Keys.ToArray());
+            command.Parameters.AddWithValue(after.Values.ToArray());
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var customer = reader.GetString(0);
+                if (!tails.TryGetValue(customer, out var tail)) tails[customer] = tail = [];
+                tail.Add(new JournalEntry(reader.GetInt64(1), JsonSerializer.Deserialize<MarketingEvent>(reader.GetFieldValue<byte[]>(2))!));
+            }
+        }
+        _metrics.JournalTailsRead(after.Count);
+        foreach (var p in batch)
+        {
+            p.Done.TrySetResult(tails.TryGetValue(p.CustomerId, out var tail) ? tail.Where(e => e.Sequence > p.After).ToList() : []);
+        }
+    }
+
+    private async Task<NpgsqlConnection> Open()
+    {
+        var asked = Stopwatch.GetTimestamp();
+        var connection = await _database.OpenConnectionAsync();
+        _metrics.JournalConnectionWaited(Stopwatch.GetElapsedTime(asked));
+        return connection;
     }
 
     private static JournalUnavailableException Unavailable(Exception e) =>
-        e as JournalUnavailableException ?? new JournalUnavailableException("the event journal could not commit: " + e.Message);
+        e as JournalUnavailableException ?? new JournalUnavailableException("the event journal is unavailable: " + e.Message);
 }

@@ -26,8 +26,12 @@ public static class HoldoutDraw
     /// <summary>Uniform in [0, 1): the top 53 bits of SHA-256(salt ‖ scope ‖ customer).</summary>
     public static double Bucket(string salt, string customerId, string scope)
     {
+        var text = $"{salt}\n{scope}\n{customerId}";
+        // Drawn on every decision: hash from the stack when the ids are of ordinary length.
+        var length = Encoding.UTF8.GetMaxByteCount(text.Length);
+        Span<byte> bytes = length <= 512 ? stackalloc byte[length] : new byte[length];
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes($"{salt}\n{scope}\n{customerId}"), hash);
+        SHA256.HashData(bytes[..Encoding.UTF8.GetBytes(text, bytes)], hash);
         return (BinaryPrimitives.ReadUInt64BigEndian(hash) >> 11) * (1.0 / (1UL << 53));
     }
 }

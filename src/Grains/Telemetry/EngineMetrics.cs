@@ -20,6 +20,8 @@ public sealed class EngineMetrics : IDisposable
     private readonly Counter<double> _budgetLeased;
     private readonly Histogram<long> _journalBatch;
     private readonly Histogram<double> _journalCommit;
+    private readonly Histogram<double> _journalConnectionWait;
+    private readonly Histogram<long> _journalReadBatch;
 
     public EngineMetrics(IMeterFactory meters)
     {
@@ -30,7 +32,9 @@ public sealed class EngineMetrics : IDisposable
         _budgetCommitted = _meter.CreateCounter<double>("ma.budget.committed", "{currency}", "Budget reserved by decisions on this silo");
         _budgetLeased = _meter.CreateCounter<double>("ma.budget.leased", "{currency}", "Budget leased to this silo by campaign grains");
         _journalBatch = _meter.CreateHistogram<long>("ma.journal.batch.size", "{event}", "Events per journal group commit");
-        _journalCommit = _meter.CreateHistogram<double>("ma.journal.commit.duration", "ms", "Duration of one journal group commit");
+        _journalCommit = _meter.CreateHistogram<double>("ma.journal.commit.duration", "ms", "Duration of one journal group commit, from an open connection to the commit");
+        _journalConnectionWait = _meter.CreateHistogram<double>("ma.journal.connection.wait", "ms", "Time the journal waited for a pooled connection");
+        _journalReadBatch = _meter.CreateHistogram<long>("ma.journal.read.batch.size", "{customer}", "Customers whose journal tails one query read");
     }
 
     public void EventApplied(string status) => _eventsApplied.Add(1, new KeyValuePair<string, object?>("status", status));
@@ -50,6 +54,10 @@ public sealed class EngineMetrics : IDisposable
         _journalBatch.Record(events);
         _journalCommit.Record(took.TotalMilliseconds);
     }
+
+    public void JournalConnectionWaited(TimeSpan took) => _journalConnectionWait.Record(took.TotalMilliseconds);
+
+    public void JournalTailsRead(int customers) => _journalReadBatch.Record(customers);
 
     public void Dispose() => _meter.Dispose();
 }

@@ -30,6 +30,8 @@ public sealed class SiloOptions : IValidatableObject
     public bool Dashboard { get; set; }
     /// <summary>Minimum period of Orleans reminders (the customer wake-up timer); lowered only in tests.</summary>
     public TimeSpan MinimumReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>How long a graceful stop may take (grains deactivate, the journal drains); keep it below the orchestrator's grace period.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(45);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext context)
     {
@@ -37,6 +39,7 @@ public sealed class SiloOptions : IValidatableObject
             yield return new($"AdvertisedAddress '{AdvertisedAddress}' is neither an IP address nor \"{AutoAddress}\"", [nameof(AdvertisedAddress)]);
         if (SiloPort == GatewayPort) yield return new("SiloPort and GatewayPort must differ", [nameof(GatewayPort)]);
         if (MinimumReminderPeriod <= TimeSpan.Zero) yield return new("MinimumReminderPeriod must be positive", [nameof(MinimumReminderPeriod)]);
+        if (ShutdownTimeout <= TimeSpan.Zero) yield return new("ShutdownTimeout must be positive", [nameof(ShutdownTimeout)]);
     }
 
     /// <summary>Reads and validates the section, failing with one line that names the problem.</summary>

@@ -1,5 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MarketingActors.Silo.Hosting;
 using MarketingActors.Tests.Support;
+using Orleans.Configuration;
+using Orleans.Storage;
 
 namespace MarketingActors.Tests.Silo;
 
@@ -26,5 +31,16 @@ public sealed class EmbeddedHostSpec(EmbeddedEngine engine)
         Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
         Assert.Contains("ma_events_applied", metrics);
         Assert.Contains("ma_decision", metrics);
+    }
+
+    [Theory]
+    [InlineData(SiloComposition.CustomerStorage)]
+    [InlineData(SiloComposition.CampaignStorage)]
+    [InlineData(SiloComposition.GovernanceStorage)]
+    public void Keeps_grain_state_in_memory_with_the_binary_serializer_of_cluster_mode(string storage)
+    {
+        var options = engine.App.Services.GetRequiredService<IOptionsMonitor<MemoryGrainStorageOptions>>().Get(storage);
+
+        Assert.IsType<OrleansGrainStorageSerializer>(options.GrainStorageSerializer);
     }
 }

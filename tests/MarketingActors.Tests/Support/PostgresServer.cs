@@ -14,6 +14,8 @@ public sealed class PostgresServer : IAsyncLifetime
     private string? _bin;
 
     public int Port { get; } = EmbeddedEngine.FreePort();
+    /// <summary>Server connection slots; a spec about connection pools lowers it to make exhaustion visible.</summary>
+    public int MaxConnections { get; init; } = 300;
     public string? MissingReason { get; private set; }
 
     public async Task InitializeAsync()
@@ -46,7 +48,7 @@ public sealed class PostgresServer : IAsyncLifetime
     public Task Stop() => Run(Path.Combine(_bin!, "pg_ctl"), $"-D {_dataDirectory} -m immediate -w stop", Environment.UserName == "root", check: false);
 
     public Task Start() => Run(Path.Combine(_bin!, "pg_ctl"),
-        $"-D {_dataDirectory} -l {_dataDirectory}/server.log -w -o \"-p {Port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300\" start",
+        $"-D {_dataDirectory} -l {_dataDirectory}/server.log -w -o \"-p {Port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections={MaxConnections}\" start",
         Environment.UserName == "root");
 
     /// <summary>A fresh, empty database and its connection string.</summary>

@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+using MarketingActors.Journal;
+using MarketingActors.Silo.Hosting;
+using Npgsql;
+
+namespace MarketingActors.Silo.Cluster;
+
+/// <summary>
+/// How many PostgreSQL connections one silo may hold, in two bounded pools: Orleans' ADO.NET
+/// providers (membership, grain state, reminders share one connection string, hence one pool)
+/// and the engine's own tables (event journal, audit log, training rows). Pool size × silos must stay below the server's max_connections, or a
+/// burst of activations fails with "too many clients" instead of waiting for a connection
+/// (docs/operations.md). These sizes override any Max Pool Size in the connection string.
+/// </summary>
+public sealed class DatabasePoolOptions
+{
+    public const string Section = "MarketingActors:Database";
+
+    /// <summary>Connections of Orleans' ADO.NET providers; activations beyond it wait for one.</summary>
+    [Range(2, 1000)] public int OrleansPoolSize { get; set; } = 20;
+
+    /// <summary>
+    /// Connections for the engine's own tables: at least one per journal writer and tail reader; the
+    /// audit log and training-row writes borrow from the same pool in their (batched, occasional) turns.
+    /// </summary>
+    [Range(2, 1000)] public int JournalPoolSize { get; set; } = 8;
+
+    /// <summary>
+    /// How long an activation or a journal batch waits for a connection of a busy pool (Npgsql's
+    /// `Timeout`) before failing with 503: a burst of new customers queues here, so it matches
+    /// Orleans' default response timeout rather than Npgsql's 15 s.
+    /// </summary>
+    [Range(1, 300)] public int ConnectionWaitSeconds { get; set; } = 30;
+
+    /// <summary>All connections one silo may hold.</summary>
+    public int PerSilo => OrleansPoolSize + JournalPoolSize;
+
+    /// <summary>Reads and validates the section against the journal's needs, failing with one line.</summary>
+    public static DatabasePoolOptions From(IConfiguration configuration)
+    {
+        var pools = configuration.GetSection(Section).Get<DatabasePoolOptions>() ?? new DatabasePoolOptions();
+        var journal = configuration.GetSection(JournalOptions.Section).Get<JournalOptions>() ?? new JournalOptions();
+        var problems = new List<ValidationResult>();
+        Validator.TryValidateObject(pools, new ValidationContext(pools), problems, validateAllProperties: true);
+        if (pools.JournalPoolSize < journal.Connections)
+            problems.Add(new($"JournalPoolSize {pools.JournalPoolSize} is below the journal's {journal.Connections} connections (Writers + TailReaders)"));
+        if (problems.Count > 0) throw new StartupFailure($"{Section}: {string.Join("; ", problems.Select(p => p.ErrorMessage))}");
+        return pools;
+    }
+
+    /// <summary>The connection string with a pool of this size and this wait for a connection.</summary>
+    public string Bounded(string connectionString, int poolSize) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = poolSize, MinPoolSize = 0, Timeout = ConnectionWaitSeconds }.ConnectionString;
+}

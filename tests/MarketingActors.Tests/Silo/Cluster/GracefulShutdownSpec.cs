@@ -1,0 +1,74 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using MarketingActors.Silo.Cluster;
+using MarketingActors.Tests.Support;
+using Npgsql;
+
+namespace MarketingActors.Tests.Silo.Cluster;
+
+[Collection(PostgresCollection.Name)]
+public sealed class GracefulShutdownSpec(PostgresServer postgres)
+{
+    private static StringContent Event(string customer, string id) =>
+        new($$"""{"eventId":"{{id}}","customerId":"{{customer}}","type":"page_view"}""", Encoding.UTF8, "application/json");
+
+    [SkippableFact]
+    public async Task SIGTERM_while_the_journal_cannot_commit_exits_0_acknowledges_nothing_pending_and_keeps_what_was_acknowledged()
+    {
+        var database = await postgres.CreateDatabase();
+        await ClusterDatabase.Migrate(database);
+        var cluster = "stop-" + Guid.NewGuid().ToString("N")[..6];
+        var logs = Directory.CreateTempSubdirectory("ma-stop-").FullName;
+        await using var silo = HostProcess.Start("silo", RepositoryPaths.HostAssembly("Silo", "MarketingActors.Silo"), logs,
+            [.. ClusterSilo.Arguments(database, cluster, "--MarketingActors:Silo:ShutdownTimeout=00:00:05")[2..]]);
+        await silo.WaitReady(TimeSpan.FromSeconds(180));
+        var acknowledged = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var id = $"ack-{i}";
+            if ((await silo.Http.PostAsync("/v1/events", Event("early", id))).StatusCode == HttpStatusCode.OK) acknowledged.Add(id);
+        }
+
+        await using var blocker = new NpgsqlConnection(database);
+        await blocker.OpenAsync();
+        await using var tx = await blocker.BeginTransactionAsync();
+        // The journal can read but not write: appends queue up behind a commit that cannot finish.
+        await new NpgsqlCommand("LOCK TABLE ma_event_journal IN EXCLUSIVE MODE", blocker, tx).ExecuteNonQueryAsync();
+        var pending = Enumerable.Range(0, 20).Select(i => Answer(silo.Http, Event($"late-{i}", $"late-{i}"))).ToArray();
+        await Eventually.Holds(() => WaitingCopies(database), n => n > 0, TimeSpan.FromSeconds(60), "a journal commit waits for the lock");
+
+        var exitCode = await silo.Terminate(TimeSpan.FromSeconds(60));
+        var answers = await Task.WhenAll(pending);
+        await tx.RollbackAsync();
+
+        Assert.True(exitCode == 0, $"exit code {exitCode}: {await File.ReadAllTextAsync(silo.LogFile)}");
+        Assert.DoesNotContain((HttpStatusCode?)HttpStatusCode.OK, answers);
+        Assert.Equal(5, acknowledged.Count);
+        await using var restarted = await ClusterSilo.Start(database, cluster);
+        var view = JsonDocument.Parse(await restarted.Http.GetStringAsync("/v1/customers/early")).RootElement;
+        Assert.Equal(acknowledged.Count, view.GetProperty("eventCount").GetInt64());
+    }
+
+    /// <summary>The status, or null when the connection closed without one (the process went away).</summary>
+    private static async Task<HttpStatusCode?> Answer(HttpClient http, HttpContent content)
+    {
+        try
+        {
+            return (await http.PostAsync("/v1/events", content)).StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<long> WaitingCopies(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY ma_event_journal%' AND wait_event_type = 'Lock'", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
