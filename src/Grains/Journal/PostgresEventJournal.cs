@@ -61,7 +61,7 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
     {
         try
         {
-            await using var command = database.CreateCommand("DELETE FROM ma_event_journal WHERE customer_id = $1");
+            await using var command = _database.CreateCommand("DELETE FROM ma_event_journal WHERE customer_id = $1");
             command.Parameters.AddWithValue(customerId);
             await command.ExecuteNonQueryAsync();
         }
