@@ -63,6 +63,7 @@ public sealed record CampaignState
     [Id(6)] public decimal Revenue { get; init; }
     [Id(7)] public VariantPosterior[] Variants { get; init; } = [];
     [Id(8)] public long Version { get; init; }
+    [Id(70)] public SegmentEvidence[] Segments { get; init; } = [];
 }
 
 /// <summary>The ledger as a campaign owner sees it: Total = Spent + Reserved + Leased + Remaining (+ WrittenOff).</summary>
@@ -132,6 +133,8 @@ public sealed record VariantTally
     [Id(2)] public long Conversions { get; init; }
     [Id(3)] public decimal Revenue { get; init; }
     [Id(4)] public long Decisions { get; init; }
+    /// <summary>The customer segment of the decision (<see cref="SegmentDefinition"/>), null when the campaign has none.</summary>
+    [Id(70)] public string? Segment { get; init; }
 }
 
 /// <summary>The evidence about one action: decisions, deliveries and the conversions attributed to them.</summary>
@@ -150,4 +153,13 @@ public sealed record CampaignFeedback
 {
     [Id(0)] public CampaignStatus Status { get; init; }
     [Id(1)] public VariantPosterior[] Posteriors { get; init; } = [];
+    [Id(70)] public SegmentEvidence[] Segments { get; init; } = [];
+}
+
+/// <summary>The variant evidence of one customer segment of a campaign.</summary>
+[GenerateSerializer, Immutable, Alias("ma.segment-evidence")]
+public sealed record SegmentEvidence
+{
+    [Id(0)] public required string Segment { get; init; }
+    [Id(1)] public VariantPosterior[] Variants { get; init; } = [];
 }

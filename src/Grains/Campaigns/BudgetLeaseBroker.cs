@@ -36,13 +36,24 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         public Task<BudgetLeaseGrant>? Pending;
         public DateTimeOffset RefusedUntil;
         public long Decisions;
-        public readonly Dictionary<string, VariantTally> Tallies = new();
+        public readonly Dictionary<(string ActionId, string? Segment), VariantTally> Tallies = new();
         public readonly Dictionary<(MeasurementGroup, string), MeasurementTally> Measurements = new();
         public CampaignReport? Outstanding;
         public long ReportsSent;
     }
 
-    public async ValueTask<BudgetReservation?> TryReserve(string campaignId, decimal amount)
+    public async ValueTask<BudgetReservation?> TryReserve(string campaignId, decimal amount) =>
+        await Check(campaignId, amount, reserve: true) is { } reservation ? reservation : null;
+
+    /// <summary>
+    /// Whether a decision costing <paramref name="amount"/> could be paid now, without reserving:
+    /// a held-out customer goes through the same budget check as a treated one (including asking
+    /// for a lease), so both groups are refused in the same circumstances.
+    /// </summary>
+    public async ValueTask<bool> CanAfford(string campaignId, decimal amount) =>
+        await Check(campaignId, amount, reserve: false) is not null;
+
+    private async ValueTask<BudgetReservation?> Check(string campaignId, decimal amount, bool reserve)
     {
         if (amount <= 0) throw new ArgumentOutOfRangeException(nameof(amount));
         for (var attempt = 0; attempt < 3; attempt++)
@@ -55,6 +66,7 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
                 var lease = account.Current;
                 if (lease is not null && lease.ExpiresAt - ExpirySafety > now && lease.Available >= amount)
                 {
+                    if (!reserve) return new BudgetReservation { CampaignId = campaignId, LeaseId = lease.LeaseId, Amount = 0 };
                     lease.Reserved += amount;
                     metrics.BudgetCommitted(amount);
                     return new BudgetReservation { CampaignId = campaignId, LeaseId = lease.LeaseId, Amount = amount };
@@ -80,24 +92,24 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
 
     public void Release(BudgetReservation reservation) => Settle(reservation, confirm: false);
 
-    public void RecordDecision(string campaignId, string? actionId)
+    public void RecordDecision(string campaignId, string? actionId, string? segment)
     {
         lock (_gate)
         {
             var account = AccountOf(campaignId);
             account.Decisions++;
-            if (actionId is not null) Tally(account, actionId, t => t with { Decisions = t.Decisions + 1 });
+            if (actionId is not null) Tally(account, actionId, segment, t => t with { Decisions = t.Decisions + 1 });
         }
     }
 
-    public void RecordDelivery(string campaignId, string actionId)
+    public void RecordDelivery(string campaignId, string actionId, string? segment)
     {
-        lock (_gate) Tally(AccountOf(campaignId), actionId, t => t with { Deliveries = t.Deliveries + 1 });
+        lock (_gate) Tally(AccountOf(campaignId), actionId, segment, t => t with { Deliveries = t.Deliveries + 1 });
     }
 
-    public void RecordConversion(string campaignId, string actionId, decimal revenue)
+    public void RecordConversion(string campaignId, string actionId, string? segment, decimal revenue)
     {
-        lock (_gate) Tally(AccountOf(campaignId), actionId, t => t with { Conversions = t.Conversions + 1, Revenue = t.Revenue + revenue });
+        lock (_gate) Tally(AccountOf(campaignId), actionId, segment, t => t with { Conversions = t.Conversions + 1, Revenue = t.Revenue + revenue });
     }
 
     /// <summary>Adds to the treated/holdout tally of the increment's group and channel.</summary>
@@ -228,6 +240,6 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         account.Measurements[key] = account.Measurements.TryGetValue(key, out var sum) ? sum.Plus(increment) : increment;
     }
 
-    private static void Tally(Account account, string actionId, Func<VariantTally, VariantTally> change) =>
-        account.Tallies[actionId] = change(account.Tallies.GetValueOrDefault(actionId) ?? new VariantTally { ActionId = actionId });
+    private static void Tally(Account account, string actionId, string? segment, Func<VariantTally, VariantTally> change) =>
+        account.Tallies[(actionId, segment)] = change(account.Tallies.GetValueOrDefault((actionId, segment)) ?? new VariantTally { ActionId = actionId, Segment = segment });
 }

@@ -16,6 +16,8 @@ public sealed class CampaignGrainState
     [Id(5)] public Dictionary<string, MeasurementTally> Measurements { get; set; } = new();
     [Id(6)] public List<SpendPoint> Pacing { get; set; } = [];
     [Id(7)] public List<Governance.CampaignSample> Samples { get; set; } = [];
+    /// <summary>Variant evidence per customer segment (bounded by the definition's maxSegments).</summary>
+    [Id(70)] public Dictionary<string, Dictionary<string, VariantPosterior>> Segments { get; set; } = new();
 }
 
 [GenerateSerializer, Alias("ma.applied-report")]
@@ -93,6 +95,7 @@ public sealed class CampaignGrain(
             Conversions = variants.Sum(v => v.Conversions),
             Revenue = variants.Sum(v => v.Revenue),
             Variants = variants,
+            Segments = SegmentPosteriors.Evidence(S.Segments),
         });
     }
 
@@ -120,14 +123,8 @@ public sealed class CampaignGrain(
         foreach (var usage in report.Leases) changed |= S.Ledger.Apply(usage);
         foreach (var tally in report.Variants)
         {
-            var v = S.Variants.GetValueOrDefault(tally.ActionId) ?? new VariantPosterior { ActionId = tally.ActionId };
-            S.Variants[tally.ActionId] = v with
-            {
-                Decisions = v.Decisions + tally.Decisions,
-                Deliveries = v.Deliveries + tally.Deliveries,
-                Conversions = v.Conversions + tally.Conversions,
-                Revenue = v.Revenue + tally.Revenue,
-            };
+            S.Variants[tally.ActionId] = SegmentPosteriors.Plus(S.Variants.GetValueOrDefault(tally.ActionId), tally);
+            if (S.Definition?.Segments is { } segments) SegmentPosteriors.Add(S.Segments, tally, segments.MaxSegments);
             changed = true;
         }
         foreach (var m in report.Measurements)
@@ -150,6 +147,7 @@ public sealed class CampaignGrain(
     {
         Status = S.Definition?.Status ?? CampaignStatus.Draft,
         Posteriors = [.. S.Variants.Values],
+        Segments = SegmentPosteriors.Evidence(S.Segments),
     };
 
     public Task<LiftReport?> GetLiftReport(bool latestScheduled) =>
