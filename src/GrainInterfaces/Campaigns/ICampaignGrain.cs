@@ -33,6 +33,10 @@ public interface ICampaignGrain : IGrainWithStringKey
     /// <summary>Treated vs holdout lift, ROI and pacing: generated now, or the latest one the report timer produced.</summary>
     [Alias("lift-report")]
     Task<Measurement.LiftReport?> GetLiftReport(bool latestScheduled);
+
+    /// <summary>The scheduled reports kept (oldest first); null when the campaign does not exist.</summary>
+    [Alias("scheduled-reports")]
+    Task<Measurement.LiftReport[]?> ListScheduledReports();
 }
 
 /// <summary>Either the campaign after a command, or why the command was refused (nothing applied).</summary>

@@ -37,7 +37,7 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         public DateTimeOffset RefusedUntil;
         public long Decisions;
         public readonly Dictionary<(string ActionId, string? Segment), VariantTally> Tallies = new();
-        public readonly Dictionary<(MeasurementGroup, string), MeasurementTally> Measurements = new();
+        public readonly Dictionary<(MeasurementGroup, string, string?), MeasurementTally> Measurements = new();
         public CampaignReport? Outstanding;
         public long ReportsSent;
     }
@@ -236,7 +236,7 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
 
     private static void AddMeasurement(Account account, MeasurementTally increment)
     {
-        var key = (increment.Group, increment.Channel);
+        var key = (increment.Group, increment.Channel, increment.ActionId);
         account.Measurements[key] = account.Measurements.TryGetValue(key, out var sum) ? sum.Plus(increment) : increment;
     }
 

@@ -12,12 +12,19 @@ public sealed class CampaignGrainState
     [Id(3)] public long Decisions { get; set; }
     /// <summary>The last report applied per silo incarnation, so a re-sent report is not counted twice.</summary>
     [Id(4)] public Dictionary<string, AppliedReport> Reports { get; set; } = new();
-    /// <summary>Treated/holdout tallies keyed "group/channel".</summary>
+    /// <summary>Treated/holdout tallies keyed "group/channel/action".</summary>
     [Id(5)] public Dictionary<string, MeasurementTally> Measurements { get; set; } = new();
     [Id(6)] public List<SpendPoint> Pacing { get; set; } = [];
     [Id(7)] public List<Governance.CampaignSample> Samples { get; set; } = [];
     /// <summary>Variant evidence per customer segment (bounded by the definition's maxSegments).</summary>
     [Id(70)] public Dictionary<string, Dictionary<string, VariantPosterior>> Segments { get; set; } = new();
+}
+
+/// <summary>The latest scheduled lift reports of a campaign, oldest first; a state of its own so the report timer never rewrites the ledger.</summary>
+[GenerateSerializer, Alias("ma.scheduled-reports")]
+public sealed class ScheduledReports
+{
+    [Id(0)] public List<LiftReport> Reports { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("ma.applied-report")]
@@ -29,6 +36,7 @@ public sealed record AppliedReport([property: Id(0)] long Sequence, [property: I
 /// </summary>
 public sealed class CampaignGrain(
     [PersistentState("campaign", "campaigns")] IPersistentState<CampaignGrainState> state,
+    [PersistentState("reports", "campaigns")] IPersistentState<ScheduledReports> scheduled,
     IOptions<BudgetOptions> budgetOptions,
     IOptions<MeasurementOptions> measurementOptions,
     TimeProvider clock,
@@ -36,14 +44,13 @@ public sealed class CampaignGrain(
 {
     private readonly BudgetOptions _budget = budgetOptions.Value;
     private readonly MeasurementOptions _measurement = measurementOptions.Value;
-    private LiftReport? _scheduledReport;
 
     private CampaignGrainState S => state.State;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         this.RegisterGrainTimer(ExpireSilentLeases, new GrainTimerCreationOptions(_budget.LeaseGrace, _budget.LeaseGrace) { Interleave = false });
-        // Scheduled reporting: the latest report lives in this activation; a new activation makes its first one after one period.
+        // Scheduled reporting: kept durably on the campaigns storage, so they outlive activations and silo restarts.
         this.RegisterGrainTimer(GenerateScheduledReport, new GrainTimerCreationOptions(_measurement.ReportEvery, _measurement.ReportEvery) { Interleave = false });
         return Task.CompletedTask;
     }
@@ -129,7 +136,7 @@ public sealed class CampaignGrain(
         }
         foreach (var m in report.Measurements)
         {
-            var key = $"{m.Group}/{m.Channel}";
+            var key = $"{m.Group}/{m.Channel}/{m.ActionId}";
             S.Measurements[key] = S.Measurements.TryGetValue(key, out var sum) ? sum.Plus(m) : m;
             changed = true;
         }
@@ -151,7 +158,10 @@ public sealed class CampaignGrain(
     };
 
     public Task<LiftReport?> GetLiftReport(bool latestScheduled) =>
-        Task.FromResult(latestScheduled && _scheduledReport is not null ? _scheduledReport : BuildReport("on_demand"));
+        Task.FromResult(latestScheduled && S.Definition is not null && scheduled.State.Reports.Count > 0 ? scheduled.State.Reports[^1] : BuildReport("on_demand"));
+
+    public Task<LiftReport[]?> ListScheduledReports() =>
+        Task.FromResult(S.Definition is null ? null : scheduled.State.Reports.ToArray());
 
     private LiftReport? BuildReport(string trigger)
     {
@@ -160,10 +170,13 @@ public sealed class CampaignGrain(
         return LiftReportBuilder.Build(d, S.Measurements.Values, S.Pacing, S.Ledger.View(now).Spent, now, trigger);
     }
 
-    private Task GenerateScheduledReport()
+    private async Task GenerateScheduledReport()
     {
-        if (S.Definition is { Status: CampaignStatus.Active or CampaignStatus.Paused }) _scheduledReport = BuildReport("scheduled");
-        return Task.CompletedTask;
+        if (S.Definition is not { Status: CampaignStatus.Active or CampaignStatus.Paused }) return;
+        var reports = scheduled.State.Reports;
+        reports.Add(BuildReport("scheduled")!);
+        if (reports.Count > _measurement.ScheduledReportsKept) reports.RemoveRange(0, reports.Count - _measurement.ScheduledReportsKept);
+        await scheduled.WriteStateAsync();
     }
 
     private async Task<CampaignCommandResult> Store(CampaignDefinition proposed, bool budgetChanged)

@@ -253,7 +253,7 @@ public sealed class CustomerGrain(
         budget.RecordDecision(campaign.Id, composed.Picked?.Action.Id, segment);
         metrics.Decided(composed.Picked is not null, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         if (composed.Measured is { } measured)
-            budget.Measure(campaign.Id, new MeasurementTally { Group = holdout.Group, Channel = measured.Action.Channel, Decisions = 1 });
+            budget.Measure(campaign.Id, new MeasurementTally { Group = holdout.Group, Channel = measured.Action.Channel, ActionId = measured.Action.Id, Decisions = 1 });
         await audit.Record(composed.Decision, S.AuditRef ??= Guid.NewGuid().ToString("N"));
         S.Remember(DecisionComposer.Record(composed, reservation), _options.RecentDecisions);
         return composed.Decision;
@@ -271,7 +271,7 @@ public sealed class CustomerGrain(
             if (!replaying)
             {
                 budget.RecordDelivery(record.CampaignId, record.ActionId!, record.Segment);
-                budget.Measure(record.CampaignId, new MeasurementTally { Group = record.Group, Channel = record.Channel!, Sends = 1, Spend = record.Reservation?.Amount ?? 0 });
+                budget.Measure(record.CampaignId, new MeasurementTally { Group = record.Group, Channel = record.Channel!, ActionId = record.ActionId, Sends = 1, Spend = record.Reservation?.Amount ?? 0 });
             }
             // A bare delivery receipt is the contact; a channel event (email_sent) is counted by the profile itself.
             if (e.Type == EventCatalog.ActionDelivered) S.Profile.RecordContact(record.Channel!, e.Timestamp);
@@ -295,7 +295,7 @@ public sealed class CustomerGrain(
             if (!held) budget.RecordConversion(record.CampaignId, record.ActionId!, record.Segment, revenue);
             budget.Measure(record.CampaignId, new MeasurementTally
             {
-                Group = record.Group, Channel = record.Channel!, Conversions = 1, Revenue = revenue, RevenueSquares = (double)revenue * (double)revenue,
+                Group = record.Group, Channel = record.Channel!, ActionId = record.ActionId, Conversions = 1, Revenue = revenue, RevenueSquares = (double)revenue * (double)revenue,
             });
         }
     }

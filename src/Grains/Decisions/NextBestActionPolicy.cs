@@ -29,6 +29,16 @@ public static class NextBestActionPolicy
 {
     public const double PriorStrength = 20;
 
+    /// <summary>
+    /// The prior is worth at least this many conversions: at a 1% rate, 20 pseudo-deliveries are
+    /// 0.2 of a conversion, so one unlucky streak (0 in 300) buries a variant for good; 3
+    /// conversions' worth keeps it explorable until its own evidence is conclusive.
+    /// </summary>
+    public const double PriorConversions = 3;
+
+    /// <summary>Pseudo-deliveries of the prior at pooled rate m: max(<see cref="PriorStrength"/>, <see cref="PriorConversions"/> / m).</summary>
+    public static double PriorStrengthAt(double pooledRate) => Math.Max(PriorStrength, PriorConversions / pooledRate);
+
     public static CandidateRanking Rank(
         CampaignDefinition campaign,
         IReadOnlyCollection<string> allowedActionIds,

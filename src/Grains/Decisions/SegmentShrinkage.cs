@@ -12,7 +12,7 @@ public readonly record struct BetaPosterior(double Alpha, double Beta)
 /// <summary>
 /// Hierarchical shrinkage of variant evidence: campaign → variant → segment.
 ///
-///   variant:  θ_v  ~ Beta(k·m + c_v, k·(1 − m) + n_v − c_v)          m = pooled campaign rate, k = <see cref="NextBestActionPolicy.PriorStrength"/>
+///   variant:  θ_v  ~ Beta(k·m + c_v, k·(1 − m) + n_v − c_v)          m = pooled campaign rate, k = <see cref="NextBestActionPolicy.PriorStrengthAt"/>
 ///   segment:  θ_sv ~ Beta(s·μ_v + c_sv, s·(1 − μ_v) + n_sv − c_sv)   μ_v = mean of θ_v, s = min(S, k + n_v)
 ///
 /// A segment without evidence samples exactly the variant's campaign-wide posterior (s = k + n_v
@@ -25,7 +25,8 @@ public static class SegmentShrinkage
     public static BetaPosterior Variant(VariantPosterior? evidence, double pooledRate)
     {
         var (conversions, failures) = Counts(evidence);
-        return new BetaPosterior(NextBestActionPolicy.PriorStrength * pooledRate + conversions, NextBestActionPolicy.PriorStrength * (1 - pooledRate) + failures);
+        var k = NextBestActionPolicy.PriorStrengthAt(pooledRate);
+        return new BetaPosterior(k * pooledRate + conversions, k * (1 - pooledRate) + failures);
     }
 
     public static BetaPosterior Segment(BetaPosterior variant, VariantPosterior? segmentEvidence, double shrinkage)
