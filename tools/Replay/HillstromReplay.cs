@@ -41,7 +41,7 @@ public sealed record HillstromResult(
     PolicyValue Engine, PolicyValue EngineLearned, PolicyValue EngineAsDeployed, PolicyValue[] Arms, PolicyValue Random,
     LiftCheck[] LiftChecks,
     long ReportTreatedDecisions, long ReportHoldoutDecisions, long ReportTreatedConversions, long ReportHoldoutConversions, string CampaignId,
-    string Learned, int Segments, double MeanLikelihood);
+    string Learned, int Segments, double MeanLikelihood, int BudgetBlocked);
 
 /// <summary>
 /// Replays the Hillstrom experiment through the engine. Each customer is identified with their
@@ -101,6 +101,7 @@ public static class HillstromReplay
         var clock = Stopwatch.StartNew();
         var outcomes = new ConcurrentBag<Outcome>();
         var done = 0;
+        var budgetBlocked = 0;
         await Parallel.ForEachAsync(rows.Chunk(batchCustomers), new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (chunk, _) =>
         {
             var at = DateTimeOffset.UtcNow;
@@ -123,6 +124,8 @@ public static class HillstromReplay
                     outcomes.Add(new Outcome(r, position[r.Index], null, false, null));
                     continue;
                 }
+                if (d.GetProperty("candidates").EnumerateArray().Any(c => c.TryGetProperty("reasons", out var rs) && rs.EnumerateArray().Any(x => x.GetString() == "budget_exhausted")))
+                    Interlocked.Increment(ref budgetBlocked);
                 var sent = d.TryGetProperty("action", out var a) ? a.GetProperty("actionId").GetString() : null;
                 var would = d.TryGetProperty("wouldHaveSent", out var w) ? w.GetProperty("actionId").GetString() : null;
                 var heldOut = sent is null && would is not null;
@@ -185,7 +188,7 @@ public static class HillstromReplay
             arms, random, [.. checks],
             overall.GetProperty("treated").GetProperty("decisions").GetInt64(), overall.GetProperty("holdout").GetProperty("decisions").GetInt64(),
             overall.GetProperty("treated").GetProperty("conversions").GetInt64(), overall.GetProperty("holdout").GetProperty("conversions").GetInt64(),
-            campaign, learned, state.GetProperty("segments").GetArrayLength(), decided == 0 ? 0 : list.Where(o => o.Choice is not null).Average(o => o.Likelihood));
+            campaign, learned, state.GetProperty("segments").GetArrayLength(), decided == 0 ? 0 : list.Where(o => o.Choice is not null).Average(o => o.Likelihood), budgetBlocked);
     }
 
     /// <summary>Replay order: the file's order shuffled by <paramref name="seed"/> (online learning depends on it).</summary>
@@ -231,6 +234,7 @@ public static class HillstromReplay
         o.WriteLine($"Hillstrom replay: {r.Rows} customers in {r.Elapsed.TotalSeconds.ToString("0.0", inv)} s; {r.Decided} decisions, {r.Matched} matched the logged arm ({(r.Decided == 0 ? 0 : 100.0 * r.Matched / r.Decided).ToString("0.0", inv)}%), {r.HeldOut} held out. Campaign {r.CampaignId}, {r.Segments} segments learned.");
         o.WriteLine("Engine choice shares: " + string.Join(", ", r.ChoiceShares.Select(kv => $"{kv.Key} {(100 * kv.Value).ToString("0.0", inv)}%")));
         o.WriteLine("Variant evidence the engine learned (conversions/deliveries): " + r.Learned);
+        o.WriteLine($"Decisions where a candidate was blocked by the budget check: {r.BudgetBlocked}");
         o.WriteLine($"Mean conversion likelihood the engine scored (scales value against send cost): {r.MeanLikelihood.ToString("0.0000", inv)}");
         o.WriteLine();
         o.WriteLine($"| policy | rows used | conversion [95% CI] | spend / customer [95% CI] | net of ${SendCost.ToString(inv)}/send [95% CI] |");

@@ -36,6 +36,8 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         public Task<BudgetLeaseGrant>? Pending;
         public DateTimeOffset RefusedUntil;
         public long Decisions;
+        /// <summary>Decisions waiting for the pending lease: the next request is sized for all of them.</summary>
+        public int Waiting;
         public readonly Dictionary<(string ActionId, string? Segment), VariantTally> Tallies = new();
         public readonly Dictionary<(MeasurementGroup, string, string?), MeasurementTally> Measurements = new();
         public CampaignReport? Outstanding;
@@ -56,7 +58,11 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
     private async ValueTask<BudgetReservation?> Check(string campaignId, decimal amount, bool reserve)
     {
         if (amount <= 0) throw new ArgumentOutOfRangeException(nameof(amount));
-        for (var attempt = 0; attempt < 3; attempt++)
+        // Keep trying while leases are granted: under a burst, hundreds of decisions wait on one
+        // lease request and the first few use it up; giving up after a fixed number of rounds
+        // answered budget_exhausted while the budget was not (a third of a loaded Hillstrom replay).
+        // Only a refused grant ends the wait; the cap is a safety net, not a budget rule.
+        for (var attempt = 0; attempt < MaxLeaseRounds; attempt++)
         {
             Task<BudgetLeaseGrant> pending;
             lock (_gate)
@@ -79,14 +85,26 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
                         account.Draining.Add(lease);
                         account.Current = null;
                     }
-                    account.Pending = RequestLease(campaignId, amount * _options.LeaseUnits);
+                    account.Pending = RequestLease(campaignId, amount * Math.Max(_options.LeaseUnits, 2 * account.Waiting));
                 }
                 pending = account.Pending;
+                account.Waiting++;
             }
-            await pending;
+            BudgetLeaseGrant grant;
+            try
+            {
+                grant = await pending;
+            }
+            finally
+            {
+                lock (_gate) AccountOf(campaignId).Waiting--;
+            }
+            if (grant.Amount <= 0) return null;
         }
         return null;
     }
+
+    public const int MaxLeaseRounds = 64;
 
     public void Confirm(BudgetReservation reservation) => Settle(reservation, confirm: true);
 
