@@ -38,7 +38,7 @@ public class CustomerEventWork
     private static readonly IReadOnlySet<string> NoBudgetBlocks = new HashSet<string>();
     private readonly IConversionModel _model = new LogisticPriorModel();
     private CampaignDefinition[] _active = [];
-    private IReadOnlyDictionary<string, VariantPosterior> _posteriors = null!;
+    private VariantEvidence _evidence = null!;
     private string[] _eventIds = [];
     private CustomerState _state = null!;
     private long _n;
@@ -47,7 +47,7 @@ public class CustomerEventWork
     public void Setup()
     {
         _active = [Fixtures.Campaign()];
-        _posteriors = Fixtures.Posteriors();
+        _evidence = Fixtures.Evidence();
         _eventIds = Enumerable.Range(0, IdPool).Select(i => $"evt-{i:D8}-{Guid.NewGuid():N}").ToArray();
         _state = new CustomerState { Profile = Fixtures.WarmProfile() };
         // Fill the dedup window and the decision history: the steady state of an active customer.
@@ -101,10 +101,11 @@ public class CustomerEventWork
     {
         var s = _state;
         var random = new Random(StableSeed.Of(CustomerId, campaign.Id, s.Profile.EventCount, s.Decisions.Count));
-        var ranking = NextBestActionPolicy.Rank(campaign, step.ActionIds, null, customer, _posteriors, random);
+        var segment = SegmentKey.Of(campaign.Segments, s.Profile.Traits, customer.Features);
+        var ranking = NextBestActionPolicy.Rank(campaign, step.ActionIds, null, customer, _evidence, segment, random);
         var holdout = HoldoutDraw.Assign(HoldoutSalt, HoldoutSaltId, CustomerId, campaign.Id, campaign.HoldoutPercent, globalControlPercent: 0);
         var chosen = ranking.Eligible.Count > 0 ? 0 : -1;
-        var composed = DecisionComposer.Compose(CustomerId, campaign, step, null, customer, ranking, holdout, chosen, NoBudgetBlocks, trigger);
+        var composed = DecisionComposer.Compose(CustomerId, campaign, step, null, customer, ranking, holdout, chosen, NoBudgetBlocks, trigger, segment);
         s.Remember(DecisionComposer.Record(composed, reservation: null), _recentDecisions);
         return composed.Decision;
     }

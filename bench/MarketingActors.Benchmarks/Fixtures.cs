@@ -1,3 +1,4 @@
+using MarketingActors.Decisions;
 using MarketingActors.Campaigns;
 using MarketingActors.Customers;
 using MarketingActors.Events;
@@ -36,15 +37,31 @@ public static class Fixtures
             FrequencyCaps = new() { ["ads"] = new FrequencyCap { Max = 1000, Window = TimeSpan.FromDays(1) } },
         },
         Budget = new BudgetEnvelope { Total = 1_000_000m, Currency = "USD" },
+        // Segmented variant learning, so the per-event cost includes the segment key and the shrunk segment posterior.
+        Segments = new SegmentDefinition
+        {
+            Dimensions = [new SegmentDimension { Trait = "tier" }, new SegmentDimension { Feature = "recency_days", Buckets = [1, 7, 30] }],
+        },
     };
 
-    /// <summary>Some evidence per variant so the Thompson draws are not all from the prior.</summary>
-    public static IReadOnlyDictionary<string, VariantPosterior> Posteriors() => new Dictionary<string, VariantPosterior>
+    /// <summary>Some evidence per variant, campaign-wide and in 8 segments (the warm customer's among them), so the Thompson draws are not all from the prior.</summary>
+    public static VariantEvidence Evidence()
     {
-        ["web-banner"] = new() { ActionId = "web-banner", Decisions = 5000, Deliveries = 4000, Conversions = 120 },
-        ["ads-retarget"] = new() { ActionId = "ads-retarget", Decisions = 3000, Deliveries = 2500, Conversions = 90 },
-        ["app-card"] = new() { ActionId = "app-card", Decisions = 1000, Deliveries = 800, Conversions = 20 },
-    };
+        VariantPosterior[] variants =
+        [
+            new() { ActionId = "web-banner", Decisions = 5000, Deliveries = 4000, Conversions = 120, Revenue = 9000m },
+            new() { ActionId = "ads-retarget", Decisions = 3000, Deliveries = 2500, Conversions = 90, Revenue = 7500m },
+            new() { ActionId = "app-card", Decisions = 1000, Deliveries = 800, Conversions = 20, Revenue = 1500m },
+        ];
+        var segments = from tier in new[] { "gold", "silver" }
+                       from recency in new[] { "<1", "1..7", "7..30", ">=30" }
+                       select new SegmentEvidence
+                       {
+                           Segment = $"tier={tier}|recency_days={recency}",
+                           Variants = [.. variants.Select(v => v with { Decisions = v.Decisions / 8, Deliveries = v.Deliveries / 8, Conversions = v.Conversions / 8 })],
+                       };
+        return VariantEvidence.Of(variants, segments);
+    }
 
     public static MarketingEvent ProductView(string eventId, string customerId, DateTimeOffset at) => new()
     {
@@ -69,6 +86,7 @@ public static class Fixtures
             profile.Apply(e, EventCatalog.KindOf(type));
         }
         profile.Traits["locale"] = "en-US";
+        profile.Traits["tier"] = "gold";
         return profile;
     }
 }

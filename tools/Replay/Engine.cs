@@ -36,6 +36,9 @@ public sealed class Engine : IAsyncDisposable
             $"--MarketingActors:Silo:SiloPort={FreePort()}",
             $"--MarketingActors:Silo:GatewayPort={FreePort()}",
             "--Logging:LogLevel:Default=Critical",
+            // The replay is one local client: without keys and per-key rate limits it measures the engine, not the limiter.
+            "--MarketingActors:Security:RequireApiKeys=false",
+            "--MarketingActors:Security:RequestsPerWindow=10000000",
             // Stopping deactivates thousands of customers after the reminder service is gone; that noise is not the replay's result.
             "--Logging:LogLevel:Orleans.Grain=None",
         ]);

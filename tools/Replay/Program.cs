@@ -1,12 +1,12 @@
 using MarketingActors.Replay;
 
-// dotnet run --project tools/Replay -- hillstrom ../shared/datasets/hillstrom.csv [--limit N] [--holdout P] [--url http://host:port]
+// dotnet run --project tools/Replay -- hillstrom ../shared/datasets/hillstrom.csv [--limit N] [--holdout P] [--seeds 1,2,3] [--segments off|JSON] [--url http://host:port]
 // dotnet run --project tools/Replay -- obd ../shared/datasets/obd-men [--limit N] [--url http://host:port]
 // dotnet run --project tools/Replay -- insight [--repeat N] [--url http://host:port]
 // Without --url the embedded engine is started in this process (in-memory, loopback ports).
 if (args.Length < 1 || args[0] is not ("hillstrom" or "obd" or "insight") || args[0] != "insight" && args.Length < 2)
 {
-    Console.Error.WriteLine("usage: replay hillstrom <hillstrom.csv> | obd <obd-men folder> | insight  [--limit N] [--holdout P] [--repeat N] [--url URL]");
+    Console.Error.WriteLine("usage: replay hillstrom <hillstrom.csv> | obd <obd-men folder> | insight  [--limit N] [--holdout P] [--seeds 1,2,3] [--segments off|JSON] [--repeat N] [--url URL]");
     return 2;
 }
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
@@ -24,8 +24,17 @@ await using var engine = await Engine.Start(Option("--url"));
 if (args[0] == "hillstrom")
 {
     var rows = HillstromRow.Read(source, limit);
-    var result = await HillstromReplay.Run(engine, rows, holdoutPercent: Option("--holdout") is { } h ? int.Parse(h) : 30, log: Console.Out);
-    HillstromReplay.Print(result, Console.Out);
+    var segments = Option("--segments") is { } sg ? (sg == "off" ? null : sg) : HillstromReplay.DefaultSegments;
+    var results = new List<HillstromResult>();
+    foreach (var seed in (Option("--seeds") ?? "1").Split(',').Select(int.Parse))
+    {
+        Console.WriteLine($"## seed {seed}");
+        var result = await HillstromReplay.Run(engine, HillstromReplay.Shuffle(rows, seed), holdoutPercent: Option("--holdout") is { } h ? int.Parse(h) : 30,
+            segments: segments, log: Console.Out);
+        HillstromReplay.Print(result, Console.Out);
+        results.Add(result);
+    }
+    if (results.Count > 1) HillstromReplay.PrintSeeds(results, Console.Out);
 }
 else if (args[0] == "insight")
 {

@@ -21,6 +21,14 @@ public static class ReportEndpoints
             .WithSummary("Treated vs holdout per campaign and channel, lift with 95% intervals, ROI, pacing. ?format=csv, ?source=scheduled for the latest scheduled report.")
             .Produces<LiftReport>().Produces<string>(200, "text/csv").ProducesProblem(400).ProducesProblem(404);
 
+        app.MapGet("/v1/campaigns/{id}/reports", async (string id, IGrainFactory grains) =>
+        {
+            var reports = CampaignIds.IsValid(id) ? await grains.GetGrain<ICampaignGrain>(id).ListScheduledReports() : null;
+            return reports is null ? Problems.Of(404, "campaign_not_found", $"no campaign '{id}'") : Results.Ok(reports);
+        }).WithTags("Reports").WithName("ListScheduledReports")
+            .WithSummary("The scheduled lift reports kept for a campaign (oldest first; MarketingActors:Measurement:ScheduledReportsKept), durable across restarts.")
+            .Produces<LiftReport[]>().ProducesProblem(404);
+
         app.MapGet("/reports/campaigns/{id}", async (string id, string? source, IGrainFactory grains) =>
         {
             var (report, error) = await Load(id, source, grains);

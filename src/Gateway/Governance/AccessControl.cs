@@ -41,6 +41,7 @@ public static class AccessControl
         [("GET", "/v1/audit/explain")] = Operations.ReadAudit,
         [("GET", "/v1/kill-switch")] = Operations.KillSwitch,
         [("GET", "/v1/campaigns/{id}/report")] = Operations.ReadPerformance,
+        [("GET", "/v1/campaigns/{id}/reports")] = Operations.ReadPerformance,
         [("GET", "/reports/campaigns/{id}")] = Operations.ReadPerformance,
         [("GET", "/v1/models")] = Operations.ReadPerformance,
         [("GET", "/v1/models/champion")] = Operations.ReadPerformance,

@@ -36,6 +36,33 @@ public sealed record CampaignDefinition
     /// unlocalized (default) copy. Off by default: such a customer gets nothing from that variant.
     /// </summary>
     [Id(80)] public bool AllowLocaleFallback { get; init; }
+    /// <summary>Customer dimensions the variant posteriors are kept per segment on; null = one posterior per variant.</summary>
+    [Id(70)] public SegmentDefinition? Segments { get; init; }
+}
+
+/// <summary>
+/// How a campaign splits its variant learning by customer: the segment of a customer is the
+/// combination of its values on each dimension (a trait as given, or a trait or feature cut into
+/// buckets). Segments with little evidence fall back to the campaign-wide posterior.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ma.segment-definition")]
+public sealed record SegmentDefinition
+{
+    [Id(0)] public SegmentDimension[] Dimensions { get; init; } = [];
+    /// <summary>Most segments that get their own posteriors; the evidence of later segments counts campaign-wide only.</summary>
+    [Id(1)] public int MaxSegments { get; init; } = 64;
+    /// <summary>Weight, in deliveries, of the campaign-wide posterior in each segment's prior (hierarchical shrinkage).</summary>
+    [Id(2)] public double Shrinkage { get; init; } = 400;
+}
+
+/// <summary>One segment dimension: exactly one of <see cref="Trait"/> or <see cref="Feature"/>; buckets are ascending cut points.</summary>
+[GenerateSerializer, Immutable, Alias("ma.segment-dimension")]
+public sealed record SegmentDimension
+{
+    [Id(0)] public string? Trait { get; init; }
+    [Id(1)] public string? Feature { get; init; }
+    /// <summary>Cut points c₁ &lt; c₂ &lt; …: bucket 0 is value &lt; c₁, bucket i is cᵢ ≤ value &lt; cᵢ₊₁. Empty: the trait's value itself.</summary>
+    [Id(2)] public double[] Buckets { get; init; } = [];
 }
 
 /// <summary>One thing the engine may do for a customer: a variant on a channel, in a locale, at a cost.</summary>

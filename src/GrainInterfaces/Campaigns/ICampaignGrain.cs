@@ -33,6 +33,10 @@ public interface ICampaignGrain : IGrainWithStringKey
     /// <summary>Treated vs holdout lift, ROI and pacing: generated now, or the latest one the report timer produced.</summary>
     [Alias("lift-report")]
     Task<Measurement.LiftReport?> GetLiftReport(bool latestScheduled);
+
+    /// <summary>The scheduled reports kept (oldest first); null when the campaign does not exist.</summary>
+    [Alias("scheduled-reports")]
+    Task<Measurement.LiftReport[]?> ListScheduledReports();
 }
 
 /// <summary>Either the campaign after a command, or why the command was refused (nothing applied).</summary>
@@ -65,6 +69,7 @@ public sealed record CampaignState
     [Id(8)] public long Version { get; init; }
     /// <summary>Customers matching the audience, and those of them with marketing consent on the campaign's channels.</summary>
     [Id(80)] public AudienceCount Audience { get; init; } = AudienceCount.None;
+    [Id(70)] public SegmentEvidence[] Segments { get; init; } = [];
 }
 
 /// <summary>The ledger as a campaign owner sees it: Total = Spent + Reserved + Leased + Remaining (+ WrittenOff).</summary>
@@ -140,6 +145,8 @@ public sealed record VariantTally
     [Id(2)] public long Conversions { get; init; }
     [Id(3)] public decimal Revenue { get; init; }
     [Id(4)] public long Decisions { get; init; }
+    /// <summary>The customer segment of the decision (<see cref="SegmentDefinition"/>), null when the campaign has none.</summary>
+    [Id(70)] public string? Segment { get; init; }
 }
 
 /// <summary>The evidence about one action: decisions, deliveries and the conversions attributed to them.</summary>
@@ -158,4 +165,13 @@ public sealed record CampaignFeedback
 {
     [Id(0)] public CampaignStatus Status { get; init; }
     [Id(1)] public VariantPosterior[] Posteriors { get; init; } = [];
+    [Id(70)] public SegmentEvidence[] Segments { get; init; } = [];
+}
+
+/// <summary>The variant evidence of one customer segment of a campaign.</summary>
+[GenerateSerializer, Immutable, Alias("ma.segment-evidence")]
+public sealed record SegmentEvidence
+{
+    [Id(0)] public required string Segment { get; init; }
+    [Id(1)] public VariantPosterior[] Variants { get; init; } = [];
 }

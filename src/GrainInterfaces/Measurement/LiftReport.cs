@@ -20,6 +20,8 @@ public sealed record LiftReport
     [Id(9)] public decimal BudgetTotal { get; init; }
     [Id(10)] public decimal BudgetSpent { get; init; }
     [Id(11)] public SpendPoint[] Pacing { get; init; } = [];
+    /// <summary>Per action: customers sent it vs holdout customers it would have been sent to.</summary>
+    [Id(70)] public LiftSummary[] Actions { get; init; } = [];
 }
 
 /// <summary>Treated vs holdout for one scope ("all" or a channel).</summary>

@@ -16,6 +16,8 @@ public sealed record MeasurementTally
     [Id(5)] public long Conversions { get; init; }
     [Id(6)] public decimal Revenue { get; init; }
     [Id(7)] public double RevenueSquares { get; init; }
+    /// <summary>The action sent (treated) or that would have been sent (holdout), for the per-action lift.</summary>
+    [Id(70)] public string? ActionId { get; init; }
 
     public MeasurementTally Plus(MeasurementTally other) => this with
     {

@@ -39,16 +39,33 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         public long Unsubscribes;
         public long Complaints;
         public AudienceCount Audience = AudienceCount.None;
-        public readonly Dictionary<string, VariantTally> Tallies = new();
-        public readonly Dictionary<(MeasurementGroup, string), MeasurementTally> Measurements = new();
+        /// <summary>Decisions waiting for the pending lease: the next request is sized for all of them.</summary>
+        public int Waiting;
+        public readonly Dictionary<(string ActionId, string? Segment), VariantTally> Tallies = new();
+        public readonly Dictionary<(MeasurementGroup, string, string?), MeasurementTally> Measurements = new();
         public CampaignReport? Outstanding;
         public long ReportsSent;
     }
 
-    public async ValueTask<BudgetReservation?> TryReserve(string campaignId, decimal amount)
+    public async ValueTask<BudgetReservation?> TryReserve(string campaignId, decimal amount) =>
+        await Check(campaignId, amount, reserve: true) is { } reservation ? reservation : null;
+
+    /// <summary>
+    /// Whether a decision costing <paramref name="amount"/> could be paid now, without reserving:
+    /// a held-out customer goes through the same budget check as a treated one (including asking
+    /// for a lease), so both groups are refused in the same circumstances.
+    /// </summary>
+    public async ValueTask<bool> CanAfford(string campaignId, decimal amount) =>
+        await Check(campaignId, amount, reserve: false) is not null;
+
+    private async ValueTask<BudgetReservation?> Check(string campaignId, decimal amount, bool reserve)
     {
         if (amount <= 0) throw new ArgumentOutOfRangeException(nameof(amount));
-        for (var attempt = 0; attempt < 3; attempt++)
+        // Keep trying while leases are granted: under a burst, hundreds of decisions wait on one
+        // lease request and the first few use it up; giving up after a fixed number of rounds
+        // answered budget_exhausted while the budget was not (a third of a loaded Hillstrom replay).
+        // Only a refused grant ends the wait; the cap is a safety net, not a budget rule.
+        for (var attempt = 0; attempt < MaxLeaseRounds; attempt++)
         {
             Task<BudgetLeaseGrant> pending;
             lock (_gate)
@@ -58,6 +75,7 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
                 var lease = account.Current;
                 if (lease is not null && lease.ExpiresAt - ExpirySafety > now && lease.Available >= amount)
                 {
+                    if (!reserve) return new BudgetReservation { CampaignId = campaignId, LeaseId = lease.LeaseId, Amount = 0 };
                     lease.Reserved += amount;
                     metrics.BudgetCommitted(amount);
                     return new BudgetReservation { CampaignId = campaignId, LeaseId = lease.LeaseId, Amount = amount };
@@ -70,37 +88,49 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
                         account.Draining.Add(lease);
                         account.Current = null;
                     }
-                    account.Pending = RequestLease(campaignId, amount * _options.LeaseUnits);
+                    account.Pending = RequestLease(campaignId, amount * Math.Max(_options.LeaseUnits, 2 * account.Waiting));
                 }
                 pending = account.Pending;
+                account.Waiting++;
             }
-            await pending;
+            BudgetLeaseGrant grant;
+            try
+            {
+                grant = await pending;
+            }
+            finally
+            {
+                lock (_gate) AccountOf(campaignId).Waiting--;
+            }
+            if (grant.Amount <= 0) return null;
         }
         return null;
     }
+
+    public const int MaxLeaseRounds = 64;
 
     public void Confirm(BudgetReservation reservation) => Settle(reservation, confirm: true);
 
     public void Release(BudgetReservation reservation) => Settle(reservation, confirm: false);
 
-    public void RecordDecision(string campaignId, string? actionId)
+    public void RecordDecision(string campaignId, string? actionId, string? segment)
     {
         lock (_gate)
         {
             var account = AccountOf(campaignId);
             account.Decisions++;
-            if (actionId is not null) Tally(account, actionId, t => t with { Decisions = t.Decisions + 1 });
+            if (actionId is not null) Tally(account, actionId, segment, t => t with { Decisions = t.Decisions + 1 });
         }
     }
 
-    public void RecordDelivery(string campaignId, string actionId)
+    public void RecordDelivery(string campaignId, string actionId, string? segment)
     {
-        lock (_gate) Tally(AccountOf(campaignId), actionId, t => t with { Deliveries = t.Deliveries + 1 });
+        lock (_gate) Tally(AccountOf(campaignId), actionId, segment, t => t with { Deliveries = t.Deliveries + 1 });
     }
 
-    public void RecordConversion(string campaignId, string actionId, decimal revenue)
+    public void RecordConversion(string campaignId, string actionId, string? segment, decimal revenue)
     {
-        lock (_gate) Tally(AccountOf(campaignId), actionId, t => t with { Conversions = t.Conversions + 1, Revenue = t.Revenue + revenue });
+        lock (_gate) Tally(AccountOf(campaignId), actionId, segment, t => t with { Conversions = t.Conversions + 1, Revenue = t.Revenue + revenue });
     }
 
     /// <summary>An unsubscribe or a complaint attributed to one of the campaign's deliveries, for the anomaly guard.</summary>
@@ -254,10 +284,10 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
 
     private static void AddMeasurement(Account account, MeasurementTally increment)
     {
-        var key = (increment.Group, increment.Channel);
+        var key = (increment.Group, increment.Channel, increment.ActionId);
         account.Measurements[key] = account.Measurements.TryGetValue(key, out var sum) ? sum.Plus(increment) : increment;
     }
 
-    private static void Tally(Account account, string actionId, Func<VariantTally, VariantTally> change) =>
-        account.Tallies[actionId] = change(account.Tallies.GetValueOrDefault(actionId) ?? new VariantTally { ActionId = actionId });
+    private static void Tally(Account account, string actionId, string? segment, Func<VariantTally, VariantTally> change) =>
+        account.Tallies[(actionId, segment)] = change(account.Tallies.GetValueOrDefault((actionId, segment)) ?? new VariantTally { ActionId = actionId, Segment = segment });
 }

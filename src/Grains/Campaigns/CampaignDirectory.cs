@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using MarketingActors.Decisions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -16,7 +17,7 @@ public sealed class CampaignDirectory(IGrainFactory grains, ILogger<CampaignDire
     public static readonly TimeSpan ResubscribeEvery = TimeSpan.FromSeconds(30);
 
     private volatile Catalog _catalog = Catalog.Empty;
-    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, VariantPosterior>> _posteriors = new();
+    private readonly ConcurrentDictionary<string, VariantEvidence> _evidence = new();
     private ICampaignCatalogObserver? _reference;
 
     private sealed record Catalog(long Version, ImmutableArray<CampaignDefinition> Active, ImmutableArray<CampaignDefinition> All)
@@ -31,11 +32,12 @@ public sealed class CampaignDirectory(IGrainFactory grains, ILogger<CampaignDire
 
     public ImmutableArray<CampaignDefinition> All => _catalog.All;
 
-    public IReadOnlyDictionary<string, VariantPosterior> PosteriorsOf(string campaignId) =>
-        _posteriors.TryGetValue(campaignId, out var p) ? p : ImmutableDictionary<string, VariantPosterior>.Empty;
+    public VariantEvidence EvidenceOf(string campaignId) =>
+        _evidence.TryGetValue(campaignId, out var e) ? e : VariantEvidence.None;
 
-    public void UpdatePosteriors(string campaignId, VariantPosterior[] posteriors) =>
-        _posteriors[campaignId] = posteriors.ToDictionary(p => p.ActionId);
+    /// <summary>Swaps in the evidence a report answer brought (campaign-wide and per segment), built once here rather than per decision.</summary>
+    public void UpdateEvidence(string campaignId, CampaignFeedback feedback) =>
+        _evidence[campaignId] = VariantEvidence.Of(feedback.Posteriors, feedback.Segments);
 
     /// <summary>Loads the catalog if this silo has never seen it (first event before the background subscription ran).</summary>
     public async ValueTask EnsureLoaded()

@@ -12,13 +12,22 @@ public sealed class CampaignGrainState
     [Id(3)] public long Decisions { get; set; }
     /// <summary>The last report applied per silo incarnation, so a re-sent report is not counted twice.</summary>
     [Id(4)] public Dictionary<string, AppliedReport> Reports { get; set; } = new();
-    /// <summary>Treated/holdout tallies keyed "group/channel".</summary>
+    /// <summary>Treated/holdout tallies keyed "group/channel/action".</summary>
     [Id(5)] public Dictionary<string, MeasurementTally> Measurements { get; set; } = new();
     [Id(6)] public List<SpendPoint> Pacing { get; set; } = [];
     [Id(7)] public List<Governance.CampaignSample> Samples { get; set; } = [];
     [Id(80)] public long Unsubscribes { get; set; }
     [Id(81)] public long Complaints { get; set; }
     [Id(82)] public AudienceCount Audience { get; set; } = AudienceCount.None;
+    /// <summary>Variant evidence per customer segment (bounded by the definition's maxSegments).</summary>
+    [Id(70)] public Dictionary<string, Dictionary<string, VariantPosterior>> Segments { get; set; } = new();
+}
+
+/// <summary>The latest scheduled lift reports of a campaign, oldest first; a state of its own so the report timer never rewrites the ledger.</summary>
+[GenerateSerializer, Alias("ma.scheduled-reports")]
+public sealed class ScheduledReports
+{
+    [Id(0)] public List<LiftReport> Reports { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("ma.applied-report")]
@@ -30,6 +39,7 @@ public sealed record AppliedReport([property: Id(0)] long Sequence, [property: I
 /// </summary>
 public sealed class CampaignGrain(
     [PersistentState("campaign", "campaigns")] IPersistentState<CampaignGrainState> state,
+    [PersistentState("reports", "campaigns")] IPersistentState<ScheduledReports> scheduled,
     IOptions<BudgetOptions> budgetOptions,
     IOptions<MeasurementOptions> measurementOptions,
     TimeProvider clock,
@@ -37,14 +47,13 @@ public sealed class CampaignGrain(
 {
     private readonly BudgetOptions _budget = budgetOptions.Value;
     private readonly MeasurementOptions _measurement = measurementOptions.Value;
-    private LiftReport? _scheduledReport;
 
     private CampaignGrainState S => state.State;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         this.RegisterGrainTimer(ExpireSilentLeases, new GrainTimerCreationOptions(_budget.LeaseGrace, _budget.LeaseGrace) { Interleave = false });
-        // Scheduled reporting: the latest report lives in this activation; a new activation makes its first one after one period.
+        // Scheduled reporting: kept durably on the campaigns storage, so they outlive activations and silo restarts.
         this.RegisterGrainTimer(GenerateScheduledReport, new GrainTimerCreationOptions(_measurement.ReportEvery, _measurement.ReportEvery) { Interleave = false });
         return Task.CompletedTask;
     }
@@ -97,6 +106,7 @@ public sealed class CampaignGrain(
             Revenue = variants.Sum(v => v.Revenue),
             Variants = variants,
             Audience = S.Audience,
+            Segments = SegmentPosteriors.Evidence(S.Segments),
         });
     }
 
@@ -124,19 +134,13 @@ public sealed class CampaignGrain(
         foreach (var usage in report.Leases) changed |= S.Ledger.Apply(usage);
         foreach (var tally in report.Variants)
         {
-            var v = S.Variants.GetValueOrDefault(tally.ActionId) ?? new VariantPosterior { ActionId = tally.ActionId };
-            S.Variants[tally.ActionId] = v with
-            {
-                Decisions = v.Decisions + tally.Decisions,
-                Deliveries = v.Deliveries + tally.Deliveries,
-                Conversions = v.Conversions + tally.Conversions,
-                Revenue = v.Revenue + tally.Revenue,
-            };
+            S.Variants[tally.ActionId] = SegmentPosteriors.Plus(S.Variants.GetValueOrDefault(tally.ActionId), tally);
+            if (S.Definition?.Segments is { } segments) SegmentPosteriors.Add(S.Segments, tally, segments.MaxSegments);
             changed = true;
         }
         foreach (var m in report.Measurements)
         {
-            var key = $"{m.Group}/{m.Channel}";
+            var key = $"{m.Group}/{m.Channel}/{m.ActionId}";
             S.Measurements[key] = S.Measurements.TryGetValue(key, out var sum) ? sum.Plus(m) : m;
             changed = true;
         }
@@ -157,10 +161,14 @@ public sealed class CampaignGrain(
     {
         Status = S.Definition?.Status ?? CampaignStatus.Draft,
         Posteriors = [.. S.Variants.Values],
+        Segments = SegmentPosteriors.Evidence(S.Segments),
     };
 
     public Task<LiftReport?> GetLiftReport(bool latestScheduled) =>
-        Task.FromResult(latestScheduled && _scheduledReport is not null ? _scheduledReport : BuildReport("on_demand"));
+        Task.FromResult(latestScheduled && S.Definition is not null && scheduled.State.Reports.Count > 0 ? scheduled.State.Reports[^1] : BuildReport("on_demand"));
+
+    public Task<LiftReport[]?> ListScheduledReports() =>
+        Task.FromResult(S.Definition is null ? null : scheduled.State.Reports.ToArray());
 
     private LiftReport? BuildReport(string trigger)
     {
@@ -169,10 +177,13 @@ public sealed class CampaignGrain(
         return LiftReportBuilder.Build(d, S.Measurements.Values, S.Pacing, S.Ledger.View(now).Spent, now, trigger);
     }
 
-    private Task GenerateScheduledReport()
+    private async Task GenerateScheduledReport()
     {
-        if (S.Definition is { Status: CampaignStatus.Active or CampaignStatus.Paused }) _scheduledReport = BuildReport("scheduled");
-        return Task.CompletedTask;
+        if (S.Definition is not { Status: CampaignStatus.Active or CampaignStatus.Paused }) return;
+        var reports = scheduled.State.Reports;
+        reports.Add(BuildReport("scheduled")!);
+        if (reports.Count > _measurement.ScheduledReportsKept) reports.RemoveRange(0, reports.Count - _measurement.ScheduledReportsKept);
+        await scheduled.WriteStateAsync();
     }
 
     private async Task<CampaignCommandResult> Store(CampaignDefinition proposed, bool budgetChanged)

@@ -51,7 +51,7 @@ public sealed class CampaignSync(
             {
                 var feedback = await grains.GetGrain<ICampaignGrain>(report.CampaignId).Report(report);
                 broker.Acknowledge(report.CampaignId, report.Sequence);
-                directory.UpdatePosteriors(report.CampaignId, feedback.Posteriors);
+                directory.UpdateEvidence(report.CampaignId, feedback);
             }
             catch (Exception e)
             {

@@ -31,6 +31,7 @@ public static partial class CampaignValidator
         ValidateJourney(c, errors);
         errors.AddRange(ValidateBudget(c.Budget));
         ValidateGuardrails(c.Guardrails, errors);
+        errors.AddRange(Decisions.SegmentKey.Validate(c.Segments));
         return errors;
     }
 

@@ -240,32 +240,36 @@ public sealed class CustomerGrain(
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var random = new Random(StableSeed.Of(Id, campaign.Id, S.Profile.EventCount, S.Decisions.Count));
-        var ranking = NextBestActionPolicy.Rank(campaign, step?.ActionIds ?? [], placement, customer, campaigns.PosteriorsOf(campaign.Id), random);
+        var segment = SegmentKey.Of(campaign.Segments, S.Profile.Traits, customer.Features);
+        var ranking = NextBestActionPolicy.Rank(campaign, step?.ActionIds ?? [], placement, customer, campaigns.EvidenceOf(campaign.Id), segment, random);
         if (!_holdouts.TryGetValue((campaign.Id, campaign.HoldoutPercent), out var holdout))
         {
             holdout = HoldoutDraw.Assign(_measurement.Salt, _measurement.SaltId, Id, campaign.Id, campaign.HoldoutPercent, _measurement.GlobalControlPercent);
             _holdouts[(campaign.Id, campaign.HoldoutPercent)] = holdout;
         }
-        // Held out after the same eligibility and ranking as everyone else; no budget is reserved.
+        // Held out after the same eligibility, ranking and budget check as everyone else; only the reservation is skipped.
         var heldOut = DecisionComposer.IsHeldOut(holdout, ranking);
         var budgetBlocked = new HashSet<string>();
         var chosen = -1;
         BudgetReservation? reservation = null;
-        for (var i = 0; i < ranking.Eligible.Count && chosen < 0 && !heldOut; i++)
+        for (var i = 0; i < ranking.Eligible.Count && chosen < 0; i++)
         {
             var action = ranking.Eligible[i].Action;
-            if (action.Cost > 0 && (reservation = await budget.TryReserve(campaign.Id, action.Cost)) is null)
+            var affordable = action.Cost <= 0 || (heldOut
+                ? await budget.CanAfford(campaign.Id, action.Cost)
+                : (reservation = await budget.TryReserve(campaign.Id, action.Cost)) is not null);
+            if (!affordable)
             {
                 budgetBlocked.Add(action.Id);
                 continue;
             }
             chosen = i;
         }
-        var composed = DecisionComposer.Compose(Id, campaign, step, placement, customer, ranking, holdout, chosen, budgetBlocked, trigger);
-        budget.RecordDecision(campaign.Id, composed.Picked?.Action.Id);
+        var composed = DecisionComposer.Compose(Id, campaign, step, placement, customer, ranking, holdout, chosen, budgetBlocked, trigger, segment);
+        budget.RecordDecision(campaign.Id, composed.Picked?.Action.Id, segment);
         metrics.Decided(composed.Picked is not null, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         if (composed.Measured is { } measured)
-            budget.Measure(campaign.Id, new MeasurementTally { Group = holdout.Group, Channel = measured.Action.Channel, Decisions = 1 });
+            budget.Measure(campaign.Id, new MeasurementTally { Group = holdout.Group, Channel = measured.Action.Channel, ActionId = measured.Action.Id, Decisions = 1 });
         await audit.Record(composed.Decision, S.AuditRef ??= Guid.NewGuid().ToString("N"));
         S.Remember(DecisionComposer.Record(composed, reservation), _options.RecentDecisions);
         return composed.Decision;
@@ -282,8 +286,8 @@ public sealed class CustomerGrain(
             if (!replaying && record.Reservation is { } r) budget.Confirm(r);
             if (!replaying)
             {
-                budget.RecordDelivery(record.CampaignId, record.ActionId!);
-                budget.Measure(record.CampaignId, new MeasurementTally { Group = record.Group, Channel = record.Channel!, Sends = 1, Spend = record.Reservation?.Amount ?? 0 });
+                budget.RecordDelivery(record.CampaignId, record.ActionId!, record.Segment);
+                budget.Measure(record.CampaignId, new MeasurementTally { Group = record.Group, Channel = record.Channel!, ActionId = record.ActionId, Sends = 1, Spend = record.Reservation?.Amount ?? 0 });
             }
             // A bare delivery receipt is the contact; a channel event (email_sent) is counted by the profile itself.
             if (e.Type == EventCatalog.ActionDelivered) S.Profile.RecordContact(record.Channel!, e.Timestamp);
@@ -311,10 +315,10 @@ public sealed class CustomerGrain(
             record.Status = DecisionStatus.Converted;
             if (replaying) return;
             // Holdout conversions measure lift but are no evidence about a variant nobody received.
-            if (!held) budget.RecordConversion(record.CampaignId, record.ActionId!, revenue);
+            if (!held) budget.RecordConversion(record.CampaignId, record.ActionId!, record.Segment, revenue);
             budget.Measure(record.CampaignId, new MeasurementTally
             {
-                Group = record.Group, Channel = record.Channel!, Conversions = 1, Revenue = revenue, RevenueSquares = (double)revenue * (double)revenue,
+                Group = record.Group, Channel = record.Channel!, ActionId = record.ActionId, Conversions = 1, Revenue = revenue, RevenueSquares = (double)revenue * (double)revenue,
             });
         }
     }

@@ -27,6 +27,8 @@ public sealed class DecisionRecord
     [Id(5)] public DateTimeOffset DecidedAt { get; init; }
     [Id(6)] public DecisionStatus Status { get; set; }
     [Id(7)] public Measurement.MeasurementGroup Group { get; init; }
+    /// <summary>The customer's segment at decision time, so deliveries and conversions land in the segment that was ranked.</summary>
+    [Id(70)] public string? Segment { get; init; }
 }
 
 /// <summary>Everything a customer grain persists. Bounded: every collection has a cap.</summary>

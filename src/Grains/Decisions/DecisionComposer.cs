@@ -5,7 +5,7 @@ using MarketingActors.Measurement;
 namespace MarketingActors.Decisions;
 
 /// <summary>A decision as answered, with the candidate taken and, for a held-out customer, the one that would have been.</summary>
-public sealed record ComposedDecision(Decision Decision, RankedCandidate? Picked, RankedCandidate? WouldHave, bool HeldOut)
+public sealed record ComposedDecision(Decision Decision, RankedCandidate? Picked, RankedCandidate? WouldHave, bool HeldOut, string? Segment)
 {
     /// <summary>The candidate whose channel the decision is measured and attributed on.</summary>
     public RankedCandidate? Measured => Picked ?? WouldHave;
@@ -20,6 +20,12 @@ public static class DecisionComposer
     /// <summary>Held out after the same eligibility and ranking as everyone else, and only when there was something to withhold.</summary>
     public static bool IsHeldOut(HoldoutAssignment holdout, CandidateRanking ranking) => holdout.IsHeldOut && ranking.Eligible.Count > 0;
 
+    /// <param name="chosen">
+    /// Index of the candidate the budget step settled on, for treated and held-out customers alike
+    /// (the holdout checks affordability without reserving); -1 when none was affordable, and then
+    /// a held-out customer is an ordinary "no action" decision just like a treated one.
+    /// </param>
+    /// <param name="segment">The customer's segment for the campaign's variant learning (<see cref="SegmentKey"/>).</param>
     public static ComposedDecision Compose(
         string customerId,
         CampaignDefinition campaign,
@@ -30,12 +36,13 @@ public static class DecisionComposer
         HoldoutAssignment holdout,
         int chosen,
         IReadOnlySet<string> budgetBlocked,
-        string? trigger)
+        string? trigger,
+        string? segment)
     {
-        var heldOut = IsHeldOut(holdout, ranking);
-        var (verdicts, reason) = NextBestActionPolicy.Explain(ranking, heldOut ? 0 : chosen, budgetBlocked);
+        var heldOut = IsHeldOut(holdout, ranking) && chosen >= 0;
+        var (verdicts, reason) = NextBestActionPolicy.Explain(ranking, chosen, budgetBlocked);
         var picked = !heldOut && chosen >= 0 ? ranking.Eligible[chosen] : null;
-        var wouldHave = heldOut ? ranking.Eligible[0] : null;
+        var wouldHave = heldOut ? ranking.Eligible[chosen] : null;
         var decision = new Decision
         {
             DecisionId = Guid.CreateVersion7().ToString("N"),
@@ -58,7 +65,7 @@ public static class DecisionComposer
             Trigger = trigger,
             DecidedAt = customer.At,
         };
-        return new ComposedDecision(decision, picked, wouldHave, heldOut);
+        return new ComposedDecision(decision, picked, wouldHave, heldOut, segment);
     }
 
     /// <summary>What the customer grain remembers of a decision, for delivery receipts and attribution.</summary>
@@ -72,6 +79,7 @@ public static class DecisionComposer
         DecidedAt = composed.Decision.DecidedAt,
         Status = composed.HeldOut ? DecisionStatus.Held : composed.Picked is null ? DecisionStatus.NoAction : DecisionStatus.Reserved,
         Group = composed.Decision.Holdout!.Group,
+        Segment = composed.Segment,
     };
 
     private static ChosenAction? ChosenOf(RankedCandidate? candidate, CampaignDefinition campaign) => candidate is null ? null : new ChosenAction

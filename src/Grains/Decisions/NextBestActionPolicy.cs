@@ -15,28 +15,42 @@ public sealed class CandidateRanking
 /// <summary>
 /// Picks the next best action. Eligibility first; then each eligible candidate is valued as
 ///
-///   EV = conversionValue × likelihood × affinity(channel) × lift(variant) − cost
+///   EV = value(variant) × likelihood × affinity(channel) × lift(variant, segment) − cost
 ///
-/// where affinity is the customer's own response rate on the channel (<see cref="ChannelEngagement.Affinity"/>)
-/// and lift is a Thompson draw θ_v / m from the variant's posterior, shrunk towards the campaign's
-/// pooled rate m: θ_v ~ Beta(k·m + c_v, k·(1 − m) + n_v − c_v), k = <see cref="PriorStrength"/>.
-/// Until a variant has evidence its lift hovers around 1, so the customer's channel behaviour
-/// decides; as conversions arrive, variants that convert better win more draws.
+/// where affinity is the customer's own response rate on the channel (<see cref="ChannelEngagement.Affinity"/>),
+/// value is the observed revenue per conversion of the variant (<see cref="SegmentShrinkage.ValuePerConversion"/>)
+/// and lift is a Thompson draw θ / m from the variant's posterior in the customer's segment,
+/// shrunk towards the variant's campaign-wide posterior, itself shrunk towards the campaign's
+/// pooled rate m (<see cref="SegmentShrinkage"/>). Until a variant has evidence its lift hovers
+/// around 1, so the customer's channel behaviour decides; as conversions arrive, variants that
+/// convert better — in this customer's segment, once the segment has the data — win more draws.
 /// </summary>
 public static class NextBestActionPolicy
 {
     public const double PriorStrength = 20;
+
+    /// <summary>
+    /// The prior is worth at least this many conversions: at a 1% rate, 20 pseudo-deliveries are
+    /// 0.2 of a conversion, so one unlucky streak (0 in 300) buries a variant for good; 3
+    /// conversions' worth keeps it explorable until its own evidence is conclusive.
+    /// </summary>
+    public const double PriorConversions = 3;
+
+    /// <summary>Pseudo-deliveries of the prior at pooled rate m: max(<see cref="PriorStrength"/>, <see cref="PriorConversions"/> / m).</summary>
+    public static double PriorStrengthAt(double pooledRate) => Math.Max(PriorStrength, PriorConversions / pooledRate);
 
     public static CandidateRanking Rank(
         CampaignDefinition campaign,
         IReadOnlyCollection<string> allowedActionIds,
         string? placement,
         ScoredCustomer customer,
-        IReadOnlyDictionary<string, VariantPosterior> posteriors,
+        VariantEvidence evidence,
+        string? segment,
         Random random)
     {
         var ranking = new CandidateRanking();
-        var pooledRate = PooledRate(posteriors.Values);
+        var pooledRate = evidence.PooledRate;
+        var shrinkage = campaign.Segments?.Shrinkage ?? 0;
         var passed = new List<ActionOption>();
         foreach (var action in campaign.Actions)
         {
@@ -56,15 +70,12 @@ public static class NextBestActionPolicy
                 ranking.Blocked.Add(new CandidateVerdict { ActionId = action.Id, Outcome = CandidateOutcome.Blocked, Reasons = [BlockReasons.LocaleSuperseded] });
                 continue;
             }
-            var evidence = posteriors.GetValueOrDefault(action.Id);
-            var conversions = evidence?.Conversions ?? 0;
-            var failures = Math.Max(0, (evidence?.Deliveries ?? 0) - conversions);
-            var alpha = PriorStrength * pooledRate + conversions;
-            var beta = PriorStrength * (1 - pooledRate) + failures;
-            var lift = ThompsonSampler.SampleBeta(random, alpha, beta) / pooledRate;
-            var meanLift = alpha / (alpha + beta) / pooledRate;
+            var campaignWide = evidence.Campaign.GetValueOrDefault(action.Id);
+            var posterior = SegmentShrinkage.Segment(SegmentShrinkage.Variant(campaignWide, pooledRate), evidence.In(segment, action.Id), shrinkage);
+            var lift = ThompsonSampler.SampleBeta(random, posterior.Alpha, posterior.Beta) / pooledRate;
+            var meanLift = posterior.Mean / pooledRate;
             var affinity = customer.Profile.AffinityFor(action.Channel);
-            var value = (double)campaign.ConversionValue * customer.Likelihood * affinity;
+            var value = SegmentShrinkage.ValuePerConversion(campaign.ConversionValue, campaignWide) * customer.Likelihood * affinity;
             ranking.Eligible.Add(new RankedCandidate(action, affinity, lift,
                 value * lift - (double)action.Cost, value * meanLift - (double)action.Cost));
         }

@@ -33,6 +33,8 @@ public static class LiftReportBuilder
             BudgetTotal = campaign.Budget.Total,
             BudgetSpent = budgetSpent,
             Pacing = [.. pacing],
+            Actions = [.. all.Where(t => t.ActionId is not null).Select(t => t.ActionId!).Distinct().Order(StringComparer.Ordinal)
+                .Select(a => Summarize(a, all.Where(t => t.ActionId == a)))],
         };
     }
 

@@ -19,6 +19,9 @@ public sealed class MeasurementOptions : IValidatableObject
     /// <summary>Each campaign grain regenerates its lift report this often while active.</summary>
     public TimeSpan ReportEvery { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Scheduled reports kept per campaign, durably (the oldest are dropped): an hour at the default period.</summary>
+    [Range(1, 288)] public int ScheduledReportsKept { get; set; } = 12;
+
     /// <summary>Hourly pacing points kept per campaign (the oldest are dropped): 31 days by default.</summary>
     [Range(1, 24 * 400)] public int PacingHours { get; set; } = 24 * 31;
 

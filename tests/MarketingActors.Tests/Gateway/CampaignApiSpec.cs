@@ -42,6 +42,7 @@ public sealed class CampaignApiSpec(EmbeddedEngine engine)
         {
             Budget = new() { Total = 10, Daily = 20, Currency = "usd" },
             Guardrails = new() { MinLikelihood = 2 },
+            Segments = new() { Dimensions = [new() { Feature = "shoe_size", Buckets = [40] }] },
         };
 
         var (status, body) = await Send(await engine.PostJson("/v1/campaigns", invalid));
@@ -52,6 +53,7 @@ public sealed class CampaignApiSpec(EmbeddedEngine engine)
         Assert.Contains(errors, e => e.StartsWith("budget.daily"));
         Assert.Contains(errors, e => e.StartsWith("budget.currency"));
         Assert.Contains(errors, e => e.StartsWith("guardrails.minLikelihood"));
+        Assert.Contains(errors, e => e.StartsWith("segments.dimensions[0].feature"));
         Assert.Equal(HttpStatusCode.NotFound, (await engine.Http.GetAsync($"/v1/campaigns/{id}")).StatusCode);
     }
 

@@ -156,4 +156,29 @@ public sealed class CampaignGrainSpec(ClusterFixture fixture)
         Assert.Equal(1, state.Conversions);
         Assert.Equal(40m, state.Revenue);
     }
+
+    [Fact]
+    public async Task Keeps_evidence_per_segment_up_to_its_limit_and_hands_it_back_to_the_reporting_silo()
+    {
+        var definition = SampleCampaigns.PaidPerView(TestEvents.NewId("segments"), total: 10m, cost: 1m) with
+        {
+            Segments = new SegmentDefinition { Dimensions = [new SegmentDimension { Trait = "tier" }], MaxSegments = 2 },
+        };
+        var campaign = await Active(definition);
+        VariantTally Tally(string? segment) => new() { ActionId = "ad", Segment = segment, Deliveries = 10, Conversions = 2, Revenue = 80m };
+
+        var feedback = await campaign.Report(new CampaignReport
+        {
+            CampaignId = definition.Id,
+            Holder = "silo-under-test",
+            Sequence = 1,
+            Variants = [Tally("tier=gold"), Tally("tier=silver"), Tally("tier=bronze"), Tally(null)],
+        });
+
+        var state = (await campaign.GetState())!;
+        Assert.Equal(40, state.Deliveries);
+        Assert.Equal(["tier=gold", "tier=silver"], state.Segments.Select(s => s.Segment));
+        Assert.All(state.Segments, s => Assert.Equal(10, Assert.Single(s.Variants).Deliveries));
+        Assert.Equal(state.Segments.Select(s => s.Segment), feedback.Segments.Select(s => s.Segment));
+    }
 }

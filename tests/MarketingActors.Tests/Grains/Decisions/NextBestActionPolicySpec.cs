@@ -25,7 +25,7 @@ public class NextBestActionPolicySpec
 
     private static CandidateRanking Rank(CampaignDefinition campaign, ScoredCustomer customer, int seed,
         IReadOnlyDictionary<string, VariantPosterior>? posteriors = null, string[]? allowed = null, string? placement = null) =>
-        NextBestActionPolicy.Rank(campaign, allowed ?? [], placement, customer, posteriors ?? NoEvidence, new Random(seed));
+        NextBestActionPolicy.Rank(campaign, allowed ?? [], placement, customer, VariantEvidence.Of((posteriors ?? NoEvidence).Values), segment: null, new Random(seed));
 
     private static BehaviourProfile OptedIn() => new BehaviourProfile().Identify(T0.AddDays(-10), ("consent.email", "true"));
 

@@ -41,7 +41,7 @@ public sealed class HillstromVariantLearningSpec(ITestOutputHelper output)
 
         foreach (var (arm, converted) in customers)
         {
-            var ranking = NextBestActionPolicy.Rank(campaign, [], null, customer, posteriors, random);
+            var ranking = NextBestActionPolicy.Rank(campaign, [], null, customer, VariantEvidence.Of(posteriors.Values), segment: null, random);
             var choice = ranking.Eligible[0].Action.Id;
             choices.Add(choice);
             if (choice != arm) continue;

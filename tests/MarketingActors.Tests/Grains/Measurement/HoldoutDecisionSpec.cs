@@ -79,4 +79,29 @@ public sealed class HoldoutDecisionSpec(ClusterFixture fixture)
         Assert.Equal(0, state!.Conversions);
         Assert.Equal(0m, state.Budget.Reserved + state.Budget.Spent);
     }
+
+    [Fact]
+    public async Task A_held_out_customer_passes_the_same_budget_check_so_an_unaffordable_campaign_holds_out_nobody()
+    {
+        var campaign = await ActiveCampaign(SampleCampaigns.SpringSale(TestEvents.NewId("hold-broke"), total: 0m) with { HoldoutPercent = 50 });
+        var heldOut = CustomerIn(campaign, 50, heldOut: true);
+        var treated = CustomerIn(campaign, 50, heldOut: false);
+
+        var held = await Enter(heldOut, campaign);
+        var sent = await Enter(treated, campaign);
+
+        foreach (var d in new[] { held, sent })
+        {
+            Assert.Null(d.Action);
+            Assert.Null(d.WouldHaveSent);
+            Assert.Equal("budget_exhausted", d.Reason);
+            Assert.All(d.Candidates, c => Assert.Equal(MarketingActors.Decisions.CandidateOutcome.Blocked, c.Outcome));
+        }
+        Assert.Equal(MeasurementGroup.CampaignHoldout, held.Holdout!.Group);
+        // Neither reaches the lift report: a customer the campaign could not have paid for is no holdout.
+        var grain = Grains.GetGrain<ICampaignGrain>(campaign);
+        await Eventually.Holds(() => grain.GetState(), s => s!.Decisions == 2, because: "the silo reports both decisions");
+        var report = await grain.GetLiftReport(false);
+        Assert.Equal(0, report!.Overall.Treated.Decisions + report.Overall.Holdout.Decisions);
+    }
 }
