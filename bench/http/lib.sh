@@ -70,18 +70,18 @@ STARTED_PIDS=()     # silos, in start order
 PG_DATA=""          # throwaway PostgreSQL data dir (deleted on exit)
 PG_WORK=""
 
-# stop_pids PID...: TERM all (graceful: the silo flushes its journal), wait up to 20 s, then KILL.
+# stop_pids PID...: TERM all (graceful: the silo flushes its journal), wait up to 60 s (above the silo's 45 s shutdown deadline), then KILL.
 stop_pids() {
   local pid alive
   for pid in "$@"; do kill -0 "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null || true; done
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 300); do
     alive=""
     for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=yes; done
     [[ -z "$alive" ]] && break
     sleep 0.2
   done
   for pid in "$@"; do
-    kill -0 "$pid" 2>/dev/null && { log "pid $pid did not stop in 20 s, killing it"; kill -KILL "$pid" 2>/dev/null || true; }
+    kill -0 "$pid" 2>/dev/null && { log "pid $pid did not stop in 60 s, killing it"; kill -KILL "$pid" 2>/dev/null || true; }
     wait "$pid" 2>/dev/null || true
   done
 }
@@ -168,9 +168,10 @@ setup_campaign() {
     || die "could not create the campaign"
   curl -fsS -o "$dir/campaign-activated.json" -X POST "$base/v1/campaigns/bench/activate" \
     || die "could not activate the campaign"
-  # The silo's campaign cache is updated by a push from the catalog: retry briefly.
+  # The silo's campaign cache is updated by a push from the catalog, and re-pulled every 30 s in case a
+  # push was lost (a cluster still forming can briefly run two catalog activations): retry up to 40 s.
   local decided="" now i
-  for i in $(seq 1 40); do
+  for i in $(seq 1 160); do
     now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
     curl -fsS -o "$dir/check-event.json" -X POST -H 'Content-Type: application/json' \
       -d "{\"eventId\":\"check-$RUN_ID-$i\",\"customerId\":\"check-customer\",\"type\":\"product_view\",\"channel\":\"web\",\"timestamp\":\"$now\",\"properties\":{\"sku\":\"sku-1\"}}" \
