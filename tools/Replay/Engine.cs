@@ -27,9 +27,9 @@ public sealed class Engine : IAsyncDisposable
 
     public static Engine Connect(HttpClient http) => new(http, null);
 
-    public static async Task<Engine> Start(string? url)
+    public static async Task<Engine> Start(string? url, string? apiKey)
     {
-        if (url is not null) return new Engine(new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2) }, null);
+        if (url is not null) return new Engine(Client(new Uri(url), apiKey), null);
         var app = await SiloComposition.Build(
         [
             "--urls", "http://127.0.0.1:0",
@@ -44,7 +44,15 @@ public sealed class Engine : IAsyncDisposable
         ]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new Engine(new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) }, app);
+        return new Engine(Client(new Uri(address), apiKey: null), app);
+    }
+
+    /// <summary>A running engine requires a key (admin or campaign owner: the replay creates a campaign), sent as a Bearer token.</summary>
+    private static HttpClient Client(Uri address, string? apiKey)
+    {
+        var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
+        if (!string.IsNullOrEmpty(apiKey)) http.DefaultRequestHeaders.Authorization = new("Bearer", apiKey);
+        return http;
     }
 
     public async Task<JsonElement> Send(HttpMethod method, string path, string? json = null)

@@ -29,10 +29,13 @@ public sealed record HillstromRow(int Index, string Recency, string History, str
 
 public sealed record PolicyValue(string Policy, long Rows, Interval Conversion, Interval SpendPerCustomer, Interval NetPerCustomer);
 
-/// <summary>The engine's own holdout lift for one scope (an e-mail arm, or the e-mail channel) next to the experiment's lift for the same customers.</summary>
-public sealed record LiftCheck(string Scope, Interval? Engine, Interval Truth, long TreatedConversions, long HoldoutConversions)
+/// <summary>
+/// The engine's own holdout lift for one scope (an e-mail arm, or the e-mail channel) next to the
+/// experiment's lift for the same customers; either is null where a side has no conversion (a small slice).
+/// </summary>
+public sealed record LiftCheck(string Scope, Interval? Engine, Interval? Truth, long TreatedConversions, long HoldoutConversions)
 {
-    public bool Inside => Engine is { } e && Estimates.Contains(Truth, e.Estimate);
+    public bool Inside => Engine is { } e && Truth is { } t && Estimates.Contains(t, e.Estimate);
 }
 
 public sealed record HillstromResult(
@@ -204,8 +207,7 @@ public static class HillstromReplay
         var rows = chosen.ToList();
         var sent = rows.Where(o => o.Row.Arm == o.Choice).ToList();
         var none = rows.Where(o => o.Row.Arm == None).ToList();
-        var truth = LiftStatistics.RelativeLift(sent.Count(o => o.Row.Converted), sent.Count, none.Count(o => o.Row.Converted), none.Count)
-            ?? new Interval { Estimate = double.NaN, Lower = double.NaN, Upper = double.NaN };
+        var truth = LiftStatistics.RelativeLift(sent.Count(o => o.Row.Converted), sent.Count, none.Count(o => o.Row.Converted), none.Count);
         if (scope.ValueKind != JsonValueKind.Object) return new LiftCheck(name, null, truth, 0, 0);
         var engine = scope.TryGetProperty("relativeLift", out var rl) && rl.ValueKind == JsonValueKind.Object ? rl.Deserialize<Interval>(Json) : null;
         return new LiftCheck(name, engine, truth,
@@ -246,7 +248,7 @@ public static class HillstromReplay
         o.WriteLine("| scope | engine relative lift [95% CI] | conversions treated / holdout | experiment, same customers [95% CI] | engine estimate inside |");
         o.WriteLine("| --- | --- | --- | --- | --- |");
         foreach (var c in r.LiftChecks)
-            o.WriteLine($"| {c.Scope} | {(c.Engine is { } e ? Estimates.Show(Scale(e, 100), "0.0") + "%" : "n/a")} | {c.TreatedConversions} / {c.HoldoutConversions} | {Estimates.Show(Scale(c.Truth, 100), "0.0")}% | {(c.Inside ? "yes" : "no")} |");
+            o.WriteLine($"| {c.Scope} | {(c.Engine is { } e ? Estimates.Show(Scale(e, 100), "0.0") + "%" : "n/a")} | {c.TreatedConversions} / {c.HoldoutConversions} | {(c.Truth is { } t ? Estimates.Show(Scale(t, 100), "0.0") + "%" : "n/a")} | {(c.Inside ? "yes" : "no")} |");
     }
 
     /// <summary>Mean and spread over seeds of the figures the targets are about.</summary>

@@ -3,7 +3,8 @@ using MarketingActors.Replay;
 // dotnet run --project tools/Replay -- hillstrom ../shared/datasets/hillstrom.csv [--limit N] [--holdout P] [--seeds 1,2,3] [--segments off|JSON] [--url http://host:port]
 // dotnet run --project tools/Replay -- obd ../shared/datasets/obd-men [--limit N] [--url http://host:port]
 // dotnet run --project tools/Replay -- insight [--repeat N] [--url http://host:port]
-// Without --url the embedded engine is started in this process (in-memory, loopback ports).
+// Without --url the embedded engine is started in this process (in-memory, loopback ports); with --url the
+// replay sends the API key in MA_API_KEY (an admin or campaign-owner key) as a Bearer token.
 if (args.Length < 1 || args[0] is not ("hillstrom" or "obd" or "insight") || args[0] != "insight" && args.Length < 2)
 {
     Console.Error.WriteLine("usage: replay hillstrom <hillstrom.csv> | obd <obd-men folder> | insight  [--limit N] [--holdout P] [--seeds 1,2,3] [--segments off|JSON] [--repeat N] [--url URL]");
@@ -20,7 +21,7 @@ string Resolve(string path)
 }
 var source = args[0] == "insight" ? "" : Resolve(args[1]);
 var limit = Option("--limit") is { } l ? int.Parse(l) : (int?)null;
-await using var engine = await Engine.Start(Option("--url"));
+await using var engine = await Engine.Start(Option("--url"), Environment.GetEnvironmentVariable("MA_API_KEY"));
 if (args[0] == "hillstrom")
 {
     var rows = HillstromRow.Read(source, limit);
