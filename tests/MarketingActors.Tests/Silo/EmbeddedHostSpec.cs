@@ -21,11 +21,18 @@ public sealed class EmbeddedHostSpec(EmbeddedEngine engine)
     public async Task Serves_probes_and_a_Prometheus_scrape_without_an_API_key()
     {
         using var anonymous = new HttpClient { BaseAddress = engine.Http.BaseAddress };
-        await engine.PostJson("/v1/events", $$"""{"eventId":"{{Guid.NewGuid():N}}","customerId":"metrics-probe","type":"page_view"}""");
+        var campaign = TestEvents.NewId("metrics");
+        await engine.PostJson("/v1/campaigns", SampleCampaigns.PaidPerView(campaign, total: 10m, cost: 0.01m));
+        await engine.Http.PostAsync($"/v1/campaigns/{campaign}/activate", null);
 
         var live = await anonymous.GetAsync("/health/live");
         var ready = await anonymous.GetAsync("/health/ready");
-        var metrics = await anonymous.GetStringAsync("/metrics");
+        // The decision histogram exists once a decision was made: page views until the silo's directory has the campaign.
+        var metrics = await Eventually.Holds(async () =>
+        {
+            await engine.PostJson("/v1/events", $$"""{"eventId":"{{Guid.NewGuid():N}}","customerId":"metrics-probe","type":"page_view"}""");
+            return await anonymous.GetStringAsync("/metrics");
+        }, m => m.Contains("ma_decision"), because: "a decision is exported in the scrape");
 
         Assert.Equal(System.Net.HttpStatusCode.OK, live.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
