@@ -47,8 +47,7 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         public long ReportsSent;
     }
 
-    public async ValueTask<BudgetReservation?> TryReserve(string campaignId, decimal amount) =>
-        await Check(campaignId, amount, reserve: true) is { } reservation ? reservation : null;
+    public ValueTask<BudgetReservation?> TryReserve(string campaignId, decimal amount) => Check(campaignId, amount, reserve: true);
 
     /// <summary>
     /// Whether a decision costing <paramref name="amount"/> could be paid now, without reserving:
