@@ -5,23 +5,17 @@
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 local common = dofile(dir .. "common.lua")
 
-local function batch_size(args)
-  return tonumber(args and args[1] or nil) or tonumber(os.getenv("BATCH") or "") or 500
-end
-
-batch_n = batch_size(nil)  -- global so done() can read it with thread:get
+batch_n = common.batch_size(nil)  -- global so done() can read it with thread:get
 
 setup = common.setup
 
 function init(args)
   common.seed()
-  batch_n = batch_size(args)
+  batch_n = common.batch_size(args)
 end
 
 function request()
-  local events = {}
-  for i = 1, batch_n do events[i] = common.event() end
-  return wrk.format("POST", "/v1/events", common.headers, "[" .. table.concat(events, ",") .. "]")
+  return wrk.format("POST", "/v1/events", common.headers, common.batch(batch_n))
 end
 
 -- done() runs in the main Lua state, where init() never ran: ask a thread for its N.

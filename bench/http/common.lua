@@ -1,4 +1,4 @@
--- Shared by single-event.lua, batch.lua and noop.lua (loaded with dofile, see those scripts).
+-- Shared by single-event.lua, batch.lua, noop.lua and noop-batch.lua (loaded with dofile, see those scripts).
 --
 -- Every thread gets an id in setup(); event ids are "<run>-<thread>-<counter>", unique across
 -- threads and (thanks to the run prefix) across runs against the same silo. Customers are drawn
@@ -45,6 +45,18 @@ function M.event()
   return string.format(
     '{"eventId":"%s-%d-%d","customerId":"cust-%06d","type":"product_view","channel":"web","timestamp":"%s","properties":{"sku":"sku-%04d"}}',
     M.run, tid or 0, seq, customer, now_iso(), customer % 5000)
+end
+
+-- A JSON array of n events: the body of batch.lua and noop-batch.lua.
+function M.batch(n)
+  local events = {}
+  for i = 1, n do events[i] = M.event() end
+  return "[" .. table.concat(events, ",") .. "]"
+end
+
+-- Events per batch request: the script argument, else env BATCH, else 500.
+function M.batch_size(args)
+  return tonumber(args and args[1] or nil) or tonumber(os.getenv("BATCH") or "") or 500
 end
 
 M.headers = { ["Content-Type"] = "application/json" }

@@ -144,7 +144,6 @@ run_mode() {
 for mode in $MODES; do run_mode "$mode"; done
 
 # --- summary ---------------------------------------------------------------------------------
-per_request() { [[ "$1" == batch ]] && echo "$BATCH" || echo 1; }
 {
   echo
   echo "== MarketingActors durable ingestion  $(date -u +%Y-%m-%dT%H:%MZ)  $(nproc) cores  load avg $(cut -d' ' -f1-3 /proc/loadavg)  wrk -t$THREADS -c$CONNECTIONS (batch: -c$BATCH_CONNECTIONS) -d${DURATION}s  customers=$CUSTOMERS  batch=$BATCH"

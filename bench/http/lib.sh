@@ -17,7 +17,7 @@ bench_init() {
   WARMUP="${WARMUP:-5}"
   THREADS="${THREADS:-2}"
   CONNECTIONS="${CONNECTIONS:-32}"
-  BATCH_CONNECTIONS="${BATCH_CONNECTIONS:-$CONNECTIONS}"   # wrk connections in the batch scenario
+  BATCH_CONNECTIONS="${BATCH_CONNECTIONS:-$CONNECTIONS}"   # wrk connections in the batch scenarios
   BATCH="${BATCH:-500}"
   CUSTOMERS="${CUSTOMERS:-100000}"
   OUT_DIR="${OUT_DIR:-$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)}"
@@ -203,11 +203,16 @@ warmup() {
   "${WRK[@]}" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$HERE/single-event.lua" "$base" >"$dir/warmup.txt" 2>&1 || die "wrk warm-up failed"
 }
 
+# is_batch SCENARIO: true for the scenarios that send BATCH events per request.
+is_batch() { [[ "$1" == batch || "$1" == noop-batch ]]; }
+# per_request SCENARIO: events per request.
+per_request() { is_batch "$1" && echo "$BATCH" || echo 1; }
+
 # run_scenario BASE SCENARIO OUTFILE PID...: one wrk run; appends SERVER_CPU_S (CPU of PIDs).
 run_scenario() {
   local base=$1 scenario=$2 out=$3; shift 3
   local args=() before after c=$CONNECTIONS
-  [[ "$scenario" == batch ]] && { args=(-- "$BATCH"); c=$BATCH_CONNECTIONS; }
+  is_batch "$scenario" && { args=(-- "$BATCH"); c=$BATCH_CONNECTIONS; }
   log "wrk $scenario: -t$THREADS -c$c -d${DURATION}s ${args[*]:-}"
   before=$(pids_ticks "$@")
   "${WRK[@]}" -c"$c" -d"${DURATION}s" -s "$HERE/$scenario.lua" "$base" "${args[@]}" >"$out" 2>&1 \
