@@ -12,7 +12,8 @@ namespace MarketingActors.Benchmarks;
 /// What one event costs inside the embedded silo without HTTP: a batch of 500 warm customers,
 /// each called once concurrently, as the gateway's batch dispatch does. `PingCustomers` is the
 /// Orleans call floor (a method that only reads state); `IngestProductView` is the real ingest of
-/// one product_view with its decision (the campaign of bench/http). Both report per customer call.
+/// one product_view with its decision (the campaign of bench/http); `IngestNewCustomers` the same for
+/// customers activated by that call. All three report per customer call.
 /// The gap between them is the grain's work; the gap to bench/http's batch figure is HTTP + JSON.
 /// dotnet run -c Release --project bench/MarketingActors.Benchmarks -- --filter '*GrainCallFloor*' --inProcess
 /// </summary>
@@ -23,6 +24,7 @@ public class GrainCallFloor
     private WebApplication _engine = null!;
     private ICustomerGrain[] _customers = null!;
     private long _events;
+    private long _newCustomers;
 
     /// <summary>bench/http's campaign: the fixture's without its frequency cap and segments (which the API would refuse or bench/http lacks).</summary>
     private static readonly CampaignDefinition HttpBenchCampaign = Fixtures.Campaign() with { Status = CampaignStatus.Draft, Guardrails = new Guardrails(), Segments = null };
@@ -46,7 +48,7 @@ public class GrainCallFloor
             if (await step() is { ErrorReason: { } refused } result) throw new InvalidOperationException($"{refused}: {string.Join("; ", result.Errors)}");
         }
         _customers = [.. Enumerable.Range(0, Customers).Select(i => grains.GetGrain<ICustomerGrain>($"floor-{i:D4}"))];
-        var first = await IngestEach();
+        var first = await IngestEach(_customers);
         // A floor that measured events without decisions would flatter the engine.
         if (first.Select(results => results.Single()).FirstOrDefault(r => r.Decisions is not [{ Action: not null }]) is { } undecided)
             throw new InvalidOperationException($"a warm-up product_view did not yield a decision: {System.Text.Json.JsonSerializer.Serialize(undecided)}");
@@ -66,12 +68,20 @@ public class GrainCallFloor
     public Task PingCustomers() => Task.WhenAll(_customers.Select(c => c.GetAuditReference()));
 
     [Benchmark(OperationsPerInvoke = Customers)]
-    public Task IngestProductView() => IngestEach();
+    public Task IngestProductView() => IngestEach(_customers);
 
-    private Task<EventResult[][]> IngestEach()
+    /// <summary>The same ingest for 500 customers never seen before: each call activates a customer (bench/http's 100k pool is mostly this).</summary>
+    [Benchmark(OperationsPerInvoke = Customers)]
+    public Task IngestNewCustomers()
+    {
+        var grains = _engine.Services.GetRequiredService<IGrainFactory>();
+        return IngestEach([.. Enumerable.Range(0, Customers).Select(_ => grains.GetGrain<ICustomerGrain>($"new-{Interlocked.Increment(ref _newCustomers)}"))]);
+    }
+
+    private Task<EventResult[][]> IngestEach(ICustomerGrain[] customers)
     {
         var at = DateTimeOffset.UtcNow;
-        return Task.WhenAll(_customers.Select(c =>
+        return Task.WhenAll(customers.Select(c =>
         {
             var id = c.GetPrimaryKeyString();
             return c.Ingest([Fixtures.ProductView($"floor-{Interlocked.Increment(ref _events)}", id, at)]);
