@@ -7,7 +7,8 @@
 # it runs the SCENARIOS (single-event, batch) with the wrk scripts of bench/http, and prints one
 # table: requests/s, events/s, p50/p99, server CPU per event and, for cluster modes, the event
 # journal's mean group-commit size and mean commit latency over the scenario (from each silo's
-# GET /metrics: delta of the histograms' _sum/_count before/after, summed over silos).
+# GET /metrics: delta of the histograms' _sum/_count before/after, summed over silos); the log
+# also gives the customer snapshots' reads and writes and their mean batch sizes.
 #
 #   DURATION=15 bash bench/http/durable.sh        # from the repo root
 #
@@ -72,6 +73,17 @@ journal_delta() {
     printf "%d %d %s %s %s\n", bc, bs, (bc > 0 ? sprintf("%.1f", bs / bc) : "-"), (cc > 0 ? sprintf("%.2f", cs / cc) : "-"), (wc > 0 ? sprintf("%.2f", ws / wc) : "-") }'
 }
 
+# snapshot_delta BEFORE AFTER: "<reads> <mean activations per read query> <writes> <mean snapshots per write statement>".
+snapshot_delta() {
+  local name c s out=""
+  for name in read write; do
+    c=$(awk -v a="$(metric_sum "$1" "^ma_snapshots_${name}_batch_size_count\$")" -v b="$(metric_sum "$2" "^ma_snapshots_${name}_batch_size_count\$")" 'BEGIN { print b - a }')
+    s=$(awk -v a="$(metric_sum "$1" "^ma_snapshots_${name}_batch_size_sum\$")" -v b="$(metric_sum "$2" "^ma_snapshots_${name}_batch_size_sum\$")" 'BEGIN { print b - a }')
+    out+=$(awk -v c="$c" -v s="$s" 'BEGIN { printf "%d %s ", s, (c > 0 ? sprintf("%.1f", s / c) : "-") }')
+  done
+  echo "${out% }"
+}
+
 # CPU of PostgreSQL: the postmaster's own time + its reaped children's (cutime/cstime: backends
 # that exited) + the live children's (backends, walwriter, checkpointer...). Monotonic.
 pg_ticks() {
@@ -134,6 +146,7 @@ run_mode() {
       j=$(journal_delta "$dir/$scenario.metrics.before" "$dir/$scenario.metrics.after")
       pg_s=$(awk -v a="$pg_before_t" -v b="$pg_after_t" -v t="$TICKS" 'BEGIN { printf "%.2f", (b - a) / t }')
       log "[$name] journal over $scenario: commits/events/mean batch/mean commit ms/mean connection wait ms = $j; PostgreSQL CPU ${pg_s}s"
+      log "[$name] customer snapshots over $scenario: reads/mean per query/writes/mean per statement = $(snapshot_delta "$dir/$scenario.metrics.before" "$dir/$scenario.metrics.after")"
     fi
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$n" "$scenario" "$out" "$j" "$pg_s" >>"$RESULTS"
   done

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using MarketingActors.Events;
+using MarketingActors.Persistence;
 using MarketingActors.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -36,7 +37,8 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
         _metrics = metrics;
         _logger = logger;
         var o = options.Value;
-        _appends = new(o.Writers, o.MaxBatchEvents, p => p.Entries.Count, CommitGroup, (p, e) => p.Done.TrySetException(Unavailable(e)));
+        _appends = new(o.Writers, o.MaxBatchEvents, p => p.Entries.Count, CommitGroup, (p, e) => p.Done.TrySetException(Unavailable(e)),
+            retryingAlone: (appends, e) => _logger.LogWarning(e, "Journal batch of {Appends} appends failed; retrying them one by one", appends));
         _reads = new(o.TailReaders, o.MaxTailReadCustomers, _ => 1, ReadTails, (p, e) => p.Done.TrySetException(Unavailable(e)));
     }
 
@@ -95,33 +97,6 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
 
     private async Task CommitGroup(List<PendingAppend> batch)
     {
-        try
-        {
-            await Commit(batch);
-            foreach (var p in batch) p.Done.TrySetResult();
-        }
-        catch (Exception e) when (batch.Count > 1)
-        {
-            _logger.LogWarning(e, "Journal batch of {Appends} appends failed; retrying them one by one", batch.Count);
-            foreach (var p in batch) await CommitAlone(p);
-        }
-    }
-
-    private async Task CommitAlone(PendingAppend pending)
-    {
-        try
-        {
-            await Commit([pending]);
-            pending.Done.TrySetResult();
-        }
-        catch (Exception e)
-        {
-            pending.Done.TrySetException(Unavailable(e));
-        }
-    }
-
-    private async Task Commit(IReadOnlyList<PendingAppend> batch)
-    {
         await using var connection = await Open();
         var started = Stopwatch.GetTimestamp();
         var events = 0;
@@ -143,6 +118,7 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
             await copy.CompleteAsync();
         }
         _metrics.JournalCommitted(events, Stopwatch.GetElapsedTime(started));
+        foreach (var p in batch) p.Done.TrySetResult();
     }
 
     /// <summary>One query for every customer in the batch; each caller gets only its own entries after its own position.</summary>
@@ -177,13 +153,7 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
         }
     }
 
-    private async Task<NpgsqlConnection> Open()
-    {
-        var asked = Stopwatch.GetTimestamp();
-        var connection = await _database.OpenConnectionAsync();
-        _metrics.JournalConnectionWaited(Stopwatch.GetElapsedTime(asked));
-        return connection;
-    }
+    private Task<NpgsqlConnection> Open() => _database.OpenMeasured(_metrics.JournalConnectionWaited);
 
     private static JournalUnavailableException Unavailable(Exception e) =>
         e as JournalUnavailableException ?? new JournalUnavailableException("the event journal is unavailable: " + e.Message);

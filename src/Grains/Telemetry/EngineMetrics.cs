@@ -5,7 +5,7 @@ namespace MarketingActors.Telemetry;
 
 /// <summary>
 /// The engine's own instruments (meter "MarketingActors"), exported with Orleans' meters over
-/// OTLP and Prometheus. Every arrow of the loop is observable: events, decisions, budget, journal.
+/// OTLP and Prometheus. Every arrow of the loop is observable: events, decisions, budget, journal, snapshots.
 /// </summary>
 public sealed class EngineMetrics : IDisposable
 {
@@ -22,6 +22,11 @@ public sealed class EngineMetrics : IDisposable
     private readonly Histogram<double> _journalCommit;
     private readonly Histogram<double> _journalConnectionWait;
     private readonly Histogram<long> _journalReadBatch;
+    private readonly Histogram<long> _snapshotReadBatch;
+    private readonly Histogram<long> _snapshotWriteBatch;
+    private readonly Histogram<double> _snapshotWrite;
+    private readonly Counter<long> _snapshotConflicts;
+    private readonly Histogram<double> _snapshotConnectionWait;
 
     public EngineMetrics(IMeterFactory meters)
     {
@@ -35,6 +40,11 @@ public sealed class EngineMetrics : IDisposable
         _journalCommit = _meter.CreateHistogram<double>("ma.journal.commit.duration", "ms", "Duration of one journal group commit, from an open connection to the commit");
         _journalConnectionWait = _meter.CreateHistogram<double>("ma.journal.connection.wait", "ms", "Time the journal waited for a pooled connection");
         _journalReadBatch = _meter.CreateHistogram<long>("ma.journal.read.batch.size", "{customer}", "Customers whose journal tails one query read");
+        _snapshotReadBatch = _meter.CreateHistogram<long>("ma.snapshots.read.batch.size", "{customer}", "Activating customers whose snapshots one query read");
+        _snapshotWriteBatch = _meter.CreateHistogram<long>("ma.snapshots.write.batch.size", "{snapshot}", "Customer snapshots written or cleared by one statement");
+        _snapshotWrite = _meter.CreateHistogram<double>("ma.snapshots.write.duration", "ms", "Duration of one snapshot write statement, from an open connection to the commit");
+        _snapshotConflicts = _meter.CreateCounter<long>("ma.snapshots.conflicts", "{snapshot}", "Snapshot writes refused because another activation wrote the customer meanwhile");
+        _snapshotConnectionWait = _meter.CreateHistogram<double>("ma.snapshots.connection.wait", "ms", "Time customer snapshot reads and writes waited for a pooled connection");
     }
 
     public void EventApplied(string status) => _eventsApplied.Add(1, new KeyValuePair<string, object?>("status", status));
@@ -58,6 +68,18 @@ public sealed class EngineMetrics : IDisposable
     public void JournalConnectionWaited(TimeSpan took) => _journalConnectionWait.Record(took.TotalMilliseconds);
 
     public void JournalTailsRead(int customers) => _journalReadBatch.Record(customers);
+
+    public void SnapshotsRead(int customers) => _snapshotReadBatch.Record(customers);
+
+    public void SnapshotsWritten(int snapshots, TimeSpan took)
+    {
+        _snapshotWriteBatch.Record(snapshots);
+        _snapshotWrite.Record(took.TotalMilliseconds);
+    }
+
+    public void SnapshotConflicted() => _snapshotConflicts.Add(1);
+
+    public void SnapshotConnectionWaited(TimeSpan took) => _snapshotConnectionWait.Record(took.TotalMilliseconds);
 
     public void Dispose() => _meter.Dispose();
 }

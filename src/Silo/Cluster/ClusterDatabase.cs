@@ -19,6 +19,9 @@ public static class ClusterDatabase
 
     public static string LatestVersion => Migrations[^1].Version;
 
+    /// <summary>The engine's own tables, read and written outside Orleans' providers: a silo does not start without them.</summary>
+    public static IReadOnlyList<string> EngineTables { get; } = ["ma_event_journal", "ma_customer_snapshots", "ma_training_rows", "ma_training_cursor", "ma_audit_log"];
+
     public static string ConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } cs
             ? cs
@@ -50,7 +53,11 @@ public static class ClusterDatabase
         return now;
     }
 
-    /// <summary>Fails with one line when the database cannot be reached or its schema is behind this build.</summary>
+    /// <summary>
+    /// Fails with one line when the database cannot be reached, its schema is behind this build, or
+    /// one of the engine's tables is missing although its migration is recorded (dropped by hand,
+    /// restored from a partial dump): better at start-up than on the first activation.
+    /// </summary>
     public static async Task Verify(string connectionString, CancellationToken cancellation = default)
     {
         await using var connection = await Open(connectionString, cancellation);
@@ -64,6 +71,15 @@ public static class ClusterDatabase
         }
         if (have != LatestVersion)
             throw new Hosting.StartupFailure($"the database schema is {(hasTable ? "at " + have : "missing")}, this build needs {LatestVersion}: run `dotnet run --project src/Silo -- migrate` (or set MarketingActors:Silo:MigrateOnStart=true)");
+        await using var tables = new NpgsqlCommand("SELECT t FROM unnest($1::text[]) AS t WHERE to_regclass(t) IS NULL", connection);
+        tables.Parameters.AddWithValue(EngineTables.ToArray());
+        var missing = new List<string>();
+        await using (var reader = await tables.ExecuteReaderAsync(cancellation))
+        {
+            while (await reader.ReadAsync(cancellation)) missing.Add(reader.GetString(0));
+        }
+        if (missing.Count > 0)
+            throw new Hosting.StartupFailure($"the database schema is at {have} but lacks {string.Join(", ", missing)}: restore them from deploy/sql or migrate a fresh database");
     }
 
     private static async Task<NpgsqlConnection> Open(string connectionString, CancellationToken cancellation)

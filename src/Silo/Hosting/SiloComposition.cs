@@ -1,3 +1,4 @@
+using MarketingActors.Customers;
 using MarketingActors.Gateway.Hosting;
 using MarketingActors.Hosting;
 using MarketingActors.Governance;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 
 namespace MarketingActors.Silo.Hosting;
@@ -25,7 +27,7 @@ public static class SiloComposition
         var builder = WebApplication.CreateBuilder(args);
         customize?.Invoke(builder);
         var silo = SiloOptions.From(builder.Configuration);
-        // Orleans stops grains, then the journal commits what is queued; all of it within this deadline (below Kubernetes' grace period).
+        // Orleans stops grains, then the journal and the snapshots commit what is queued; all of it within this deadline (below Kubernetes' grace period).
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = silo.ShutdownTimeout);
         string? orleansConnectionString = null;
         if (silo.Mode == EngineMode.Cluster)
@@ -59,16 +61,20 @@ public static class SiloComposition
     }
 
     /// <summary>
-    /// The event journal and the audit log on PostgreSQL. Registered before Orleans so that,
-    /// stopping in reverse order, the journal commits what is queued after the silo stops taking events.
+    /// The event journal, the customer snapshots and the audit log on PostgreSQL. Registered before
+    /// Orleans so that, stopping in reverse order, the journal commits what is queued after the silo
+    /// stops taking events, and the snapshots still take the writes of customers deactivating.
     /// </summary>
     private static void AddPostgresStores(IServiceCollection services, IConfiguration configuration, string connectionString)
     {
         services.AddOptions<JournalOptions>().Bind(configuration.GetSection(JournalOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CustomerSnapshotOptions>().Bind(configuration.GetSection(CustomerSnapshotOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton<PostgresEventJournal>();
         services.AddSingleton<IEventJournal>(sp => sp.GetRequiredService<PostgresEventJournal>());
         services.AddHostedService(sp => sp.GetRequiredService<PostgresEventJournal>());
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PostgresCustomerSnapshots>(sp, BinaryStateSerializer(sp)));
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresCustomerSnapshots>());
         services.AddSingleton<IAuditLog, PostgresAuditLog>();
     }
 
@@ -107,7 +113,10 @@ public static class SiloComposition
         });
         // Memory streams in cluster mode too (docs/decisions.md): rows are durable once the RetrainingGrain has them in PostgreSQL.
         orleans.AddMemoryStreams(LearningStreams.Provider);
-        foreach (var name in new[] { CustomerStorage, CampaignStorage, GovernanceStorage, LearningStreams.PubSubStore })
+        // Customers, the one state read on every activation and written by every busy customer, are
+        // the engine's own batched table (registered in AddPostgresStores); the rest is Orleans' ADO.NET storage.
+        orleans.Services.AddGrainStorage(CustomerStorage, (services, _) => services.GetRequiredService<PostgresCustomerSnapshots>());
+        foreach (var name in new[] { CampaignStorage, GovernanceStorage, LearningStreams.PubSubStore })
         {
             orleans.AddAdoNetGrainStorage(name, options => options.Configure<IServiceProvider>((o, services) =>
             {

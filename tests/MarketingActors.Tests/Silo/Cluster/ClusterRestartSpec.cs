@@ -21,6 +21,16 @@ public sealed class ClusterRestartSpec(PostgresServer postgres)
     private static async Task<long> EventCount(HttpClient http, string customer) =>
         JsonDocument.Parse(await http.GetStringAsync($"/v1/customers/{customer}")).RootElement.GetProperty("eventCount").GetInt64();
 
+    /// <summary>Customer state lives in the engine's snapshot table, not in Orleans' generic storage.</summary>
+    private static async Task<long> SnapshotRows(string database, string customer)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM ma_customer_snapshots WHERE customer_id = $1", connection);
+        count.Parameters.AddWithValue(customer);
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
     [SkippableFact]
     public async Task A_restart_of_the_whole_cluster_loses_nothing_acknowledged_and_applies_resent_events_once()
     {
@@ -37,6 +47,7 @@ public sealed class ClusterRestartSpec(PostgresServer postgres)
             var posted = await silo.Http.PostAsync("/v1/events", Json(Batch("alice", first)));
             Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
         }
+        Assert.Equal(1L, await SnapshotRows(database, "alice"));
 
         await using (var silo = await ClusterSilo.Start(database, cluster))
         {

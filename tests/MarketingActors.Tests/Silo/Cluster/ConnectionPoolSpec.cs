@@ -25,7 +25,7 @@ public sealed class ConnectionPoolSpec : IAsyncLifetime
         var database = await _postgres.CreateDatabase();
         await ClusterDatabase.Migrate(database);
         await using var silo = await ClusterSilo.Start(database, "pool-" + Guid.NewGuid().ToString("N")[..6],
-            "--MarketingActors:Database:OrleansPoolSize=5", "--MarketingActors:Database:JournalPoolSize=4");
+            "--MarketingActors:Database:OrleansPoolSize=5", "--MarketingActors:Database:JournalPoolSize=8");
         var batch = "[" + string.Join(",", Enumerable.Range(0, 500).Select(i => $$"""{"eventId":"burst-{{i}}","customerId":"new-{{i}}","type":"page_view"}""")) + "]";
 
         var answer = await silo.Http.PostAsync("/v1/events", new StringContent(batch, Encoding.UTF8, "application/json"));
@@ -42,18 +42,21 @@ public sealed class ConnectionPoolSpec : IAsyncLifetime
     }
 
     [Fact]
-    public void A_journal_pool_smaller_than_its_writers_and_readers_fails_at_start_up_with_one_line()
+    public void An_engine_pool_smaller_than_the_journal_and_snapshot_loops_fails_at_start_up_with_one_line()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["MarketingActors:Database:JournalPoolSize"] = "3",
+            ["MarketingActors:Database:JournalPoolSize"] = "6",
             ["MarketingActors:Journal:Writers"] = "2",
             ["MarketingActors:Journal:TailReaders"] = "2",
+            ["MarketingActors:CustomerSnapshots:Readers"] = "2",
+            ["MarketingActors:CustomerSnapshots:Writers"] = "1",
         }).Build();
 
         var failure = Assert.Throws<StartupFailure>(() => DatabasePoolOptions.From(configuration));
 
-        Assert.Contains("JournalPoolSize 3 is below the journal's 4 connections", failure.Message);
+        Assert.Contains("JournalPoolSize 6 is below the 7 connections of the journal (Writers + TailReaders: 4) and the customer snapshots (Readers + Writers: 3)", failure.Message);
+        Assert.DoesNotContain("\n", failure.Message);
     }
 
     [Fact]

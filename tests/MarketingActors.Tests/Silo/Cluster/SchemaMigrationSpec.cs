@@ -26,6 +26,24 @@ public sealed class SchemaMigrationSpec(PostgresServer postgres)
     }
 
     [SkippableFact]
+    public async Task A_migrated_database_that_lost_an_engine_table_fails_start_up_naming_it()
+    {
+        var database = await postgres.CreateDatabase();
+        await ClusterDatabase.Migrate(database);
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand("DROP TABLE ma_customer_snapshots", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        var failure = await Assert.ThrowsAsync<StartupFailure>(() => ClusterDatabase.Verify(database));
+
+        Assert.Contains($"at {ClusterDatabase.LatestVersion} but lacks ma_customer_snapshots", failure.Message);
+        Assert.DoesNotContain("\n", failure.Message);
+    }
+
+    [SkippableFact]
     public async Task A_database_without_the_schema_fails_start_up_with_one_clear_line()
     {
         var database = await postgres.CreateDatabase();

@@ -1,14 +1,22 @@
 using System.Threading.Channels;
 
-namespace MarketingActors.Journal;
+namespace MarketingActors.Persistence;
 
 /// <summary>
 /// Requests from many customer grains queued and served in batches by a fixed number of loops:
-/// the shape of both the journal's group commit and its coalesced tail reads. A loop takes
-/// everything queued (up to a weight) while the others are busy, so the batch grows with the load
-/// and the number of database connections stays at the number of loops.
+/// the shape of the journal's group commit and coalesced tail reads, and of the customer
+/// snapshots' reads and writes. A loop takes everything queued (up to a weight) while the others
+/// are busy, so the batch grows with the load and the number of database connections stays at
+/// the number of loops.
 /// </summary>
-internal sealed class BatchingQueue<T>(int loops, int maxWeight, Func<T, int> weight, Func<List<T>, Task> serve, Action<T, Exception> fail)
+/// <param name="retryingAlone">
+/// For writes: when given, a batch that fails is reported here and served again request by
+/// request, so one bad request (a sequence conflict, an oversized key) cannot fail its neighbours.
+/// Reads leave it out: a query that failed for one customer failed for all of them.
+/// </param>
+internal sealed class BatchingQueue<T>(
+    int loops, int maxWeight, Func<T, int> weight, Func<List<T>, Task> serve, Action<T, Exception> fail,
+    Action<int, Exception>? retryingAlone = null)
 {
     private readonly Channel<T> _queue = Channel.CreateUnbounded<T>();
     private readonly CancellationTokenSource _abandon = new();
@@ -67,6 +75,11 @@ internal sealed class BatchingQueue<T>(int loops, int maxWeight, Func<T, int> we
                 {
                     await serve(batch);
                 }
+                catch (Exception e) when (retryingAlone is not null && batch.Count > 1)
+                {
+                    retryingAlone(batch.Count, e);
+                    foreach (var item in batch) await ServeAlone(item);
+                }
                 catch (Exception e)
                 {
                     foreach (var item in batch) fail(item, e);
@@ -76,6 +89,18 @@ internal sealed class BatchingQueue<T>(int loops, int maxWeight, Func<T, int> we
         catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
         {
             // Abandoned at the shutdown deadline: Stop fails whatever is still queued.
+        }
+    }
+
+    private async Task ServeAlone(T item)
+    {
+        try
+        {
+            await serve([item]);
+        }
+        catch (Exception e)
+        {
+            fail(item, e);
         }
     }
 }
