@@ -75,11 +75,11 @@ public static class EventEndpoints
                 // Nothing was acknowledged: the client may safely retry the whole request (event ids make it idempotent).
                 return Problems.Unavailable(e.Message);
             }
-            return Results.Ok(new IngestResponse(
+            return TypedResults.Json(new IngestResponse(
                 results.Count(r => r.Status == EventStatus.Accepted),
                 results.Count(r => r.Status == EventStatus.Duplicate),
                 results.Count(r => r.Status == EventStatus.Rejected),
-                results));
+                results), GatewayJsonContext.Default.IngestResponse);
         }
     }
 
