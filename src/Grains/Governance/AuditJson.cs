@@ -10,7 +10,7 @@ public static class AuditJson
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new CamelCaseEnumStrings() },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
     public static string Of<T>(T value) => JsonSerializer.Serialize(value, Options);
@@ -22,10 +22,10 @@ public static class AuditJson
     public static string Of(Decision decision) => JsonSerializer.Serialize(decision, AuditJsonContext.Default.Decision);
 }
 
-/// <summary>Enums as camelCase strings; a type of its own so the generated context below can name it.</summary>
-public sealed class CamelCaseEnumStrings() : JsonStringEnumConverter(JsonNamingPolicy.CamelCase);
-
-/// <summary>The same settings as <see cref="AuditJson.Options"/>, compiled in.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(CamelCaseEnumStrings)])]
+/// <summary>
+/// The settings of <see cref="AuditJson.Options"/>, compiled in. Enums as strings without a converter
+/// in the options (a converter there turns the generated fast path off); their camelCase names are on the enums.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(Decision))]
 internal sealed partial class AuditJsonContext : JsonSerializerContext;
