@@ -75,7 +75,7 @@ public static class EventEndpoints
                 // Nothing was acknowledged: the client may safely retry the whole request (event ids make it idempotent).
                 return Problems.Unavailable(e.Message);
             }
-            return TypedResults.Json(new IngestResponse(
+            return new Utf8JsonAnswer<IngestResponse>(new IngestResponse(
                 results.Count(r => r.Status == EventStatus.Accepted),
                 results.Count(r => r.Status == EventStatus.Duplicate),
                 results.Count(r => r.Status == EventStatus.Rejected),
