@@ -29,7 +29,7 @@ public static class EventEndpoints
             .WithSummary("Reads the body and answers: the ceiling of this HTTP stack, for benchmarks.");
     }
 
-    private static async Task<IResult> Ingest(HttpRequest request, IGrainFactory grains, EventParser parser, IOptions<TrackingPlanOptions> plan)
+    private static async Task<IResult> Ingest(HttpRequest request, CustomerGrainReferences customers, EventParser parser, IOptions<TrackingPlanOptions> plan)
     {
         var options = plan.Value;
         var (body, error) = await JsonBody.ReadBytes(request, options.MaxBodyBytes);
@@ -68,23 +68,23 @@ public static class EventEndpoints
             EventResult[] results;
             try
             {
-                results = await Dispatch(grains, parsed);
+                results = await Dispatch(customers, parsed);
             }
             catch (Exception e) when (e is JournalUnavailableException or TimeoutException or OrleansException or OperationCanceledException)
             {
                 // Nothing was acknowledged: the client may safely retry the whole request (event ids make it idempotent).
                 return Problems.Unavailable(e.Message);
             }
-            return Results.Ok(new IngestResponse(
+            return new Utf8JsonAnswer<IngestResponse>(new IngestResponse(
                 results.Count(r => r.Status == EventStatus.Accepted),
                 results.Count(r => r.Status == EventStatus.Duplicate),
                 results.Count(r => r.Status == EventStatus.Rejected),
-                results));
+                results), GatewayJsonContext.Default.IngestResponse);
         }
     }
 
     /// <summary>Events go to their customer grains in request order per customer, customers in parallel.</summary>
-    private static async Task<EventResult[]> Dispatch(IGrainFactory grains, ParsedEvent[] parsed)
+    private static async Task<EventResult[]> Dispatch(CustomerGrainReferences customers, ParsedEvent[] parsed)
     {
         var results = new EventResult[parsed.Length];
         var byCustomer = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -108,7 +108,7 @@ public static class EventEndpoints
         await Task.WhenAll(byCustomer.Select(async group =>
         {
             var events = group.Value.Select(i => parsed[i].Event!).ToArray();
-            var answers = await grains.GetGrain<ICustomerGrain>(group.Key).Ingest(events);
+            var answers = await customers.Of(group.Key).Ingest(events);
             for (var k = 0; k < answers.Length; k++) results[group.Value[k]] = answers[k];
         }));
         return results;

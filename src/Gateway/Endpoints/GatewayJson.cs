@@ -24,3 +24,13 @@ public static class GatewayJson
         return options;
     }
 }
+
+/// <summary>
+/// The settings of <see cref="GatewayJson.Configure"/>, compiled in for the answers written on every
+/// request of the ingestion path: generated code writes them straight to the response, the same bytes
+/// the reflection-driven serializer writes. Enums as strings without a converter in the options (a
+/// converter there turns the generated fast path off); their camelCase names are on the enums.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, MaxDepth = 32, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(IngestResponse))]
+public sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -20,6 +20,7 @@ public static class GatewayComposition
             sp.GetRequiredService<IOptions<TrackingPlanOptions>>().Value,
             sp.GetRequiredService<EventNormalizer>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<CustomerGrainReferences>();
         services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddOpenApi();

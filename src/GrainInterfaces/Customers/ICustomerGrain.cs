@@ -8,8 +8,13 @@ namespace MarketingActors.Customers;
 public interface ICustomerGrain : IGrainWithStringKey
 {
     /// <summary>Applies this customer's events in order; one result per event.</summary>
+    /// <remarks>
+    /// Neither array is written after it is handed over (the gateway builds one per call, the grain
+    /// one per answer), so a local call passes them as they are instead of copying them.
+    /// </remarks>
     [Alias("ingest")]
-    Task<EventResult[]> Ingest(MarketingEvent[] events);
+    [return: Immutable]
+    Task<EventResult[]> Ingest([Immutable] MarketingEvent[] events);
 
     [Alias("view")]
     Task<CustomerView> GetView();

@@ -46,12 +46,13 @@ public sealed record DecisionScores
     [Id(2)] public double ExpectedValue { get; init; }
 }
 
+/// <summary>JSON names spelled out (the API's camelCase) so the generated JSON contexts write them without a converter.</summary>
 [GenerateSerializer, Alias("ma.candidate-outcome")]
 public enum CandidateOutcome
 {
-    Chosen,
-    RankedLower,
-    Blocked,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("chosen")] Chosen,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("rankedLower")] RankedLower,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("blocked")] Blocked,
 }
 
 /// <summary>Why one candidate action was chosen, ranked lower, or blocked.</summary>

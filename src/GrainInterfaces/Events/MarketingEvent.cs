@@ -20,12 +20,13 @@ public sealed record MarketingEvent
     [Id(9)] public bool UnknownType { get; init; }
 }
 
+/// <summary>JSON names spelled out (the API's camelCase) so the generated JSON contexts write them without a converter.</summary>
 [GenerateSerializer, Alias("ma.event-status")]
 public enum EventStatus
 {
-    Accepted,
-    Duplicate,
-    Rejected,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("accepted")] Accepted,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("duplicate")] Duplicate,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("rejected")] Rejected,
 }
 
 /// <summary>What happened to one event: its status, a machine-readable reason when rejected, and the decisions it caused.</summary>

@@ -1,12 +1,13 @@
 namespace MarketingActors.Measurement;
 
 /// <summary>Which measurement group a customer falls in for one campaign.</summary>
+/// <remarks>JSON names spelled out (the API's camelCase) so the generated JSON contexts write them without a converter.</remarks>
 [GenerateSerializer, Alias("ma.measurement-group")]
 public enum MeasurementGroup
 {
-    Treated,
-    CampaignHoldout,
-    GlobalControl,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("treated")] Treated,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("campaignHoldout")] CampaignHoldout,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("globalControl")] GlobalControl,
 }
 
 /// <summary>

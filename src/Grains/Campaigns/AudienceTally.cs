@@ -18,9 +18,7 @@ public static class AudienceTally
         var changes = new List<(string, AudienceCount)>();
         foreach (var campaign in active)
         {
-            var now = RuleEvaluator.Matches(campaign.Audience, customer)
-                ? campaign.Actions.Select(a => a.Channel).Distinct().Where(c => customer.Profile.HasConsent(c, BehaviourProfile.MarketingPurpose)).Order(StringComparer.Ordinal).ToArray()
-                : null;
+            var now = RuleEvaluator.Matches(campaign.Audience, customer) ? ReachableChannels(campaign, customer.Profile) : null;
             var before = memberships.GetValueOrDefault(campaign.Id);
             if (before is null && now is null || before is not null && now is not null && before.SequenceEqual(now)) continue;
             if (now is null) memberships.Remove(campaign.Id);
@@ -36,6 +34,18 @@ public static class AudienceTally
         var changes = memberships.Select(m => (m.Key, AudienceCount.None.Plus(Of(m.Value), sign: -1))).ToList();
         memberships.Clear();
         return changes;
+    }
+
+    /// <summary>The campaign's channels the customer may be contacted on for marketing, in ordinal order. A loop, not LINQ: it runs on every event.</summary>
+    private static string[] ReachableChannels(CampaignDefinition campaign, BehaviourProfile profile)
+    {
+        var channels = new List<string>(campaign.Actions.Length);
+        foreach (var action in campaign.Actions)
+        {
+            if (!channels.Contains(action.Channel) && profile.HasConsent(action.Channel, BehaviourProfile.MarketingPurpose)) channels.Add(action.Channel);
+        }
+        channels.Sort(StringComparer.Ordinal);
+        return [.. channels];
     }
 
     private static AudienceCount Of(string[]? channels) => channels is null ? AudienceCount.None : new AudienceCount

@@ -112,13 +112,19 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
 
     public void Release(BudgetReservation reservation) => Settle(reservation, confirm: false);
 
-    public void RecordDecision(string campaignId, string? actionId, string? segment)
+    /// <summary>
+    /// One decision: counted, tallied for the variant it picked (if any) and, when there was an
+    /// action to send or withhold, measured for its holdout group. One lock for all three, since
+    /// every decider of the silo goes through here.
+    /// </summary>
+    public void RecordDecision(string campaignId, string? actionId, string? segment, MeasurementTally? measured)
     {
         lock (_gate)
         {
             var account = AccountOf(campaignId);
             account.Decisions++;
             if (actionId is not null) Tally(account, actionId, segment, t => t with { Decisions = t.Decisions + 1 });
+            if (measured is not null) AddMeasurement(account, measured);
         }
     }
 

@@ -50,7 +50,9 @@ public sealed class CustomerGrain(
     private ScoredCustomer? _lastScored;
 
     private CustomerState S => state.State;
-    private string Id => this.GetPrimaryKeyString();
+    /// <summary>Decoded once: Orleans builds a new string from the grain id on every GetPrimaryKeyString, and each decision reads it several times.</summary>
+    private string Id => _id ??= this.GetPrimaryKeyString();
+    private string? _id;
 
     /// <summary>Wake-ups further away than this are registered with the next snapshot instead of on the event that moved them.</summary>
     public static readonly TimeSpan UrgentWake = TimeSpan.FromHours(1);
@@ -266,10 +268,11 @@ public sealed class CustomerGrain(
             chosen = i;
         }
         var composed = DecisionComposer.Compose(Id, campaign, step, placement, customer, ranking, holdout, chosen, budgetBlocked, trigger, segment);
-        budget.RecordDecision(campaign.Id, composed.Picked?.Action.Id, segment);
+        var measured = composed.Measured is { } m
+            ? new MeasurementTally { Group = holdout.Group, Channel = m.Action.Channel, ActionId = m.Action.Id, Decisions = 1 }
+            : null;
+        budget.RecordDecision(campaign.Id, composed.Picked?.Action.Id, segment, measured);
         metrics.Decided(composed.Picked is not null, System.Diagnostics.Stopwatch.GetElapsedTime(started));
-        if (composed.Measured is { } measured)
-            budget.Measure(campaign.Id, new MeasurementTally { Group = holdout.Group, Channel = measured.Action.Channel, ActionId = measured.Action.Id, Decisions = 1 });
         await audit.Record(composed.Decision, S.AuditRef ??= Guid.NewGuid().ToString("N"));
         S.Remember(DecisionComposer.Record(composed, reservation), _options.RecentDecisions);
         return composed.Decision;

@@ -63,9 +63,7 @@ public static class NextBestActionPolicy
 
         foreach (var action in passed)
         {
-            var best = passed.Where(a => a.Variant == action.Variant && a.Channel == action.Channel)
-                .Max(a => Eligibility.LocaleMatch(a.Locale, customer.Profile.Locale));
-            if (Eligibility.LocaleMatch(action.Locale, customer.Profile.Locale) < best)
+            if (Eligibility.LocaleMatch(action.Locale, customer.Profile.Locale) < BestLocaleMatch(passed, action, customer.Profile.Locale))
             {
                 ranking.Blocked.Add(new CandidateVerdict { ActionId = action.Id, Outcome = CandidateOutcome.Blocked, Reasons = [BlockReasons.LocaleSuperseded] });
                 continue;
@@ -81,6 +79,17 @@ public static class NextBestActionPolicy
         }
         ranking.Eligible.Sort((a, b) => b.ExpectedValue.CompareTo(a.ExpectedValue));
         return ranking;
+    }
+
+    /// <summary>The best locale fit among the passed variants of the same channel and variant name as <paramref name="action"/> (itself included).</summary>
+    private static int BestLocaleMatch(List<ActionOption> passed, ActionOption action, string? customerLocale)
+    {
+        var best = int.MinValue;
+        foreach (var a in passed)
+        {
+            if (a.Variant == action.Variant && a.Channel == action.Channel) best = Math.Max(best, Eligibility.LocaleMatch(a.Locale, customerLocale));
+        }
+        return best;
     }
 
     /// <summary>Campaign-wide conversion rate per delivery, smoothed so it is never 0 or 1.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -63,19 +64,66 @@ public sealed class AuditChain(int capacity)
 
     internal void Remove(long sequence) => _entries.RemoveAll(e => e.Sequence == sequence);
 
-    /// <summary>SHA-256 over every column but the hash, each length-prefixed so no two rows serialize alike.</summary>
+    /// <summary>
+    /// SHA-256 over every column but the hash, each length-prefixed so no two rows serialize alike:
+    /// the UTF-8 of <c>len:value|</c> per column (<c>-1:|</c> for null), len in UTF-16 code units.
+    /// Encoded straight into a pooled buffer: this runs for every decision and every verified entry.
+    /// </summary>
     public static string HashOf(AuditEntry e)
     {
-        var text = new StringBuilder();
-        foreach (var field in new[]
+        Span<char> sequence = stackalloc char[20];
+        Span<char> ticks = stackalloc char[20];
+        e.Sequence.TryFormat(sequence, out var sequenceLength, default, CultureInfo.InvariantCulture);
+        e.At.UtcTicks.TryFormat(ticks, out var ticksLength, default, CultureInfo.InvariantCulture);
+        var bound = Bound(sequenceLength) + Bound(ticksLength) + Bound(e.Kind) + Bound(e.Principal) + Bound(e.CampaignId) + Bound(e.CustomerRef)
+            + Bound(e.SubjectId) + Bound(e.Operation) + Bound(e.ApprovalId) + Bound(e.Payload) + Bound(e.PrevHash);
+        var buffer = ArrayPool<byte>.Shared.Rent(bound);
+        try
         {
-            e.Sequence.ToString(CultureInfo.InvariantCulture), e.At.UtcTicks.ToString(CultureInfo.InvariantCulture), e.Kind,
-            e.Principal, e.CampaignId, e.CustomerRef, e.SubjectId, e.Operation, e.ApprovalId, e.Payload, e.PrevHash,
-        })
-        {
-            text.Append(field is null ? "-1" : field.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(field).Append('|');
+            var at = 0;
+            Column(buffer, ref at, sequence[..sequenceLength]);
+            Column(buffer, ref at, ticks[..ticksLength]);
+            Column(buffer, ref at, e.Kind);
+            Column(buffer, ref at, e.Principal);
+            Column(buffer, ref at, e.CampaignId);
+            Column(buffer, ref at, e.CustomerRef);
+            Column(buffer, ref at, e.SubjectId);
+            Column(buffer, ref at, e.Operation);
+            Column(buffer, ref at, e.ApprovalId);
+            Column(buffer, ref at, e.Payload);
+            Column(buffer, ref at, e.PrevHash);
+            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(buffer.AsSpan(0, at), digest);
+            return Convert.ToHexStringLower(digest);
         }
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>At most this many bytes for a column of <paramref name="chars"/> UTF-16 code units: prefix, separators, UTF-8.</summary>
+    private static int Bound(int chars) => 11 + 2 + Encoding.UTF8.GetMaxByteCount(chars);
+
+    private static int Bound(string? column) => Bound(column?.Length ?? 0);
+
+    private static void Column(byte[] buffer, ref int at, string? column)
+    {
+        if (column is null)
+        {
+            "-1:|"u8.CopyTo(buffer.AsSpan(at));
+            at += 4;
+        }
+        else Column(buffer, ref at, column.AsSpan());
+    }
+
+    private static void Column(byte[] buffer, ref int at, ReadOnlySpan<char> column)
+    {
+        column.Length.TryFormat(buffer.AsSpan(at), out var written, default, CultureInfo.InvariantCulture);
+        at += written;
+        buffer[at++] = (byte)':';
+        at += Encoding.UTF8.GetBytes(column, buffer.AsSpan(at));
+        buffer[at++] = (byte)'|';
     }
 }
 

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using CsCheck;
 using MarketingActors.Governance;
 
@@ -72,4 +75,44 @@ public sealed class AuditChainSpec
             });
             return !chain.Verify().Intact && chain.Verify().FirstBadSequence == sequence;
         });
+
+    /// <summary>The documented row format, spelled out the slow way: stored hashes must keep verifying whatever HashOf does internally.</summary>
+    private static string ReferenceHash(AuditEntry e)
+    {
+        var text = new StringBuilder();
+        foreach (var field in new[]
+        {
+            e.Sequence.ToString(CultureInfo.InvariantCulture), e.At.UtcTicks.ToString(CultureInfo.InvariantCulture), e.Kind,
+            e.Principal, e.CampaignId, e.CustomerRef, e.SubjectId, e.Operation, e.ApprovalId, e.Payload, e.PrevHash,
+        })
+        {
+            text.Append(field is null ? "-1" : field.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(field).Append('|');
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    [Fact]
+    public void The_hash_is_sha256_of_the_length_prefixed_utf8_columns()
+    {
+        var entry = new AuditEntry
+        {
+            Sequence = 42, At = T0, Kind = AuditKinds.Decision, CampaignId = "spring", CustomerRef = "ref", SubjectId = "d1", Operation = "email",
+            Payload = """{"reason":"café ☕ 𝄞"}""", PrevHash = AuditChain.Genesis,
+        };
+        Assert.Equal(ReferenceHash(entry), AuditChain.HashOf(entry));
+    }
+
+    [Fact]
+    public void Any_row_hashes_as_its_length_prefixed_utf8_columns() =>
+        Gen.Select(Gen.Long, Gen.Long[0, DateTimeOffset.MaxValue.UtcTicks], Gen.String.Null(), Gen.String.Null(), Gen.String[0, 3000], Gen.Char.Array[0, 50])
+            .Sample((sequence, ticks, principal, customerRef, payload, surrogates) =>
+            {
+                // Lone and split surrogates included: they must encode exactly as the whole text would.
+                var entry = new AuditEntry
+                {
+                    Sequence = sequence, At = new DateTimeOffset(ticks, TimeSpan.Zero), Kind = new string(surrogates), Principal = principal,
+                    CustomerRef = customerRef, Payload = payload, PrevHash = payload.Length % 2 == 0 ? "" : AuditChain.Genesis,
+                };
+                return AuditChain.HashOf(entry) == ReferenceHash(entry);
+            });
 }
