@@ -12,7 +12,6 @@ M.run = os.getenv("RUN_ID") or tostring(os.time())
 
 local threads = {}
 local counter = 0
-M.threads = threads
 
 -- Runs in the main Lua state once per thread, before init().
 function M.setup(thread)
@@ -47,7 +46,7 @@ function M.event()
     M.run, tid or 0, seq, customer, now_iso(), customer % 5000)
 end
 
--- A JSON array of n events: the body of batch.lua and noop-batch.lua.
+-- A JSON array of n events.
 function M.batch(n)
   local events = {}
   for i = 1, n do events[i] = M.event() end
@@ -57,6 +56,26 @@ end
 -- Events per batch request: the script argument, else env BATCH, else 500.
 function M.batch_size(args)
   return tonumber(args and args[1] or nil) or tonumber(os.getenv("BATCH") or "") or 500
+end
+
+-- Installs wrk's globals for a scenario that POSTs batches of N events to path (batch.lua,
+-- noop-batch.lua). batch_n is a global so that done(), which runs in the main Lua state where
+-- init() never ran, can ask a thread for it.
+function M.batch_scenario(path, name)
+  batch_n = M.batch_size(nil)
+  setup = M.setup
+  init = function(args)
+    M.seed()
+    batch_n = M.batch_size(args)
+  end
+  request = function()
+    return wrk.format("POST", path, M.headers, M.batch(batch_n))
+  end
+  done = function(summary, latency, requests)
+    local t = threads[1]
+    local per_request = (t and tonumber(t:get("batch_n"))) or batch_n
+    return M.done(name, per_request)(summary, latency, requests)
+  end
 end
 
 M.headers = { ["Content-Type"] = "application/json" }
