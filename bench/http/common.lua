@@ -37,19 +37,19 @@ function M.seed()
   math.randomseed(os.time() * 1000 + (tid or 0) * 7919)
 end
 
--- One product_view event as JSON.
-function M.event()
+-- One event as JSON, of the given type (default product_view).
+function M.event(type)
   seq = seq + 1
   local customer = math.random(0, M.customers - 1)
   return string.format(
-    '{"eventId":"%s-%d-%d","customerId":"cust-%06d","type":"product_view","channel":"web","timestamp":"%s","properties":{"sku":"sku-%04d"}}',
-    M.run, tid or 0, seq, customer, now_iso(), customer % 5000)
+    '{"eventId":"%s-%d-%d","customerId":"cust-%06d","type":"%s","channel":"web","timestamp":"%s","properties":{"sku":"sku-%04d"}}',
+    M.run, tid or 0, seq, customer, type or "product_view", now_iso(), customer % 5000)
 end
 
--- A JSON array of n events.
-function M.batch(n)
+-- A JSON array of n events of the given type.
+function M.batch(n, type)
   local events = {}
-  for i = 1, n do events[i] = M.event() end
+  for i = 1, n do events[i] = M.event(type) end
   return "[" .. table.concat(events, ",") .. "]"
 end
 
@@ -58,10 +58,10 @@ function M.batch_size(args)
   return tonumber(args and args[1] or nil) or tonumber(os.getenv("BATCH") or "") or 500
 end
 
--- Installs wrk's globals for a scenario that POSTs batches of N events to path (batch.lua,
--- noop-batch.lua). batch_n is a global so that done(), which runs in the main Lua state where
+-- Installs wrk's globals for a scenario that POSTs batches of N events of type (default
+-- product_view) to path (batch.lua, batch-page-view.lua, noop-batch.lua). batch_n is a global so that done(), which runs in the main Lua state where
 -- init() never ran, can ask a thread for it.
-function M.batch_scenario(path, name)
+function M.batch_scenario(path, name, type)
   batch_n = M.batch_size(nil)
   setup = M.setup
   init = function(args)
@@ -69,7 +69,7 @@ function M.batch_scenario(path, name)
     batch_n = M.batch_size(args)
   end
   request = function()
-    return wrk.format("POST", path, M.headers, M.batch(batch_n))
+    return wrk.format("POST", path, M.headers, M.batch(batch_n, type))
   end
   done = function(summary, latency, requests)
     local t = threads[1]

@@ -16,7 +16,9 @@
 #   DURATION=20  WARMUP=5  THREADS=2  CONNECTIONS=32  BATCH=500  CUSTOMERS=100000
 #   BATCH_CONNECTIONS=$CONNECTIONS   wrk connections of the batch scenario only
 #   MODES="embedded cluster:1 cluster:3"   SCENARIOS="single-event batch"
+#   (also batch-page-view: the batch scenario with events that yield no decision)
 #   OUT_DIR=...  SKIP_BUILD=1
+#   PG_STATEMENTS=1   also writes PostgreSQL's top statements per scenario (pg_stat_statements)
 #
 # It starts a throwaway PostgreSQL (initdb as the postgres user, loopback port, socket in /tmp,
 # data dir under /tmp), one fresh database + migrate per cluster mode, and stops everything it
@@ -136,13 +138,17 @@ run_mode() {
   local scenario out pg_before pg_before_t pg_after_t j pg_s
   for scenario in $SCENARIOS; do
     out="$dir/$scenario.txt"
-    [[ "$name" != embedded ]] && scrape "$dir/$scenario.metrics.before" "${urls[@]}"
+    if [[ "$name" != embedded ]]; then
+      scrape "$dir/$scenario.metrics.before" "${urls[@]}"
+      pg_statements "bench_c$n" /dev/null
+    fi
     pg_before_t=$(pg_ticks)
     run_scenario "$base" "$scenario" "$out" "${STARTED_PIDS[@]}"
     pg_after_t=$(pg_ticks)
     j="- - - - -"; pg_s="-"
     if [[ "$name" != embedded ]]; then
       scrape "$dir/$scenario.metrics.after" "${urls[@]}"
+      pg_statements "bench_c$n" "$dir/$scenario.pg-statements.txt"
       j=$(journal_delta "$dir/$scenario.metrics.before" "$dir/$scenario.metrics.after")
       pg_s=$(awk -v a="$pg_before_t" -v b="$pg_after_t" -v t="$TICKS" 'BEGIN { printf "%.2f", (b - a) / t }')
       log "[$name] journal over $scenario: commits/events/mean batch/mean commit ms/mean connection wait ms = $j; PostgreSQL CPU ${pg_s}s"
@@ -181,6 +187,8 @@ for mode in $MODES; do run_mode "$mode"; done
     [[ -n "$emb" && -n "$d" ]] && awk -v d="$d" -v e="$emb" -v c="$c" 'BEGIN { r = 100 * d / e; printf "  %s single-event >= 40%% of embedded : %5.1f%%  %s\n", c, r, (r >= 40 ? "MET" : "MISSED") }'
     b=$(eps "$c" batch)
     [[ -n "$b" ]] && awk -v b="$b" -v c="$c" 'BEGIN { printf "  %s batched >= 50k events/s          : %.0f/s  %s\n", c, b, (b >= 50000 ? "MET" : "MISSED") }'
+    b=$(eps "$c" batch-page-view)
+    [[ -n "$b" ]] && awk -v b="$b" -v c="$c" 'BEGIN { printf "  %s batched, no decisions, >= 50k/s : %.0f/s  %s\n", c, b, (b >= 50000 ? "MET" : "MISSED") }'
   done
   echo "  (wrk, the silos and PostgreSQL share the same $(nproc) cores; see docs/benchmarks.md)"
   echo "outputs: $OUT_DIR"

@@ -140,7 +140,7 @@ start_postgres() {
   [[ "$(id -u)" = 0 ]] && chown postgres:postgres "$PG_DATA"
   as_postgres "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 >"$OUT_DIR/initdb.log" 2>&1 || die "initdb failed (see $OUT_DIR/initdb.log)"
   as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w \
-    -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null || die "PostgreSQL did not start (see $PG_DATA/server.log)"
+    -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300 ${PG_STATEMENTS:+-c shared_preload_libraries=pg_stat_statements}" start >/dev/null || die "PostgreSQL did not start (see $PG_DATA/server.log)"
   PG_PID=$(head -1 "$PG_DATA/postmaster.pid")
   log "PostgreSQL on 127.0.0.1:$PG_PORT (postmaster pid $PG_PID, data $PG_DATA)"
 }
@@ -149,7 +149,18 @@ start_postgres() {
 create_database() {
   as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE $1" >/dev/null || die "CREATE DATABASE $1 failed"
   export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$1"
+  [[ -n "${PG_STATEMENTS:-}" ]] && as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$1" -qc "CREATE EXTENSION pg_stat_statements" >/dev/null
   ( cd "$BIN" && dotnet MarketingActors.Silo.dll migrate ) >"$OUT_DIR/migrate-$1.log" 2>&1 || { tail -20 "$OUT_DIR/migrate-$1.log" >&2; die "migrate failed"; }
+}
+
+# pg_statements DB FILE: with PG_STATEMENTS=1, PostgreSQL's top statements by total time since
+# the last call (pg_stat_statements), then reset; otherwise nothing.
+pg_statements() {
+  [[ -n "${PG_STATEMENTS:-}" ]] || return 0
+  as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$1" -P pager=off -c \
+    "SELECT calls, rows, round(total_exec_time::numeric, 1) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, wal_fpi, pg_size_pretty(wal_bytes) AS wal, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
+     FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15" >"$2" 2>&1 || true
+  as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$1" -qc "SELECT pg_stat_statements_reset()" >/dev/null 2>&1 || true
 }
 
 # --- campaign + decision check ---------------------------------------------------------------
@@ -204,7 +215,7 @@ warmup() {
 }
 
 # is_batch SCENARIO: true for the scenarios that send BATCH events per request.
-is_batch() { [[ "$1" == batch || "$1" == noop-batch ]]; }
+is_batch() { [[ "$1" == batch || "$1" == batch-page-view || "$1" == noop-batch ]]; }
 # per_request SCENARIO: events per request.
 per_request() { is_batch "$1" && echo "$BATCH" || echo 1; }
 
