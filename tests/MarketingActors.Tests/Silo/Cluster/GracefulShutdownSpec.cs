@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using MarketingActors.Gateway.Endpoints;
 using MarketingActors.Silo.Cluster;
 using MarketingActors.Tests.Support;
 using Npgsql;
@@ -48,6 +50,53 @@ public sealed class GracefulShutdownSpec(PostgresServer postgres)
         await using var restarted = await ClusterSilo.Start(database, cluster);
         var view = JsonDocument.Parse(await restarted.Http.GetStringAsync("/v1/customers/early")).RootElement;
         Assert.Equal(acknowledged.Count, view.GetProperty("eventCount").GetInt64());
+    }
+
+    [SkippableFact]
+    public async Task A_graceful_stop_audits_every_answered_decision_though_the_audit_log_was_slow_to_append()
+    {
+        var database = await postgres.CreateDatabase();
+        await ClusterDatabase.Migrate(database);
+        var silo = await ClusterSilo.Start(database, "audit-stop-" + Guid.NewGuid().ToString("N")[..6]);
+        (await silo.Http.PostAsJsonAsync("/v1/campaigns", SampleCampaigns.PaidPerView("free", total: 100m, cost: 0m), GatewayJson.Options)).EnsureSuccessStatusCode();
+        (await silo.Http.PostAsync("/v1/campaigns/free/activate", null)).EnsureSuccessStatusCode();
+        var attempt = 0;
+        // Fresh ids on each attempt: the ones before the campaign reached the silo's cache decided nothing.
+        var answered = await Eventually.Holds(() => Decisions(silo.Http, "[" + EventJson($"first-{++attempt}", $"e-first-{attempt}") + "]"), n => n == 1,
+            because: "the campaign reaches the silo's cache");
+
+        await using var blocker = new NpgsqlConnection(database);
+        await blocker.OpenAsync();
+        await using var tx = await blocker.BeginTransactionAsync();
+        // Appends to the audit log wait behind this lock: the decisions below are answered while their entries are still queued.
+        await new NpgsqlCommand("LOCK TABLE ma_audit_log IN EXCLUSIVE MODE", blocker, tx).ExecuteNonQueryAsync();
+        answered += await Decisions(silo.Http, "[" + string.Join(",", Enumerable.Range(0, 200).Select(i => EventJson($"c{i}", $"e{i}"))) + "]");
+        var stopping = silo.DisposeAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await tx.RollbackAsync();
+        await stopping;
+
+        Assert.Equal(201, answered);
+        Assert.Equal(answered, await AuditedDecisions(database));
+    }
+
+    private static string EventJson(string customer, string id) => $$"""{"eventId":"{{id}}","customerId":"{{customer}}","type":"page_view"}""";
+
+    /// <summary>How many decisions the answer to this batch carries.</summary>
+    private static async Task<int> Decisions(HttpClient http, string batch)
+    {
+        var answer = await http.PostAsync("/v1/events", new StringContent(batch, Encoding.UTF8, "application/json"));
+        answer.EnsureSuccessStatusCode();
+        var results = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.GetProperty("results");
+        return results.EnumerateArray().Sum(r => r.TryGetProperty("decisions", out var decisions) ? decisions.GetArrayLength() : 0);
+    }
+
+    private static async Task<long> AuditedDecisions(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM ma_audit_log WHERE kind = 'decision'", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>The status, or null when the connection closed without one (the process went away).</summary>
