@@ -69,5 +69,6 @@ public sealed class ConnectionPoolSpec : IAsyncLifetime
         Assert.Equal(7, bounded.MaxPoolSize);
         Assert.Equal(40, bounded.Timeout);
         Assert.Equal("db", bounded.Host);
+        Assert.True(bounded.NoResetOnClose);
     }
 }
