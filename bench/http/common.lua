@@ -59,8 +59,8 @@ function M.batch_size(args)
 end
 
 -- Installs wrk's globals for a scenario that POSTs batches of N events of type (default
--- product_view) to path (batch.lua, batch-page-view.lua, noop-batch.lua). batch_n is a global so that done(), which runs in the main Lua state where
--- init() never ran, can ask a thread for it.
+-- product_view) to path (batch.lua, batch-page-view.lua, noop-batch.lua). batch_n is a global so
+-- that done(), which runs in the main Lua state where init() never ran, can ask a thread for it.
 function M.batch_scenario(path, name, type)
   batch_n = M.batch_size(nil)
   setup = M.setup

@@ -12,8 +12,9 @@ namespace MarketingActors.Tests.Silo.Cluster;
 [Collection(PostgresCollection.Name)]
 public sealed class GracefulShutdownSpec(PostgresServer postgres)
 {
-    private static StringContent Event(string customer, string id) =>
-        new($$"""{"eventId":"{{id}}","customerId":"{{customer}}","type":"page_view"}""", Encoding.UTF8, "application/json");
+    private static string EventJson(string customer, string id) => $$"""{"eventId":"{{id}}","customerId":"{{customer}}","type":"page_view"}""";
+
+    private static StringContent Event(string customer, string id) => new(EventJson(customer, id), Encoding.UTF8, "application/json");
 
     [SkippableFact]
     public async Task SIGTERM_while_the_journal_cannot_commit_exits_0_acknowledges_nothing_pending_and_keeps_what_was_acknowledged()
@@ -57,7 +58,7 @@ public sealed class GracefulShutdownSpec(PostgresServer postgres)
     {
         var database = await postgres.CreateDatabase();
         await ClusterDatabase.Migrate(database);
-        var silo = await ClusterSilo.Start(database, "audit-stop-" + Guid.NewGuid().ToString("N")[..6]);
+        await using var silo = await ClusterSilo.Start(database, "audit-stop-" + Guid.NewGuid().ToString("N")[..6]);
         (await silo.Http.PostAsJsonAsync("/v1/campaigns", SampleCampaigns.PaidPerView("free", total: 100m, cost: 0m), GatewayJson.Options)).EnsureSuccessStatusCode();
         (await silo.Http.PostAsync("/v1/campaigns/free/activate", null)).EnsureSuccessStatusCode();
         var attempt = 0;
@@ -71,7 +72,7 @@ public sealed class GracefulShutdownSpec(PostgresServer postgres)
         // Appends to the audit log wait behind this lock: the decisions below are answered while their entries are still queued.
         await new NpgsqlCommand("LOCK TABLE ma_audit_log IN EXCLUSIVE MODE", blocker, tx).ExecuteNonQueryAsync();
         answered += await Decisions(silo.Http, "[" + string.Join(",", Enumerable.Range(0, 200).Select(i => EventJson($"c{i}", $"e{i}"))) + "]");
-        var stopping = silo.DisposeAsync();
+        var stopping = silo.App.StopAsync();
         await Task.Delay(TimeSpan.FromSeconds(1));
         await tx.RollbackAsync();
         await stopping;
@@ -79,8 +80,6 @@ public sealed class GracefulShutdownSpec(PostgresServer postgres)
         Assert.Equal(201, answered);
         Assert.Equal(answered, await AuditedDecisions(database));
     }
-
-    private static string EventJson(string customer, string id) => $$"""{"eventId":"{{id}}","customerId":"{{customer}}","type":"page_view"}""";
 
     /// <summary>How many decisions the answer to this batch carries.</summary>
     private static async Task<int> Decisions(HttpClient http, string batch)
