@@ -22,14 +22,8 @@ public sealed class ClusterRestartSpec(PostgresServer postgres)
         JsonDocument.Parse(await http.GetStringAsync($"/v1/customers/{customer}")).RootElement.GetProperty("eventCount").GetInt64();
 
     /// <summary>Customer state lives in the engine's snapshot table, not in Orleans' generic storage.</summary>
-    private static async Task<long> SnapshotRows(string database, string customer)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var count = new NpgsqlCommand("SELECT count(*) FROM ma_customer_snapshots WHERE customer_id = $1", connection);
-        count.Parameters.AddWithValue(customer);
-        return (long)(await count.ExecuteScalarAsync())!;
-    }
+    private static Task<long> SnapshotRows(string database, string customer) =>
+        DatabaseRows.Count(database, "SELECT count(*) FROM ma_customer_snapshots WHERE customer_id = $1", customer);
 
     [SkippableFact]
     public async Task A_restart_of_the_whole_cluster_loses_nothing_acknowledged_and_applies_resent_events_once()

@@ -12,15 +12,6 @@ namespace MarketingActors.Tests.Silo.Cluster;
 [Collection(PostgresCollection.Name)]
 public sealed class ErasureInClusterSpec(PostgresServer postgres)
 {
-    private static async Task<long> Count(string database, string sql, string parameter)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue(parameter);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
     [SkippableFact]
     public async Task Erasure_deletes_the_journal_rows_and_unlinks_the_decisions_logged_in_postgres_while_the_chain_verifies()
     {
@@ -41,18 +32,18 @@ public sealed class ErasureInClusterSpec(PostgresServer postgres)
         var reference = export.GetProperty("auditEntries")[0].GetProperty("customerRef").GetString()!;
         Assert.Equal(["e1", "e2"], export.GetProperty("journaledEvents").EnumerateArray().Select(e => e.GetProperty("eventId").GetString()));
         Assert.Equal("erin@example.com", export.GetProperty("profile").GetProperty("traits").GetProperty("email").GetString());
-        Assert.Equal(2, await Count(database, "SELECT count(*) FROM ma_event_journal WHERE customer_id = $1", "erin-x9q"));
-        Assert.True(await Count(database, "SELECT count(*) FROM ma_audit_log WHERE customer_ref = $1 AND kind = 'decision'", reference) > 0);
+        Assert.Equal(2, await DatabaseRows.Count(database, "SELECT count(*) FROM ma_event_journal WHERE customer_id = $1", "erin-x9q"));
+        Assert.True(await DatabaseRows.Count(database, "SELECT count(*) FROM ma_audit_log WHERE customer_ref = $1 AND kind = 'decision'", reference) > 0);
 
         Assert.Equal(HttpStatusCode.NoContent, (await silo.Http.DeleteAsync("/v1/customers/erin-x9q")).StatusCode);
 
-        Assert.Equal(0, await Count(database, "SELECT count(*) FROM ma_event_journal WHERE customer_id = $1", "erin-x9q"));
-        Assert.Equal(0, await Count(database, "SELECT count(*) FROM ma_audit_log WHERE payload LIKE '%' || $1 || '%'", "erin-x9q"));
+        Assert.Equal(0, await DatabaseRows.Count(database, "SELECT count(*) FROM ma_event_journal WHERE customer_id = $1", "erin-x9q"));
+        Assert.Equal(0, await DatabaseRows.Count(database, "SELECT count(*) FROM ma_audit_log WHERE payload LIKE '%' || $1 || '%'", "erin-x9q"));
         var after = JsonDocument.Parse(await silo.Http.GetStringAsync("/v1/customers/erin-x9q/export")).RootElement;
         Assert.Equal(0, after.GetProperty("auditEntries").GetArrayLength());
         Assert.Equal(0, after.GetProperty("journaledEvents").GetArrayLength());
         var verification = JsonDocument.Parse(await silo.Http.GetStringAsync("/v1/audit/verify")).RootElement;
         Assert.True(verification.GetProperty("intact").GetBoolean());
-        Assert.Equal(await Count(database, "SELECT count(*) FROM ma_audit_log WHERE kind <> $1", "-"), verification.GetProperty("checked").GetInt64());
+        Assert.Equal(await DatabaseRows.Count(database, "SELECT count(*) FROM ma_audit_log WHERE kind <> $1", "-"), verification.GetProperty("checked").GetInt64());
     }
 }

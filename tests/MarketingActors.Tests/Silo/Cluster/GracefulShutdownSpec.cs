@@ -78,7 +78,7 @@ public sealed class GracefulShutdownSpec(PostgresServer postgres)
         await stopping;
 
         Assert.Equal(201, answered);
-        Assert.Equal(answered, await AuditedDecisions(database));
+        Assert.Equal(answered, await DatabaseRows.Count(database, "SELECT count(*) FROM ma_audit_log WHERE kind = 'decision'"));
     }
 
     /// <summary>How many decisions the answer to this batch carries.</summary>
@@ -88,14 +88,6 @@ public sealed class GracefulShutdownSpec(PostgresServer postgres)
         answer.EnsureSuccessStatusCode();
         var results = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.GetProperty("results");
         return results.EnumerateArray().Sum(r => r.TryGetProperty("decisions", out var decisions) ? decisions.GetArrayLength() : 0);
-    }
-
-    private static async Task<long> AuditedDecisions(string database)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM ma_audit_log WHERE kind = 'decision'", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>The status, or null when the connection closed without one (the process went away).</summary>
@@ -111,12 +103,6 @@ public sealed class GracefulShutdownSpec(PostgresServer postgres)
         }
     }
 
-    private static async Task<long> WaitingCopies(string database)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY ma_event_journal%' AND wait_event_type = 'Lock'", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private static Task<long> WaitingCopies(string database) => DatabaseRows.Count(database,
+        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY ma_event_journal%' AND wait_event_type = 'Lock'");
 }
