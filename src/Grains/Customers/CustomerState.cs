@@ -77,10 +77,14 @@ public sealed class CustomerState
         if (RecentTriggers.Count > MaxRecentTriggers) RecentTriggers.RemoveRange(0, RecentTriggers.Count - MaxRecentTriggers);
     }
 
+    /// <summary>Runs after every event, so it counts before it allocates: almost always nothing is over the limit.</summary>
     public void PruneFinishedJourneys()
     {
-        var finished = Journeys.Values.Where(j => !j.IsActive).OrderBy(j => j.StepEnteredAt).ToList();
-        foreach (var j in finished.Take(Math.Max(0, finished.Count - MaxFinishedJourneys))) Journeys.Remove(j.CampaignId);
+        var finished = 0;
+        foreach (var j in Journeys.Values) if (!j.IsActive) finished++;
+        if (finished <= MaxFinishedJourneys) return;
+        var oldest = Journeys.Values.Where(j => !j.IsActive).OrderBy(j => j.StepEnteredAt).Take(finished - MaxFinishedJourneys).ToList();
+        foreach (var j in oldest) Journeys.Remove(j.CampaignId);
     }
 
     /// <summary>The decision an outcome belongs to: by id, else the last delivered or held-out one (of the campaign, if given) within the window.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using MarketingActors.Events;
 using MarketingActors.Persistence;
 using MarketingActors.Telemetry;
@@ -111,7 +110,7 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
                     await copy.WriteAsync(pending.CustomerId, NpgsqlDbType.Varchar);
                     await copy.WriteAsync(entry.Sequence, NpgsqlDbType.Bigint);
                     await copy.WriteAsync(entry.Event.EventId, NpgsqlDbType.Varchar);
-                    await copy.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(entry.Event), NpgsqlDbType.Bytea);
+                    await copy.WriteAsync(JournalPayload.Of(entry.Event), NpgsqlDbType.Bytea);
                     events++;
                 }
             }
@@ -143,7 +142,7 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
             {
                 var customer = reader.GetString(0);
                 if (!tails.TryGetValue(customer, out var tail)) tails[customer] = tail = [];
-                tail.Add(new JournalEntry(reader.GetInt64(1), JsonSerializer.Deserialize<MarketingEvent>(reader.GetFieldValue<byte[]>(2))!));
+                tail.Add(new JournalEntry(reader.GetInt64(1), JournalPayload.Read(reader.GetFieldValue<byte[]>(2))));
             }
         }
         _metrics.JournalTailsRead(after.Count);
