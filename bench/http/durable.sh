@@ -16,7 +16,9 @@
 #   DURATION=20  WARMUP=5  THREADS=2  CONNECTIONS=32  BATCH=500  CUSTOMERS=100000
 #   BATCH_CONNECTIONS=$CONNECTIONS   wrk connections of the batch scenario only
 #   MODES="embedded cluster:1 cluster:3"   SCENARIOS="single-event batch"
-#   (also batch-page-view: the batch scenario with events that yield no decision)
+#   (also batch-page-view: the batch scenario with events that yield no decision; a scenario
+#   named twice runs twice, the second time on the customers the first activated: its row is
+#   "<scenario>#2", and the targets use the last run)
 #   OUT_DIR=...  SKIP_BUILD=1
 #   PG_STATEMENTS=1   also writes PostgreSQL's top statements per scenario (pg_stat_statements)
 #
@@ -135,26 +137,26 @@ run_mode() {
 
   setup_campaign "$base" "$dir"
   warmup "$base" "$dir"
-  local scenario out pg_before pg_before_t pg_after_t j pg_s
-  for scenario in $SCENARIOS; do
-    out="$dir/$scenario.txt"
+  local run out pg_before pg_before_t pg_after_t j pg_s
+  for run in $(scenario_runs); do
+    out="$dir/$run.txt"
     if [[ "$name" != embedded ]]; then
-      scrape "$dir/$scenario.metrics.before" "${urls[@]}"
+      scrape "$dir/$run.metrics.before" "${urls[@]}"
       pg_statements "bench_c$n" /dev/null
     fi
     pg_before_t=$(pg_ticks)
-    run_scenario "$base" "$scenario" "$out" "${STARTED_PIDS[@]}"
+    run_scenario "$base" "${run%#*}" "$out" "${STARTED_PIDS[@]}"
     pg_after_t=$(pg_ticks)
     j="- - - - -"; pg_s="-"
     if [[ "$name" != embedded ]]; then
-      scrape "$dir/$scenario.metrics.after" "${urls[@]}"
-      pg_statements "bench_c$n" "$dir/$scenario.pg-statements.txt"
-      j=$(journal_delta "$dir/$scenario.metrics.before" "$dir/$scenario.metrics.after")
+      scrape "$dir/$run.metrics.after" "${urls[@]}"
+      pg_statements "bench_c$n" "$dir/$run.pg-statements.txt"
+      j=$(journal_delta "$dir/$run.metrics.before" "$dir/$run.metrics.after")
       pg_s=$(awk -v a="$pg_before_t" -v b="$pg_after_t" -v t="$TICKS" 'BEGIN { printf "%.2f", (b - a) / t }')
-      log "[$name] journal over $scenario: commits/events/mean batch/mean commit ms/mean connection wait ms = $j; PostgreSQL CPU ${pg_s}s"
-      log "[$name] customer snapshots over $scenario: reads/mean per query/writes/mean per statement = $(snapshot_delta "$dir/$scenario.metrics.before" "$dir/$scenario.metrics.after")"
+      log "[$name] journal over $run: commits/events/mean batch/mean commit ms/mean connection wait ms = $j; PostgreSQL CPU ${pg_s}s"
+      log "[$name] customer snapshots over $run: reads/mean per query/writes/mean per statement = $(snapshot_delta "$dir/$run.metrics.before" "$dir/$run.metrics.after")"
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$n" "$scenario" "$out" "$j" "$pg_s" >>"$RESULTS"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$n" "$run" "$out" "$j" "$pg_s" >>"$RESULTS"
   done
   for i in "${STARTED_PIDS[@]}"; do kill -0 "$i" 2>/dev/null || die "[$name] silo pid $i died during the run (see $dir)"; done
   stop_silos
@@ -167,20 +169,20 @@ for mode in $MODES; do run_mode "$mode"; done
   echo
   echo "== MarketingActors durable ingestion  $(date -u +%Y-%m-%dT%H:%MZ)  $(nproc) cores  load avg $(cut -d' ' -f1-3 /proc/loadavg)  wrk -t$THREADS -c$CONNECTIONS (batch: -c$BATCH_CONNECTIONS) -d${DURATION}s  customers=$CUSTOMERS  batch=$BATCH"
   printf '%-9s %5s %-13s %10s %10s %9s %9s %6s %10s %10s %8s %10s %10s\n' mode silos scenario "req/s" "events/s" "p50 ms" "p99 ms" errors "silo us/ev" "pg us/ev" "j.batch" "commit ms" "c.wait ms"
-  while IFS=$'\t' read -r name n scenario out j pg_s; do
+  while IFS=$'\t' read -r name n run out j pg_s; do
     read -r _ _ jbatch jms jwait <<<"$j"
     pg_us="-"
     if [[ "$pg_s" != "-" ]]; then
-      pg_us=$(awk -v c="$pg_s" -v r="$(result "$out" requests)" -v p="$(per_request "$scenario")" 'BEGIN { if (r > 0) printf "%.1f", c * 1e6 / (r * p); else print "-" }')
+      pg_us=$(awk -v c="$pg_s" -v r="$(result "$out" requests)" -v p="$(per_request "${run%#*}")" 'BEGIN { if (r > 0) printf "%.1f", c * 1e6 / (r * p); else print "-" }')
     fi
-    printf '%-9s %5s %-13s %10s %10s %9s %9s %6s %10s %10s %8s %10s %10s\n' "$name" "$n" "$scenario" \
+    printf '%-9s %5s %-13s %10s %10s %9s %9s %6s %10s %10s %8s %10s %10s\n' "$name" "$n" "$run" \
       "$(result "$out" rps)" "$(result "$out" events_per_s)" "$(result "$out" p50_ms)" "$(result "$out" p99_ms)" \
       "$(( $(result "$out" non2xx) + $(result "$out" socket_errors) ))" \
-      "$(cpu_per_event "$out" "$(per_request "$scenario")")" "$pg_us" "$jbatch" "$jms" "$jwait"
+      "$(cpu_per_event "$out" "$(per_request "${run%#*}")")" "$pg_us" "$jbatch" "$jms" "$jwait"
   done <"$RESULTS"
   echo
   echo "targets (issue 3):"
-  eps() { awk -F'\t' -v m="$1" -v s="$2" '$1 == m && $3 == s { print $4 }' "$RESULTS" | head -1 | { read -r f && [[ -n "$f" ]] && result "$f" events_per_s; } || true; }
+  eps() { awk -F'\t' -v m="$1" -v r="$(last_run "$2")" '$1 == m && $3 == r { print $4 }' "$RESULTS" | head -1 | { read -r f && [[ -n "$f" ]] && result "$f" events_per_s; } || true; }
   emb=$(eps embedded single-event)
   for c in cluster-1 cluster-3; do
     d=$(eps "$c" single-event)

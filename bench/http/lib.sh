@@ -214,6 +214,21 @@ warmup() {
   "${WRK[@]}" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$HERE/single-event.lua" "$base" >"$dir/warmup.txt" 2>&1 || die "wrk warm-up failed"
 }
 
+# scenario_runs: the words of SCENARIOS as run names, a repeat numbered ("batch batch" gives
+# "batch batch#2"), so that a second run, on customers the first one activated, gets its own
+# outputs and its own row in the summary. ${run%#*} is the scenario.
+scenario_runs() {
+  local -A seen=()
+  local s
+  for s in $SCENARIOS; do
+    seen[$s]=$(( ${seen[$s]:-0} + 1 ))
+    if (( seen[$s] == 1 )); then echo "$s"; else echo "$s#${seen[$s]}"; fi
+  done
+}
+
+# last_run SCENARIO: the name of SCENARIO's last run (the one the targets are checked on).
+last_run() { scenario_runs | awk -v s="$1" '$0 == s || index($0, s "#") == 1' | tail -1; }
+
 # is_batch SCENARIO: true for the scenarios that send BATCH events per request.
 is_batch() { [[ "$1" == batch || "$1" == batch-page-view || "$1" == noop-batch ]]; }
 # per_request SCENARIO: events per request.

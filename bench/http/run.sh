@@ -13,6 +13,8 @@
 #   BATCH=500        events per request in the batch scenario (gateway max: 1000)
 #   CUSTOMERS=100000 size of the customer id pool the scripts draw from
 #   SCENARIOS="noop single-event noop-batch batch"   (noop-batch: batch bodies to /v1/noop, the ceiling for batches)
+#                    (a scenario named twice runs twice: the repeat's row is "<scenario>#2", and
+#                    the targets use the last run)
 #   OUT_DIR=...      where wrk outputs and the silo log go (default: bench/http/results/<utc time>)
 #   SKIP_BUILD=1     reuse the existing Release build
 #
@@ -50,8 +52,8 @@ setup_campaign "$BASE" "$OUT_DIR"
 
 # --- load ------------------------------------------------------------------------------------
 warmup "$BASE" "$OUT_DIR"
-for scenario in $SCENARIOS; do
-  run_scenario "$BASE" "$scenario" "$OUT_DIR/$scenario.txt" "$SILO_PID"
+for run in $(scenario_runs); do
+  run_scenario "$BASE" "${run%#*}" "$OUT_DIR/$run.txt" "$SILO_PID"
 done
 
 # Still alive after the load?
@@ -59,22 +61,24 @@ kill -0 "$SILO_PID" 2>/dev/null || die "the silo died during the run (see $OUT_D
 
 # --- summary ---------------------------------------------------------------------------------
 field() { result "$OUT_DIR/$1.txt" "$2"; }
+# last SCENARIO KEY: from the scenario's last run.
+last() { field "$(last_run "$1")" "$2"; }
 
 {
   echo
   echo "== MarketingActors HTTP benchmark  $(date -u +%Y-%m-%dT%H:%MZ)  $(nproc) cores  load avg $(cut -d' ' -f1-3 /proc/loadavg)  wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s  customers=$CUSTOMERS  batch=$BATCH"
   printf '%-14s %12s %12s %9s %9s %9s %7s %7s %14s\n' scenario "requests/s" "events/s" "p50 ms" "p90 ms" "p99 ms" non2xx sockerr "srv-cpu us/ev"
-  for scenario in $SCENARIOS; do
-    [[ -f "$OUT_DIR/$scenario.txt" ]] || continue
-    printf '%-14s %12s %12s %9s %9s %9s %7s %7s %14s\n' "$scenario" \
-      "$(field "$scenario" rps)" "$(field "$scenario" events_per_s)" \
-      "$(field "$scenario" p50_ms)" "$(field "$scenario" p90_ms)" "$(field "$scenario" p99_ms)" \
-      "$(field "$scenario" non2xx)" "$(field "$scenario" socket_errors)" \
-      "$(cpu_per_event "$OUT_DIR/$scenario.txt" "$(per_request "$scenario")")"
+  for run in $(scenario_runs); do
+    [[ -f "$OUT_DIR/$run.txt" ]] || continue
+    printf '%-14s %12s %12s %9s %9s %9s %7s %7s %14s\n' "$run" \
+      "$(field "$run" rps)" "$(field "$run" events_per_s)" \
+      "$(field "$run" p50_ms)" "$(field "$run" p90_ms)" "$(field "$run" p99_ms)" \
+      "$(field "$run" non2xx)" "$(field "$run" socket_errors)" \
+      "$(cpu_per_event "$OUT_DIR/$run.txt" "$(per_request "${run%#*}")")"
   done
   echo
   echo "targets:"
-  noop_rps=$(field noop rps); single_rps=$(field single-event rps); single_p99=$(field single-event p99_ms); batch_eps=$(field batch events_per_s); ceiling_eps=$(field noop-batch events_per_s)
+  noop_rps=$(last noop rps); single_rps=$(last single-event rps); single_p99=$(last single-event p99_ms); batch_eps=$(last batch events_per_s); ceiling_eps=$(last noop-batch events_per_s)
   if [[ -n "$noop_rps" && -n "$single_rps" ]]; then
     awk -v s="$single_rps" -v n="$noop_rps" 'BEGIN { r = 100 * s / n; printf "  single-event >= 50%% of no-op ceiling : %5.1f%%  %s\n", r, (r >= 50 ? "MET" : "MISSED") }'
   fi
