@@ -137,7 +137,7 @@ run_mode() {
 
   setup_campaign "$base" "$dir"
   warmup "$base" "$dir"
-  local run out pg_before pg_before_t pg_after_t j pg_s
+  local run out pg_before_t pg_after_t j pg_s
   for run in $(scenario_runs); do
     out="$dir/$run.txt"
     if [[ "$name" != embedded ]]; then

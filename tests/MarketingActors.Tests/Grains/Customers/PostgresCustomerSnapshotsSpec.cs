@@ -195,8 +195,7 @@ public sealed class PostgresCustomerSnapshotsSpec(PostgresServer postgres) : IAs
 
         Assert.True(writes.All(w => w.IsCompletedSuccessfully), "every write queued before the stop is committed when it returns");
         Assert.Contains("shutting down", refused.Message);
-        await using var count = _databases[0].CreateCommand("SELECT count(*) FROM ma_customer_snapshots WHERE customer_id LIKE 'stop%'");
-        Assert.Equal(200L, (long)(await count.ExecuteScalarAsync())!);
+        Assert.Equal(200L, await DatabaseRows.Count(_databases[0].ConnectionString, "SELECT count(*) FROM ma_customer_snapshots WHERE customer_id LIKE 'stop%'"));
     }
 
     [SkippableFact]

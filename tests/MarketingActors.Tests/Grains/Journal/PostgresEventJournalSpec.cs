@@ -97,7 +97,7 @@ public sealed class PostgresEventJournalSpec(PostgresServer postgres) : IAsyncLi
         // Blocks COPY (row writes), not reads: the first group commit hangs until the lock goes.
         await new NpgsqlCommand("LOCK TABLE ma_event_journal IN EXCLUSIVE MODE", blocker, tx).ExecuteNonQueryAsync();
         var committing = journal.Append("ann", Entries("ann", 1, 1));
-        await Eventually.Holds(async () => await WaitingCopies(), n => n == 1, TimeSpan.FromSeconds(30), "the first commit waits for the lock");
+        await Eventually.Holds(() => DatabaseRows.JournalCopiesWaitingOnALock(_database!.ConnectionString), n => n == 1, TimeSpan.FromSeconds(30), "the first commit waits for the lock");
         var queued = journal.Append("ben", Entries("ben", 1, 1));
 
         await journal.StopAsync(new CancellationToken(canceled: true));
@@ -109,13 +109,6 @@ public sealed class PostgresEventJournalSpec(PostgresServer postgres) : IAsyncLi
         Assert.Contains("shutting down", failed.Message);
         Assert.Contains("shutting down", refused.Message);
         Assert.Equal(["ann-1"], (await ReadAll()).Select(e => e.Event.EventId));
-    }
-
-    private async Task<long> WaitingCopies()
-    {
-        await using var command = _database!.CreateCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY ma_event_journal%' AND wait_event_type = 'Lock'");
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task<List<JournalEntry>> ReadAll()

@@ -5,7 +5,6 @@ using System.Text.Json;
 using MarketingActors.Gateway.Endpoints;
 using MarketingActors.Silo.Cluster;
 using MarketingActors.Tests.Support;
-using Npgsql;
 
 namespace MarketingActors.Tests.Silo.Cluster;
 

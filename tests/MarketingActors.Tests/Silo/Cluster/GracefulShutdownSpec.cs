@@ -39,7 +39,7 @@ public sealed class GracefulShutdownSpec(PostgresServer postgres)
         // The journal can read but not write: appends queue up behind a commit that cannot finish.
         await new NpgsqlCommand("LOCK TABLE ma_event_journal IN EXCLUSIVE MODE", blocker, tx).ExecuteNonQueryAsync();
         var pending = Enumerable.Range(0, 20).Select(i => Answer(silo.Http, Event($"late-{i}", $"late-{i}"))).ToArray();
-        await Eventually.Holds(() => WaitingCopies(database), n => n > 0, TimeSpan.FromSeconds(60), "a journal commit waits for the lock");
+        await Eventually.Holds(() => DatabaseRows.JournalCopiesWaitingOnALock(database), n => n > 0, TimeSpan.FromSeconds(60), "a journal commit waits for the lock");
 
         var exitCode = await silo.Terminate(TimeSpan.FromSeconds(60));
         var answers = await Task.WhenAll(pending);
@@ -102,7 +102,4 @@ public sealed class GracefulShutdownSpec(PostgresServer postgres)
             return null;
         }
     }
-
-    private static Task<long> WaitingCopies(string database) => DatabaseRows.Count(database,
-        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY ma_event_journal%' AND wait_event_type = 'Lock'");
 }

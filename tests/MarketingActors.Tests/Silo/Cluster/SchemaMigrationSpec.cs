@@ -19,10 +19,7 @@ public sealed class SchemaMigrationSpec(PostgresServer postgres)
 
         Assert.Equal(ClusterDatabase.Migrations.Select(m => m.Version), first);
         Assert.Empty(second);
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var count = new NpgsqlCommand("SELECT count(*) FROM OrleansQuery", connection);
-        Assert.True((long)(await count.ExecuteScalarAsync())! >= 20);
+        Assert.True(await DatabaseRows.Count(database, "SELECT count(*) FROM OrleansQuery") >= 20);
     }
 
     [SkippableFact]
