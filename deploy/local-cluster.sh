@@ -43,6 +43,8 @@ as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE mar
 export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=marketing"
 # A throwaway loopback cluster: API keys off unless asked for (REQUIRE_API_KEYS=true prints a bootstrap key in silo1's log).
 export MarketingActors__Security__RequireApiKeys=${REQUIRE_API_KEYS:-false}
+# The audit chain's key lives outside the database; a fresh one per run of this throwaway cluster.
+export MarketingActors__Governance__AuditKey=${MA_AUDIT_KEY:-$(head -c 32 /dev/urandom | base64)}
 
 # The silo project references the gateway, so one build produces both hosts.
 dotnet build -c Release src/Silo -v quiet -nologo >"$WORK/logs/build.log" || { cat "$WORK/logs/build.log" >&2; exit 1; }

@@ -13,7 +13,7 @@ namespace MarketingActors.Benchmarks;
 [Config(typeof(ShortRunConfig)), MemoryDiagnoser]
 public class DecisionAuditWork
 {
-    private readonly AuditChain _chain = new(200_000);
+    private readonly AuditChain _chain = new(200_000, AuditSeal.Ephemeral());
     private readonly DateTimeOffset _at = DateTimeOffset.UnixEpoch;
     private Decision _decision = null!;
 
@@ -45,5 +45,5 @@ public class DecisionAuditWork
     public AuditEntry DraftAndAppend() => _chain.Append(AuditDrafts.Decision(_decision, "0123456789abcdef0123456789abcdef"), _at);
 
     [Benchmark]
-    public bool VerifyWholeChain() => _chain.Verify().Intact;
+    public bool VerifyWholeChain() => _chain.Verify(null).Intact;
 }

@@ -1,6 +1,8 @@
-// Opens a campaign's lift report page in headless Chromium and checks what a campaign owner sees:
-// the headline lift, the per-channel lift chart (interval lines and estimate dots actually laid out)
-// and the budget pacing chart. Usage: node report-page.mjs <url> [--expect-positive-lift]
+// Opens a campaign's lift report page in headless Chromium the way a person does: the page sends an
+// unknown visitor to sign in, they paste their API key (MA_API_KEY) into the form, and land back on
+// the report. Then it checks what a campaign owner sees: the headline lift, the per-channel lift
+// chart (interval lines and estimate dots actually laid out) and the budget pacing chart.
+// Usage: MA_API_KEY=... node report-page.mjs <url> [--expect-positive-lift]
 // Exits 0 when every check holds, 1 otherwise (printing what failed).
 import { chromium } from 'playwright-core';
 
@@ -18,13 +20,19 @@ const browser = await chromium.launch({
     '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 try {
-  const page = await browser.newPage();
-  // The report page is behind the same API keys as the rest of the gateway.
-  if (process.env.MA_API_KEY) await page.setExtraHTTPHeaders({ Authorization: `Bearer ${process.env.MA_API_KEY}` });
+  const context = await browser.newContext();
+  const page = await context.newPage();
   const requests = [];
   page.on('request', r => requests.push(r.url()));
-  const response = await page.goto(url, { waitUntil: 'load' });
-  check(response?.status() === 200, `status ${response?.status()}`);
+  // Not signed in: the report sends the browser to the sign-in form, which brings it back.
+  await page.goto(url, { waitUntil: 'load' });
+  check(new URL(page.url()).pathname === '/signin', `unsigned visit landed on ${page.url()}, not the sign-in form`);
+  await page.fill('#apiKey', process.env.MA_API_KEY ?? '');
+  const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#sign-in')]);
+  check(response?.status() === 200, `status ${response?.status()} after signing in`);
+  check(page.url() === url, `signed in, landed on ${page.url()} instead of ${url}`);
+  const session = (await context.cookies()).find(c => c.name === 'ma_session');
+  check(session?.httpOnly === true && session?.sameSite === 'Strict', `session cookie ${JSON.stringify(session)}`);
   check(requests.every(r => r.startsWith(new URL(url).origin)), `page fetched other origins: ${requests.join(', ')}`);
 
   const headline = (await page.textContent('#absolute-lift'))?.trim() ?? '';

@@ -11,65 +11,83 @@ public static class CampaignEndpoints
     {
         var group = app.MapGroup("/v1/campaigns").WithTags("Campaigns");
 
-        group.MapPost("/", async (HttpContext context, HttpRequest request, IGrainFactory grains) =>
-        {
-            var (definition, error) = await JsonBody.Read<CampaignDefinition>(request, GatewayJson.Options);
-            if (error is not null) return error;
-            if (!CampaignIds.IsValid(definition!.Id))
-                return Problems.Of(400, "invalid_campaign", "id: " + CampaignIds.Rule, ["id: " + CampaignIds.Rule]);
-            return await GovernedChanges.Submit(context, grains, new CampaignChange { Kind = ChangeKinds.Create, CampaignId = definition.Id, Definition = definition }, creates: true);
-        }).WithName("CreateCampaign").Produces<CampaignDefinition>(201).ProducesProblem(400).ProducesProblem(409);
-
-        group.MapGet("/", async (IGrainFactory grains) =>
-            Results.Ok((await grains.GetGrain<ICampaignCatalogGrain>(0).GetSnapshot()).Campaigns))
-            .WithName("ListCampaigns").Produces<CampaignDefinition[]>();
-
-        group.MapGet("/{id}", async (string id, IGrainFactory grains) =>
-            !CampaignIds.IsValid(id) ? NotFound(id)
-            : await grains.GetGrain<ICampaignGrain>(id).Get() is { } c ? Results.Ok(c) : NotFound(id))
-            .WithName("GetCampaign").Produces<CampaignDefinition>().ProducesProblem(404);
-
-        group.MapPut("/{id}", async (string id, HttpContext context, HttpRequest request, IGrainFactory grains) =>
-        {
-            if (!CampaignIds.IsValid(id)) return NotFound(id);
-            var (definition, error) = await JsonBody.Read<CampaignDefinition>(request, GatewayJson.Options);
-            if (error is not null) return error;
-            return await GovernedChanges.Submit(context, grains, new CampaignChange { Kind = ChangeKinds.Update, CampaignId = id, Definition = definition! with { Id = id } });
-        }).WithName("UpdateCampaign").Produces<CampaignDefinition>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
-
-        group.MapPut("/{id}/budget", async (string id, HttpContext context, HttpRequest request, IGrainFactory grains) =>
-        {
-            if (!CampaignIds.IsValid(id)) return NotFound(id);
-            var (budget, error) = await JsonBody.Read<BudgetEnvelope>(request, GatewayJson.Options);
-            if (error is not null) return error;
-            return await GovernedChanges.Submit(context, grains, new CampaignChange { Kind = ChangeKinds.SetBudget, CampaignId = id, Budget = budget });
-        }).WithName("SetBudget").Produces<CampaignDefinition>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
-
-        foreach (var (verb, kind) in new[] { ("activate", ChangeKinds.Activate), ("pause", ChangeKinds.Pause), ("complete", ChangeKinds.Complete) })
-        {
-            group.MapPost($"/{{id}}/{verb}", async (string id, HttpContext context, IGrainFactory grains) =>
-                !CampaignIds.IsValid(id) ? NotFound(id) : await GovernedChanges.Submit(context, grains, new CampaignChange { Kind = kind, CampaignId = id }))
-                .WithName($"{char.ToUpperInvariant(verb[0])}{verb[1..]}Campaign").Produces<CampaignDefinition>().ProducesProblem(404).ProducesProblem(409);
-        }
-
-        group.MapGet("/{id}/state", async (string id, IGrainFactory grains) =>
-            !CampaignIds.IsValid(id) ? NotFound(id)
-            : await grains.GetGrain<ICampaignGrain>(id).GetState() is { } s ? Results.Ok(s) : NotFound(id))
-            .WithName("GetCampaignState").Produces<CampaignState>().ProducesProblem(404);
-        group.MapGet("/{id}/audience", async (string id, IGrainFactory grains) =>
-            !CampaignIds.IsValid(id) ? NotFound(id)
-            : await grains.GetGrain<ICampaignGrain>(id).GetState() is { } s ? Results.Ok(s.Audience) : NotFound(id))
-            .WithName("GetCampaignAudience")
+        group.MapPost("/", CreateCampaign).WithName("CreateCampaign").RequireChangeGate()
+            .Produces<CampaignDefinition>(201).ProducesProblem(400).ProducesProblem(409).ProducesProblem(422);
+        group.MapGet("/", ListCampaigns).WithName("ListCampaigns").RequireAccess(Operations.ReadPerformance)
+            .WithSummary("The campaigns this key reaches (all for admins and readers).").Produces<CampaignDefinition[]>();
+        group.MapGet("/{id}", GetCampaign).WithName("GetCampaign").RequireAccess(Operations.ReadPerformance, CampaignFrom.Route)
+            .Produces<CampaignDefinition>().ProducesProblem(404);
+        group.MapPut("/{id}", UpdateCampaign).WithName("UpdateCampaign").RequireChangeGate()
+            .Produces<CampaignDefinition>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+        group.MapPut("/{id}/budget", SetBudget).WithName("SetBudget").RequireChangeGate()
+            .Produces<CampaignDefinition>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+        group.MapPost("/{id}/activate", (string id, HttpContext context, IGrainFactory grains) => ChangeStatus(id, ChangeKinds.Activate, context, grains))
+            .WithName("ActivateCampaign").RequireChangeGate().Produces<CampaignDefinition>().ProducesProblem(404).ProducesProblem(409);
+        group.MapPost("/{id}/pause", (string id, HttpContext context, IGrainFactory grains) => ChangeStatus(id, ChangeKinds.Pause, context, grains))
+            .WithName("PauseCampaign").RequireChangeGate().Produces<CampaignDefinition>().ProducesProblem(404).ProducesProblem(409);
+        group.MapPost("/{id}/complete", (string id, HttpContext context, IGrainFactory grains) => ChangeStatus(id, ChangeKinds.Complete, context, grains))
+            .WithName("CompleteCampaign").RequireChangeGate().Produces<CampaignDefinition>().ProducesProblem(404).ProducesProblem(409);
+        group.MapGet("/{id}/state", GetState).WithName("GetCampaignState").RequireAccess(Operations.ReadPerformance, CampaignFrom.Route)
+            .Produces<CampaignState>().ProducesProblem(404);
+        group.MapGet("/{id}/audience", GetAudience).WithName("GetCampaignAudience").RequireAccess(Operations.ReadPerformance, CampaignFrom.Route)
             .WithSummary("Customers matching the audience rules, and of them those with marketing consent on the campaign's channels (counted as customers change, while the campaign is active).")
             .Produces<AudienceCount>().ProducesProblem(404);
     }
+
+    private static async Task<IResult> CreateCampaign(HttpContext context, IGrainFactory grains)
+    {
+        var (definition, error) = await JsonBody.Read<CampaignDefinition>(context.Request);
+        if (error is not null) return error;
+        if (!CampaignIds.IsValid(definition!.Id))
+            return Problems.Of(422, "invalid_campaign", "id: " + CampaignIds.Rule, ["id: " + CampaignIds.Rule]);
+        return await GovernedChanges.Submit(context, grains, new CampaignChange { Kind = ChangeKinds.Create, CampaignId = definition.Id, Definition = definition }, creates: true);
+    }
+
+    private static async Task<IResult> ListCampaigns(HttpContext context, IGrainFactory grains)
+    {
+        var scope = context.AccessScope();
+        var all = (await grains.GetGrain<ICampaignCatalogGrain>(0).GetSnapshot()).Campaigns;
+        return Results.Ok(all.Where(c => scope.Covers(c.Id)).ToArray());
+    }
+
+    private static async Task<IResult> GetCampaign(string id, IGrainFactory grains) =>
+        !CampaignIds.IsValid(id) ? NotFound(id)
+        : await grains.GetGrain<ICampaignGrain>(id).Get() is { } c ? Results.Ok(c) : NotFound(id);
+
+    private static async Task<IResult> UpdateCampaign(string id, HttpContext context, IGrainFactory grains)
+    {
+        if (!CampaignIds.IsValid(id)) return NotFound(id);
+        var (definition, error) = await JsonBody.Read<CampaignDefinition>(context.Request);
+        if (error is not null) return error;
+        return await GovernedChanges.Submit(context, grains, new CampaignChange { Kind = ChangeKinds.Update, CampaignId = id, Definition = definition! with { Id = id } });
+    }
+
+    private static async Task<IResult> SetBudget(string id, HttpContext context, IGrainFactory grains)
+    {
+        if (!CampaignIds.IsValid(id)) return NotFound(id);
+        var (budget, error) = await JsonBody.Read<BudgetEnvelope>(context.Request);
+        if (error is not null) return error;
+        return await GovernedChanges.Submit(context, grains, new CampaignChange { Kind = ChangeKinds.SetBudget, CampaignId = id, Budget = budget });
+    }
+
+    private static async Task<IResult> ChangeStatus(string id, string kind, HttpContext context, IGrainFactory grains) =>
+        !CampaignIds.IsValid(id) ? NotFound(id) : await GovernedChanges.Submit(context, grains, new CampaignChange { Kind = kind, CampaignId = id });
+
+    private static async Task<IResult> GetState(string id, IGrainFactory grains) =>
+        !CampaignIds.IsValid(id) ? NotFound(id)
+        : await grains.GetGrain<ICampaignGrain>(id).GetState() is { } s ? Results.Ok(s) : NotFound(id);
+
+    private static async Task<IResult> GetAudience(string id, IGrainFactory grains) =>
+        !CampaignIds.IsValid(id) ? NotFound(id)
+        : await grains.GetGrain<ICampaignGrain>(id).GetState() is { } s ? Results.Ok(s.Audience) : NotFound(id);
 
     internal static IResult Refusal(CampaignCommandResult result)
     {
         var status = result.ErrorReason switch
         {
             "campaign_not_found" => 404,
-            "invalid_campaign" => 400,
+            // Read and typed, but its content is refused: every problem is listed in errors.
+            "invalid_campaign" or "invalid_change" => 422,
             _ => 409,
         };
         return Problems.Of(status, result.ErrorReason!, string.Join("; ", result.Errors), result.Errors);

@@ -1,5 +1,7 @@
 using MarketingActors.Customers;
 using MarketingActors.Decisions;
+using MarketingActors.Gateway.Governance;
+using MarketingActors.Governance;
 
 namespace MarketingActors.Gateway.Endpoints;
 
@@ -15,7 +17,7 @@ public static class CustomerEndpoints
             id.Length > MaxIdLength ? Problems.Of(400, "id_too_long", $"customer ids are at most {MaxIdLength} characters")
             : Results.Ok(await grains.GetGrain<ICustomerGrain>(id).GetView()))
             .WithName("GetCustomer").WithSummary("Profile, features, scores, journeys and recent decisions.")
-            .Produces<CustomerView>().ProducesProblem(400);
+            .Produces<CustomerView>().ProducesProblem(400).RequireAccess(Operations.ManageCustomerData);
 
         group.MapGet("/{id}/next-best-action", async (string id, string? placement, IGrainFactory grains) =>
         {
@@ -27,6 +29,6 @@ public static class CustomerEndpoints
                 ? Problems.Of(404, "no_campaign_for_placement", $"no active campaign has an action for placement '{placement}'")
                 : Results.Ok(decision);
         }).WithName("NextBestAction").WithSummary("On-site personalization: the best action for a placement now, with its explanation.")
-            .Produces<Decision>().ProducesProblem(400).ProducesProblem(404);
+            .Produces<Decision>().ProducesProblem(400).ProducesProblem(404).RequireAccess(Operations.WriteEvents);
     }
 }

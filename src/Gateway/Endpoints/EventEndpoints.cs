@@ -1,16 +1,30 @@
 using System.Text.Json;
 using MarketingActors.Customers;
 using MarketingActors.Events;
+using MarketingActors.Gateway.Governance;
 using MarketingActors.Gateway.Ingestion;
+using MarketingActors.Governance;
 using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Gateway.Endpoints;
 
-/// <summary>The answer to POST /v1/events: counts, and one result per event in request order.</summary>
-public sealed record IngestResponse(int Accepted, int Duplicates, int Rejected, EventResult[] Results);
+/// <summary>
+/// The answer to POST /v1/events: counts, and one result per event in request order. An event is
+/// applied exactly when its result says accepted; a failed one was not applied and may be re-sent.
+/// </summary>
+public sealed record IngestResponse(int Accepted, int Duplicates, int Rejected, EventResult[] Results)
+{
+    /// <summary>Events the engine could not take right now (the answer is then 503): not applied, safe to send again.</summary>
+    public int Failed { get; init; }
+    /// <summary>Set on a non-2xx answer: why, machine-readable.</summary>
+    public string? Reason { get; init; }
+}
 
 public static class EventEndpoints
 {
+    /// <summary>A duplicate key anywhere in a batch makes it ambiguous: refused whole (400), never resolved by taking the last value.</summary>
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = GatewayJson.MaxDepth, AllowDuplicateProperties = false };
+
     public static void MapEventEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/events", Ingest)
@@ -18,7 +32,8 @@ public static class EventEndpoints
             .WithSummary("Ingest one event or a batch (array, or {\"events\": [...]}); answers with each event's result and the decisions it caused.")
             .Accepts<JsonElement>("application/json")
             .Produces<IngestResponse>()
-            .ProducesProblem(400).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422).ProducesProblem(503);
+            .ProducesProblem(400).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422).ProducesProblem(503)
+            .RequireAccess(Operations.WriteEvents);
 
         app.MapPost("/v1/noop", async (HttpRequest request) =>
             {
@@ -26,10 +41,11 @@ public static class EventEndpoints
                 return Results.Ok(new { ok = true });
             })
             .WithName("NoOp")
-            .WithSummary("Reads the body and answers: the ceiling of this HTTP stack, for benchmarks.");
+            .WithSummary("Reads the body and answers: the ceiling of this HTTP stack, for benchmarks.")
+            .RequireAccess(Operations.WriteEvents);
     }
 
-    private static async Task<IResult> Ingest(HttpRequest request, CustomerGrainReferences customers, EventParser parser, IOptions<TrackingPlanOptions> plan)
+    private static async Task<IResult> Ingest(HttpRequest request, CustomerGrainReferences customers, EventParser parser, IOptions<TrackingPlanOptions> plan, ILoggerFactory loggers)
     {
         var options = plan.Value;
         var (body, error) = await JsonBody.ReadBytes(request, options.MaxBodyBytes);
@@ -38,7 +54,7 @@ public static class EventEndpoints
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 32 });
+            document = JsonDocument.Parse(body, DocumentOptions);
         }
         catch (JsonException e)
         {
@@ -65,26 +81,28 @@ public static class EventEndpoints
             if (single && parsed[0].Reason is { } reason)
                 return Problems.Of(StatusCodes.Status422UnprocessableEntity, reason, parsed[0].Detail ?? reason);
 
-            EventResult[] results;
-            try
-            {
-                results = await Dispatch(customers, parsed);
-            }
-            catch (Exception e) when (e is JournalUnavailableException or TimeoutException or OrleansException or OperationCanceledException)
-            {
-                // Nothing was acknowledged: the client may safely retry the whole request (event ids make it idempotent).
-                return Problems.Unavailable(e.Message);
-            }
-            return new Utf8JsonAnswer<IngestResponse>(new IngestResponse(
+            var results = await Dispatch(customers, parsed, loggers.CreateLogger(typeof(EventEndpoints)));
+            var failed = results.Count(r => r.Status == EventStatus.Failed);
+            var response = new IngestResponse(
                 results.Count(r => r.Status == EventStatus.Accepted),
                 results.Count(r => r.Status == EventStatus.Duplicate),
                 results.Count(r => r.Status == EventStatus.Rejected),
-                results), GatewayJsonContext.Default.IngestResponse);
+                results) { Failed = failed, Reason = failed > 0 ? Unavailable : null };
+            // Some events could not be taken: 503 so the sender retries; the results say which were applied, and a retry of all is idempotent.
+            return failed > 0
+                ? new Utf8JsonAnswer<IngestResponse>(response, GatewayJsonContext.Default.IngestResponse, StatusCodes.Status503ServiceUnavailable, TimeSpan.FromSeconds(1))
+                : new Utf8JsonAnswer<IngestResponse>(response, GatewayJsonContext.Default.IngestResponse);
         }
     }
 
-    /// <summary>Events go to their customer grains in request order per customer, customers in parallel.</summary>
-    private static async Task<EventResult[]> Dispatch(CustomerGrainReferences customers, ParsedEvent[] parsed)
+    private const string Unavailable = "engine_unavailable";
+
+    /// <summary>
+    /// Events go to their customer grains in request order per customer, customers in parallel.
+    /// A customer whose grain could not take its events gets them back as failed (not applied);
+    /// the other customers' events stand, so every result is true of what is stored.
+    /// </summary>
+    private static async Task<EventResult[]> Dispatch(CustomerGrainReferences customers, ParsedEvent[] parsed, ILogger logger)
     {
         var results = new EventResult[parsed.Length];
         var byCustomer = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -108,8 +126,16 @@ public static class EventEndpoints
         await Task.WhenAll(byCustomer.Select(async group =>
         {
             var events = group.Value.Select(i => parsed[i].Event!).ToArray();
-            var answers = await customers.Of(group.Key).Ingest(events);
-            for (var k = 0; k < answers.Length; k++) results[group.Value[k]] = answers[k];
+            try
+            {
+                var answers = await customers.Of(group.Key).Ingest(events);
+                for (var k = 0; k < answers.Length; k++) results[group.Value[k]] = answers[k];
+            }
+            catch (Exception e) when (e is JournalUnavailableException or TimeoutException or OrleansException or OperationCanceledException)
+            {
+                logger.LogWarning("Customer grain did not take {Count} events ({Reason}); answered as failed", events.Length, e.Message);
+                foreach (var i in group.Value) results[i] = EventResult.Failed(parsed[i].EventId, Unavailable);
+            }
         }));
         return results;
     }

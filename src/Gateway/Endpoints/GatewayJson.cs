@@ -5,6 +5,8 @@ namespace MarketingActors.Gateway.Endpoints;
 
 public static class GatewayJson
 {
+    public const int MaxDepth = 32;
+
     /// <summary>camelCase, enums as camelCase strings, no unknown enum numbers: the shape of every request and response.</summary>
     public static void Configure(JsonSerializerOptions options)
     {
@@ -12,15 +14,28 @@ public static class GatewayJson
         options.DictionaryKeyPolicy = null;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
-        options.MaxDepth = 32;
+        options.MaxDepth = MaxDepth;
     }
 
-    public static readonly JsonSerializerOptions Options = Create();
+    public static readonly JsonSerializerOptions Options = Create(strict: false);
 
-    private static JsonSerializerOptions Create()
+    /// <summary>
+    /// How request bodies are read: as <see cref="Options"/>, but a duplicate key, a null for a
+    /// non-nullable member, a number sent as a string or a member the type does not have is an error.
+    /// </summary>
+    public static readonly JsonSerializerOptions ReadOptions = Create(strict: true);
+
+    private static JsonSerializerOptions Create(bool strict)
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         Configure(options);
+        if (strict)
+        {
+            options.AllowDuplicateProperties = false;
+            options.RespectNullableAnnotations = true;
+            options.NumberHandling = JsonNumberHandling.Strict;
+            options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        }
         return options;
     }
 }

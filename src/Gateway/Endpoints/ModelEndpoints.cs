@@ -1,3 +1,5 @@
+using MarketingActors.Gateway.Governance;
+using MarketingActors.Governance;
 using MarketingActors.Learning;
 
 namespace MarketingActors.Gateway.Endpoints;
@@ -6,11 +8,10 @@ namespace MarketingActors.Gateway.Endpoints;
 public static class ModelEndpoints
 {
     public const int MaxVersionLength = 128;
-    public const string ActorHeader = "X-Actor";
 
     public static void MapModelEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/models").WithTags("Models");
+        var group = app.MapGroup("/v1/models").WithTags("Models").RequireAccess(Operations.ReadPerformance);
 
         group.MapGet("/", async (IGrainFactory grains) =>
         {
@@ -26,23 +27,23 @@ public static class ModelEndpoints
             return Results.Ok(new ChampionView(champion, info));
         }).WithName("GetChampion").WithSummary("The version every silo serves; the built-in prior has no metrics.").Produces<ChampionView>();
 
-        group.MapPost("/train", async (HttpRequest request, IGrainFactory grains) =>
+        group.MapPost("/train", async (HttpContext context, IGrainFactory grains) =>
         {
-            var outcome = await grains.GetGrain<IRetrainingGrain>(0).TrainNow(ActorOf(request));
+            var outcome = await grains.GetGrain<IRetrainingGrain>(0).TrainNow(context.Principal().Id);
             return outcome.Result is TrainingResults.Promoted or TrainingResults.KeptChampion
                 ? Results.Ok(outcome)
                 : Problems.Of(409, outcome.Result, outcome.Detail);
         }).WithName("TrainModel").WithSummary("Trains a challenger on the buffered outcomes now; promotes it only if it beats the champion.")
-            .Produces<TrainingOutcome>().ProducesProblem(409);
+            .Produces<TrainingOutcome>().ProducesProblem(409).RequireAccess(Operations.ManageModels);
 
-        group.MapPost("/{version}/rollback", async (string version, string? reason, HttpRequest request, IGrainFactory grains) =>
+        group.MapPost("/{version}/rollback", async (string version, string? reason, HttpContext context, IGrainFactory grains) =>
         {
             if (version.Length > MaxVersionLength) return NotFound(version);
-            var result = await grains.GetGrain<IRetrainingGrain>(0).Rollback(version, ActorOf(request), reason);
+            var result = await grains.GetGrain<IRetrainingGrain>(0).Rollback(version, context.Principal().Id, reason);
             if (result.Succeeded) return Results.Ok(result);
             return result.ErrorReason == LearningReasons.ModelNotFound ? NotFound(version) : Problems.Of(409, result.ErrorReason!, result.Detail);
-        }).WithName("RollbackModel").WithSummary("Makes an earlier version (or the prior) the champion on every silo; audited with the X-Actor header.")
-            .Produces<ModelCommandResult>().ProducesProblem(404).ProducesProblem(409);
+        }).WithName("RollbackModel").WithSummary("Makes an earlier version (or the prior) the champion on every silo; audited with the caller's principal.")
+            .Produces<ModelCommandResult>().ProducesProblem(404).ProducesProblem(409).RequireAccess(Operations.ManageModels);
 
         group.MapGet("/history", async (IGrainFactory grains) => Results.Ok(await grains.GetGrain<IRetrainingGrain>(0).History()))
             .WithName("ModelHistory").WithSummary("Every promotion and rollback: who, when, from, to, why.").Produces<PromotionRecord[]>();
@@ -54,9 +55,6 @@ public static class ModelEndpoints
     public sealed record ModelList(string Champion, ModelVersionInfo[] Versions);
 
     public sealed record ChampionView(string Version, ModelVersionInfo? Info);
-
-    private static string ActorOf(HttpRequest request) =>
-        request.Headers[ActorHeader].ToString() is { Length: > 0 and <= 256 } actor ? actor : "api";
 
     private static IResult NotFound(string version) =>
         Problems.Of(404, LearningReasons.ModelNotFound, $"no model version '{(version.Length > MaxVersionLength ? version[..MaxVersionLength] + "…" : version)}'");

@@ -1,5 +1,7 @@
 using MarketingActors.Campaigns;
+using MarketingActors.Gateway.Governance;
 using MarketingActors.Gateway.Reports;
+using MarketingActors.Governance;
 using MarketingActors.Measurement;
 
 namespace MarketingActors.Gateway.Endpoints;
@@ -19,7 +21,8 @@ public static class ReportEndpoints
                 : Results.Ok(report);
         }).WithTags("Reports").WithName("GetCampaignReport")
             .WithSummary("Treated vs holdout per campaign and channel, lift with 95% intervals, ROI, pacing. ?format=csv, ?source=scheduled for the latest scheduled report.")
-            .Produces<LiftReport>().Produces<string>(200, "text/csv").ProducesProblem(400).ProducesProblem(404);
+            .Produces<LiftReport>().Produces<string>(200, "text/csv").ProducesProblem(400).ProducesProblem(404)
+            .RequireAccess(Operations.ReadPerformance, CampaignFrom.Route);
 
         app.MapGet("/v1/campaigns/{id}/reports", async (string id, IGrainFactory grains) =>
         {
@@ -27,14 +30,15 @@ public static class ReportEndpoints
             return reports is null ? Problems.Of(404, "campaign_not_found", $"no campaign '{id}'") : Results.Ok(reports);
         }).WithTags("Reports").WithName("ListScheduledReports")
             .WithSummary("The scheduled lift reports kept for a campaign (oldest first; MarketingActors:Measurement:ScheduledReportsKept), durable across restarts.")
-            .Produces<LiftReport[]>().ProducesProblem(404);
+            .Produces<LiftReport[]>().ProducesProblem(404).RequireAccess(Operations.ReadPerformance, CampaignFrom.Route);
 
         app.MapGet("/reports/campaigns/{id}", async (string id, string? source, IGrainFactory grains) =>
         {
             var (report, error) = await Load(id, source, grains);
             return error ?? Results.Content(LiftReportPage.Render(report!), "text/html; charset=utf-8");
         }).WithTags("Reports").WithName("CampaignReportPage").WithSummary("The lift report as an HTML page with charts.")
-            .Produces<string>(200, "text/html").ProducesProblem(400).ProducesProblem(404);
+            .Produces<string>(200, "text/html").ProducesProblem(400).ProducesProblem(404)
+            .RequireAccess(Operations.ReadPerformance, CampaignFrom.Route);
     }
 
     private static async Task<(LiftReport? Report, IResult? Error)> Load(string id, string? source, IGrainFactory grains)

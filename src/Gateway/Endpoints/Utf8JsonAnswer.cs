@@ -4,16 +4,17 @@ using System.Text.Json.Serialization.Metadata;
 namespace MarketingActors.Gateway.Endpoints;
 
 /// <summary>
-/// A 200 JSON answer serialized in one synchronous pass by generated code straight into the
+/// A JSON answer (200 unless told otherwise) serialized in one synchronous pass by generated code straight into the
 /// response's pipe, then flushed. The streaming serializer behind <c>Results.Json</c> leaves the
 /// generated fast path for large payloads, and a 500-event batch answer is about half a megabyte.
 /// </summary>
-public sealed class Utf8JsonAnswer<T>(T value, JsonTypeInfo<T> type) : IResult
+public sealed class Utf8JsonAnswer<T>(T value, JsonTypeInfo<T> type, int status = StatusCodes.Status200OK, TimeSpan? retryAfter = null) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;
-        response.StatusCode = StatusCodes.Status200OK;
+        response.StatusCode = status;
+        if (retryAfter is { } wait) response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         response.ContentType = "application/json; charset=utf-8";
         var options = new JsonWriterOptions { Encoder = type.Options.Encoder, Indented = type.Options.WriteIndented, MaxDepth = type.Options.MaxDepth };
         using (var writer = new Utf8JsonWriter(response.BodyWriter, options)) JsonSerializer.Serialize(writer, value, type);

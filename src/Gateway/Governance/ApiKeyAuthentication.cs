@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -5,24 +6,27 @@ using System.Text.Encodings.Web;
 using MarketingActors.Gateway.Endpoints;
 using MarketingActors.Governance;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Gateway.Governance;
 
 /// <summary>
-/// Bearer API keys. The registry grain checks the hashed secret; the gateway caches the answer
-/// briefly (keyed by a hash of the token) so ingestion does not call the registry per request.
+/// Who is calling: a Bearer API key, or a browser session cookie a person got by signing in with
+/// their key. Both resolve through the registry (cached in <see cref="KeyCache"/>, which a
+/// revocation empties at once). A write made with a session cookie must also carry the session's
+/// CSRF token in <see cref="CsrfHeader"/>, which only a page of this origin can read.
 /// </summary>
 public sealed class ApiKeyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IGrainFactory grains,
-    IMemoryCache cache,
+    KeyCache keys,
     IOptions<SecurityOptions> security) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
+    public const string SessionCookie = "ma_session";
+    public const string CsrfCookie = "ma_csrf";
+    public const string CsrfHeader = "X-CSRF-Token";
     private const string FailureReason = "ma.auth-failure";
 
     public static readonly Principal Anonymous = new() { Id = "anonymous", Role = Roles.Admin };
@@ -31,24 +35,45 @@ public sealed class ApiKeyAuthentication(
     {
         if (!security.Value.RequireApiKeys) return Success(Anonymous);
         var header = Request.Headers.Authorization.ToString();
-        if (string.IsNullOrEmpty(header)) return Failure("missing_api_key", "send Authorization: Bearer <api key>");
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return Failure("invalid_api_key", "the Authorization header must be 'Bearer <api key>'");
-        var token = header["Bearer ".Length..].Trim();
-        var cacheKey = "ma.key:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-        if (!cache.TryGetValue(cacheKey, out Principal? principal))
+        if (string.IsNullOrEmpty(header))
         {
-            principal = await grains.GetGrain<IPrincipalRegistryGrain>(0).Authenticate(token);
-            cache.Set(cacheKey, principal, security.Value.KeyCacheTtl);
+            return Request.Cookies[SessionCookie] is { Length: > 0 } session ? await FromSession(session) : Failure("missing_api_key", "send Authorization: Bearer <api key>");
         }
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return Failure("invalid_api_key", "the Authorization header must be 'Bearer <api key>'");
+        var principal = await keys.Key(header["Bearer ".Length..].Trim());
         return principal is null ? Failure("invalid_api_key", "the API key is unknown, malformed or revoked") : Success(principal);
     }
+
+    private async Task<AuthenticateResult> FromSession(string session)
+    {
+        if (await keys.Session(session) is not { } principal) return Failure("invalid_session", "the session has ended or its key was revoked; sign in again");
+        var safe = HttpMethods.IsGet(Request.Method) || HttpMethods.IsHead(Request.Method) || HttpMethods.IsOptions(Request.Method);
+        if (!safe && !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Request.Headers[CsrfHeader].ToString()), Encoding.ASCII.GetBytes(CsrfTokenOf(session))))
+            return Failure("csrf_token_missing", $"a write made with a session cookie needs the {CsrfHeader} header from the {CsrfCookie} cookie");
+        return Success(principal);
+    }
+
+    /// <summary>The CSRF token of a session, derived from its secret: a page of this origin reads it from a cookie, another site cannot.</summary>
+    public static string CsrfTokenOf(string session) => Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes("csrf:" + session)))[..32];
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var reason = Context.Items[FailureReason] as string ?? "missing_api_key";
+        // A person opening a page is sent to sign in, then back; an API client gets the 401 problem.
+        if (HttpMethods.IsGet(Request.Method) && Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
+            && Request.Headers.Authorization.Count == 0)
+        {
+            Response.Redirect(SignInEndpoints.PathTo(Request.PathBase + Request.Path + Request.QueryString));
+            return Task.CompletedTask;
+        }
         Response.Headers.WWWAuthenticate = "Bearer";
-        return Problems.Of(StatusCodes.Status401Unauthorized, reason,
-            reason == "missing_api_key" ? "send Authorization: Bearer <api key>" : "the API key is unknown, malformed or revoked").ExecuteAsync(Context);
+        return Problems.Of(StatusCodes.Status401Unauthorized, reason, reason switch
+        {
+            "missing_api_key" => "send Authorization: Bearer <api key>",
+            "invalid_session" => "the session has ended or its key was revoked; sign in again",
+            "csrf_token_missing" => $"a write made with a session cookie needs the {CsrfHeader} header from the {CsrfCookie} cookie",
+            _ => "the API key is unknown, malformed or revoked",
+        }).ExecuteAsync(Context);
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>

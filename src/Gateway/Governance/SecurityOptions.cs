@@ -21,8 +21,14 @@ public sealed partial class SecurityOptions : IValidatableObject
 
     public TimeSpan RateWindow { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How long the gateway trusts an authenticated key before asking the registry again (revocation delay).</summary>
-    public TimeSpan KeyCacheTtl { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How long the gateway keeps an authenticated key before asking the registry again. Revocation
+    /// does not wait for it: the registry empties every gateway's cache before a revocation is answered.
+    /// </summary>
+    public TimeSpan KeyCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a browser session lasts after signing in (it ends sooner when its key is revoked).</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 
     [GeneratedRegex("^ma_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$")]
     private static partial Regex KeyPattern();
@@ -34,6 +40,8 @@ public sealed partial class SecurityOptions : IValidatableObject
         if (RateWindow <= TimeSpan.Zero || RateWindow > TimeSpan.FromHours(1))
             yield return new ValidationResult("RateWindow must be in (0, 1 h]", [nameof(RateWindow)]);
         if (KeyCacheTtl < TimeSpan.Zero || KeyCacheTtl > TimeSpan.FromMinutes(5))
-            yield return new ValidationResult("KeyCacheTtl must be in [0, 5 min]: it is how long a revoked key keeps working", [nameof(KeyCacheTtl)]);
+            yield return new ValidationResult("KeyCacheTtl must be in [0, 5 min]", [nameof(KeyCacheTtl)]);
+        if (SessionLifetime < TimeSpan.FromMinutes(1) || SessionLifetime > TimeSpan.FromDays(30))
+            yield return new ValidationResult("SessionLifetime must be in [1 min, 30 days]", [nameof(SessionLifetime)]);
     }
 }

@@ -23,11 +23,14 @@ public static class GatewayComposition
         services.AddSingleton<CustomerGrainReferences>();
         services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
+        services.AddProtocolErrorBodies();
         services.AddOpenApi();
         services.AddGatewayTelemetry(configuration);
         services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddMemoryCache();
+        services.AddSingleton<KeyCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeyCache>());
         services.AddAuthentication(ApiKeyAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        services.AddEndpointAccess();
         services.AddRateLimiter(PerKeyRateLimits.Configure);
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<SecurityOptions>>((o, security) => PerKeyRateLimits.Partition(o, security.Value));
         return services;
@@ -38,9 +41,13 @@ public static class GatewayComposition
         app.UseExceptionHandler(errors => errors.Run(async context =>
         {
             var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-            var result = failure is TimeoutException or OrleansException or Events.JournalUnavailableException
-                ? Problems.Unavailable("the engine cannot take this request right now; retry")
-                : Problems.Of(500, "internal_error", "unexpected error; nothing was acknowledged");
+            var result = failure switch
+            {
+                // The framework's own refusals of a request (a body that ends early, an oversized chunk): the client's doing, never a 5xx.
+                BadHttpRequestException bad => Problems.Of(bad.StatusCode, "bad_request", bad.Message),
+                TimeoutException or OrleansException or Events.JournalUnavailableException => Problems.Unavailable("the engine cannot take this request right now; retry"),
+                _ => Problems.Of(500, "internal_error", "unexpected error; nothing was acknowledged"),
+            };
             await result.ExecuteAsync(context);
         }));
         // Errors the framework raises itself (unknown route, wrong verb, routing's media-type check) get a reason too.
@@ -57,9 +64,10 @@ public static class GatewayComposition
             await Problems.Of(status, reason, $"HTTP {status} for {context.HttpContext.Request.Method} {context.HttpContext.Request.Path}")
                 .ExecuteAsync(context.HttpContext);
         });
-        app.UseAccessControl();
+        app.UseRequestHygiene();
+        app.UseAuthorization();
         app.UseRateLimiter();
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapOpenApi("/openapi/{documentName}.json").AllowPublic();
         app.MapGatewayProbes();
         app.MapEventEndpoints();
         app.MapCampaignEndpoints();
@@ -67,6 +75,7 @@ public static class GatewayComposition
         app.MapModelEndpoints();
         app.MapReportEndpoints();
         app.MapGovernanceEndpoints();
+        app.MapSignInEndpoints();
         return app;
     }
 

@@ -1,3 +1,4 @@
+using MarketingActors.Gateway.Governance;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -29,9 +30,9 @@ public static class GatewayTelemetry
 
     public static void MapGatewayProbes(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(ClusterReadiness.Tag) });
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowPublic();
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(ClusterReadiness.Tag) }).AllowPublic();
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowPublic();
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using MarketingActors.Events;
+using MarketingActors.Gateway.Endpoints;
 
 namespace MarketingActors.Gateway.Ingestion;
 
@@ -15,13 +16,28 @@ public sealed class EventParser(TrackingPlanOptions options, EventNormalizer nor
 {
     public ParsedEvent Parse(JsonElement element)
     {
+        try
+        {
+            return ParseObject(element);
+        }
+        catch (InvalidOperationException)
+        {
+            // JsonElement.GetString refuses an escaped unpaired surrogate: one bad event, not a failed request.
+            return Reject("", RequestText.InvalidText, "a string of this event is not valid Unicode text (an unpaired surrogate)");
+        }
+    }
+
+    private ParsedEvent ParseObject(JsonElement element)
+    {
         if (element.ValueKind != JsonValueKind.Object) return Reject("", "invalid_event", "each event must be a JSON object");
         var eventId = Text(element, "eventId") ?? Text(element, "messageId");
         if (string.IsNullOrWhiteSpace(eventId)) return Reject("", "missing_event_id", "eventId is required");
         if (eventId.Length > options.MaxIdLength) return Reject(Truncate(eventId), "id_too_long", $"eventId is longer than {options.MaxIdLength}");
+        if (!RequestText.IsValidId(eventId, options.MaxIdLength)) return Reject("", RequestText.InvalidText, "eventId: " + RequestText.IdRule(options.MaxIdLength));
         var customerId = Text(element, "customerId") ?? Text(element, "userId") ?? Text(element, "anonymousId");
         if (string.IsNullOrWhiteSpace(customerId)) return Reject(eventId, "missing_customer_id", "customerId is required");
         if (customerId.Length > options.MaxIdLength) return Reject(eventId, "id_too_long", $"customerId is longer than {options.MaxIdLength}");
+        if (!RequestText.IsValidId(customerId, options.MaxIdLength)) return Reject(eventId, RequestText.InvalidText, "customerId: " + RequestText.IdRule(options.MaxIdLength));
         var rawType = Text(element, "type") ?? Text(element, "event");
         if (string.IsNullOrWhiteSpace(rawType)) return Reject(eventId, "missing_type", "type is required");
         if (rawType.Length > options.MaxIdLength) return Reject(eventId, "type_too_long", $"type is longer than {options.MaxIdLength}");
@@ -71,6 +87,7 @@ public sealed class EventParser(TrackingPlanOptions options, EventNormalizer nor
                 if (text is null) continue;
                 if (text == "\u0000") return Reject(eventId, "invalid_properties", $"property '{p.Name}' must be a string, number or boolean");
                 if (text.Length > options.MaxPropertyValueLength) return Reject(eventId, "property_too_large", $"property '{p.Name}' is longer than {options.MaxPropertyValueLength}");
+                if (!RequestText.IsValidText(text) || !RequestText.IsValidText(p.Name)) return Reject(eventId, RequestText.InvalidText, $"property '{p.Name}' holds U+0000");
                 properties[p.Name] = EventNormalizer.NormalizeProperty(p.Name, text);
             }
         }
@@ -79,6 +96,8 @@ public sealed class EventParser(TrackingPlanOptions options, EventNormalizer nor
         var decisionId = Text(element, "decisionId");
         if (campaignId?.Length > options.MaxIdLength || decisionId?.Length > options.MaxIdLength)
             return Reject(eventId, "id_too_long", $"campaignId and decisionId are at most {options.MaxIdLength} characters");
+        if (campaignId is not null && !RequestText.IsValidId(campaignId, options.MaxIdLength) || decisionId is not null && !RequestText.IsValidId(decisionId, options.MaxIdLength))
+            return Reject(eventId, RequestText.InvalidText, "campaignId and decisionId: " + RequestText.IdRule(options.MaxIdLength));
 
         return new ParsedEvent(eventId, new MarketingEvent
         {

@@ -124,6 +124,8 @@ public sealed record CampaignReport
     [Id(81)] public long Complaints { get; init; }
     /// <summary>Changes of audience membership of this silo's customers since the last report.</summary>
     [Id(82)] public AudienceCount Audience { get; init; } = AudienceCount.None;
+    /// <summary>Journeys of this campaign stopped by the customer grains' decision fuse since the last report.</summary>
+    [Id(83)] public long FuseTrips { get; init; }
 }
 
 /// <summary>Cumulative use of a lease; Closing returns whatever is not committed.</summary>

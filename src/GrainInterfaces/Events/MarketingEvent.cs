@@ -27,6 +27,8 @@ public enum EventStatus
     [System.Text.Json.Serialization.JsonStringEnumMemberName("accepted")] Accepted,
     [System.Text.Json.Serialization.JsonStringEnumMemberName("duplicate")] Duplicate,
     [System.Text.Json.Serialization.JsonStringEnumMemberName("rejected")] Rejected,
+    /// <summary>Not applied because the engine could not take it right now; sending it again (same id) is safe.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("failed")] Failed,
 }
 
 /// <summary>What happened to one event: its status, a machine-readable reason when rejected, and the decisions it caused.</summary>
@@ -41,6 +43,9 @@ public sealed record EventResult
 
     public static EventResult Rejected(string eventId, string reason) =>
         new() { EventId = eventId, Status = EventStatus.Rejected, Reason = reason };
+
+    public static EventResult Failed(string eventId, string reason) =>
+        new() { EventId = eventId, Status = EventStatus.Failed, Reason = reason };
 
     public static EventResult Duplicate(string eventId) =>
         new() { EventId = eventId, Status = EventStatus.Duplicate };

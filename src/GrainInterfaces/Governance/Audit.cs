@@ -56,13 +56,33 @@ public sealed record AuditVerification
     [Id(0)] public bool Intact { get; init; }
     [Id(1)] public long Checked { get; init; }
     [Id(2)] public long? FirstBadSequence { get; init; }
-    /// <summary>edited, missing_or_reordered, broken_link.</summary>
+    /// <summary>edited, missing_or_reordered, broken_link, rewritten_before_checkpoint, truncated_after_checkpoint.</summary>
     [Id(3)] public string? Problem { get; init; }
     /// <summary>The sequence before the oldest retained entry (bounded memory keeps only the newest entries).</summary>
     [Id(4)] public long AnchorSequence { get; init; }
     /// <summary>The head of an intact chain: record it elsewhere to also detect a later removal of the newest entries.</summary>
     [Id(5)] public long? LastSequence { get; init; }
     [Id(6)] public string? LastHash { get; init; }
+    /// <summary>The signed checkpoint the chain was held against: the engine's latest, or one an operator supplied.</summary>
+    [Id(7)] public AuditCheckpoint? Checkpoint { get; init; }
+    /// <summary>False when there was no checkpoint, or it lies before the anchor (embedded mode dropped those entries): then truncation of the tail cannot be told.</summary>
+    [Id(8)] public bool CheckpointChecked { get; init; }
+}
+
+/// <summary>
+/// A signed statement that the audit log held <see cref="Sequence"/> entries ending in
+/// <see cref="Hash"/> at <see cref="At"/>. Published outside the log (the engine's log output, a
+/// metric, a file an operator keeps), so cutting off the log's tail or rewriting it with a fresh
+/// chain is caught by comparing with the last checkpoint.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ma.audit-checkpoint")]
+public sealed record AuditCheckpoint
+{
+    [Id(0)] public required long Sequence { get; init; }
+    [Id(1)] public required string Hash { get; init; }
+    [Id(2)] public required DateTimeOffset At { get; init; }
+    [Id(3)] public required string KeyId { get; init; }
+    [Id(4)] public required string Signature { get; init; }
 }
 
 /// <summary>"Why did the customer get action Y and not Z", answered from the logged decision.</summary>

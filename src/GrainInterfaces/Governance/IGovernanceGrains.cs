@@ -8,8 +8,30 @@ public interface IPrincipalRegistryGrain : IGrainWithIntegerKey
     [Alias("bootstrap")]
     Task<string?> Bootstrap(string? configuredToken);
 
-    [Alias("authenticate"), Orleans.Concurrency.ReadOnly]
+    /// <remarks>
+    /// Reads interleave with everything (a revocation waiting for key caches must not stall
+    /// authentication): each answers from the state as it is at that turn.
+    /// </remarks>
+    [Alias("authenticate"), Orleans.Concurrency.AlwaysInterleave]
     Task<Principal?> Authenticate(string token);
+
+    /// <summary>
+    /// A gateway's key cache registers for revocations and learns the current revocation epoch
+    /// (a cache that sees it change drops everything). Repeated every <see cref="KeyRevocation.Resubscribe"/>;
+    /// a cache that has not confirmed within <see cref="KeyRevocation.Lease"/> is not used.
+    /// </summary>
+    [Alias("subscribe-revocations"), Orleans.Concurrency.AlwaysInterleave]
+    Task<long> SubscribeRevocations(IKeyRevocationObserver observer);
+
+    /// <summary>Signs a person in with their key: a browser session of the key's principal, ended by the key's revocation.</summary>
+    [Alias("open-session")]
+    Task<AccessResult<SessionGrant>> OpenSession(string apiKey, TimeSpan lifetime);
+
+    [Alias("authenticate-session"), Orleans.Concurrency.AlwaysInterleave]
+    Task<Principal?> AuthenticateSession(string sessionToken);
+
+    [Alias("close-session")]
+    Task CloseSession(string sessionToken);
 
     [Alias("create-key")]
     Task<AccessResult<KeyView>> CreateKey(Principal actor, KeyRequest request);
@@ -17,13 +39,13 @@ public interface IPrincipalRegistryGrain : IGrainWithIntegerKey
     [Alias("revoke-key")]
     Task<AccessResult<KeyView>> RevokeKey(Principal actor, string keyId);
 
-    [Alias("list-keys"), Orleans.Concurrency.ReadOnly]
+    [Alias("list-keys"), Orleans.Concurrency.AlwaysInterleave]
     Task<KeyView[]> ListKeys();
 
     [Alias("set-policy")]
     Task<AccessResult<AgentPolicy>> SetAgentPolicy(Principal actor, string agentId, AgentPolicy policy);
 
-    [Alias("get-policy"), Orleans.Concurrency.ReadOnly]
+    [Alias("get-policy"), Orleans.Concurrency.AlwaysInterleave]
     Task<AgentPolicy?> GetAgentPolicy(string agentId);
 
     /// <summary>Checks an agent's change against its policy and, when it may apply, books it against today's limits.</summary>
@@ -33,6 +55,30 @@ public interface IPrincipalRegistryGrain : IGrainWithIntegerKey
     /// <summary>Gives back what <see cref="AuthorizeAgentChange"/> booked when the change was then refused by the campaign.</summary>
     [Alias("release-agent")]
     Task ReleaseAgentChange(string agentId, CampaignChange change, Campaigns.CampaignDefinition? before);
+}
+
+/// <summary>What a gateway's key cache hears from the registry: every key revoked, before the revocation is answered.</summary>
+[Alias("ma.key-revocation-observer")]
+public interface IKeyRevocationObserver : IGrainObserver
+{
+    [Alias("revoked")]
+    Task OnRevoked(long epoch);
+}
+
+/// <summary>How long a key cache may trust itself without hearing from the registry, and how often it renews.</summary>
+public static class KeyRevocation
+{
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan Resubscribe = TimeSpan.FromSeconds(1.5);
+}
+
+/// <summary>A browser session: the cookie token (shown once), and when it ends.</summary>
+[GenerateSerializer, Immutable, Alias("ma.session-grant")]
+public sealed record SessionGrant
+{
+    [Id(0)] public required string Token { get; init; }
+    [Id(1)] public required DateTimeOffset ExpiresAt { get; init; }
+    [Id(2)] public required Principal Principal { get; init; }
 }
 
 [GenerateSerializer, Alias("ma.policy-outcome")]
@@ -101,8 +147,17 @@ public interface IAuditLogGrain : IGrainWithIntegerKey
     [Alias("query"), Orleans.Concurrency.ReadOnly]
     Task<AuditEntry[]> Query(AuditQuery query);
 
+    /// <summary>Checks the chain and holds it against <paramref name="checkpoint"/>, or the latest checkpoint this log published.</summary>
     [Alias("verify"), Orleans.Concurrency.ReadOnly]
-    Task<AuditVerification> Verify();
+    Task<AuditVerification> Verify(AuditCheckpoint? checkpoint);
+
+    /// <summary>Publishes a signed checkpoint of the head now (the timer does so every CheckpointInterval); null for an empty log.</summary>
+    [Alias("checkpoint")]
+    Task<AuditCheckpoint?> PublishCheckpoint();
+
+    /// <summary>Whether the engine's audit key signed this checkpoint (an operator's copy from the log output, say).</summary>
+    [Alias("check-signature"), Orleans.Concurrency.ReadOnly]
+    Task<bool> IsSigned(AuditCheckpoint checkpoint);
 
     [Alias("explain"), Orleans.Concurrency.ReadOnly]
     Task<DecisionExplanation?> Explain(string customerRef, string decisionId, string[] compareWith);

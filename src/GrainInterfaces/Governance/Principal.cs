@@ -43,6 +43,9 @@ public static class Operations
     public const string KillSwitch = "kill_switch";
     public const string ManageAccess = "manage_access";
     public const string ManageCustomerData = "manage_customer_data";
+    public const string ManageModels = "manage_models";
+    /// <summary>Cluster internals (the Orleans dashboard): every grain of every campaign, so admins only.</summary>
+    public const string OperateCluster = "operate_cluster";
 
     public static readonly string[] AgentGrantable = [ReadPerformance, ShiftBudget, Pause, CreateVariant, ChangeAudience];
 

@@ -38,6 +38,7 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         public long Decisions;
         public long Unsubscribes;
         public long Complaints;
+        public long FuseTrips;
         public AudienceCount Audience = AudienceCount.None;
         /// <summary>Decisions waiting for the pending lease: the next request is sized for all of them.</summary>
         public int Waiting;
@@ -87,7 +88,7 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
                         account.Draining.Add(lease);
                         account.Current = null;
                     }
-                    account.Pending = RequestLease(campaignId, amount * Math.Max(_options.LeaseUnits, 2 * account.Waiting));
+                    account.Pending = RequestLease(campaignId, LeaseSize(amount, Math.Max(_options.LeaseUnits, 2 * account.Waiting)));
                 }
                 pending = account.Pending;
                 account.Waiting++;
@@ -107,6 +108,12 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
     }
 
     public const int MaxLeaseRounds = 64;
+
+    /// <summary>
+    /// <paramref name="units"/> decisions' worth, saturating: validated costs keep this far from
+    /// decimal's range, but a definition stored before the bounds must not fail its decisions.
+    /// </summary>
+    public static decimal LeaseSize(decimal cost, int units) => cost > decimal.MaxValue / units ? decimal.MaxValue : cost * units;
 
     public void Confirm(BudgetReservation reservation) => Settle(reservation, confirm: true);
 
@@ -147,6 +154,12 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
             if (complaint) account.Complaints++;
             else account.Unsubscribes++;
         }
+    }
+
+    /// <summary>A journey of this silo's customers hit the decision fuse: the campaign pauses itself on the next report.</summary>
+    public void RecordFuseTrip(string campaignId)
+    {
+        lock (_gate) AccountOf(campaignId).FuseTrips++;
     }
 
     /// <summary>A customer of this silo joined, left or changed channels in the campaign's audience.</summary>
@@ -206,12 +219,14 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
                     Measurements = [.. account.Measurements.Values],
                     Unsubscribes = account.Unsubscribes,
                     Complaints = account.Complaints,
+                    FuseTrips = account.FuseTrips,
                     Audience = account.Audience,
                 };
                 reports.Add(account.Outstanding);
                 account.Decisions = 0;
                 account.Unsubscribes = 0;
                 account.Complaints = 0;
+                account.FuseTrips = 0;
                 account.Audience = AudienceCount.None;
                 account.Tallies.Clear();
                 account.Measurements.Clear();

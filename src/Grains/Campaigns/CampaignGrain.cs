@@ -148,12 +148,14 @@ public sealed class CampaignGrain(
         S.Unsubscribes += report.Unsubscribes;
         S.Complaints += report.Complaints;
         S.Audience = S.Audience.Plus(report.Audience);
-        changed |= report.Decisions > 0 || report.Unsubscribes > 0 || report.Complaints > 0 || !report.Audience.IsNone;
+        changed |= report.Decisions > 0 || report.Unsubscribes > 0 || report.Complaints > 0 || report.FuseTrips > 0 || !report.Audience.IsNone;
         // An empty report changes nothing worth a write; applying it again would change nothing either.
         if (!changed) return Feedback();
         SpendPacing.Record(S.Pacing, now, S.Ledger.View(now).Spent, _measurement.PacingHours);
         await state.WriteStateAsync();
-        if (await watch.Observe(S, now) is { } anomaly) await PauseFor(anomaly);
+        if (report.FuseTrips > 0 && S.Definition is { Status: CampaignStatus.Active })
+            await PauseFor((Governance.AnomalyGuard.DecisionFuse, $"{report.FuseTrips} journey(s) on {report.Holder} made more acting decisions than the fuse allows (per event or per customer per hour)"));
+        else if (await watch.Observe(S, now) is { } anomaly) await PauseFor(anomaly);
         return Feedback();
     }
 

@@ -31,6 +31,7 @@ public sealed class CustomerGrain(
 {
     private const string WakeReminder = "wake";
     private static readonly TimeSpan MinimumWakeDelay = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaxWakeDelay = TimeSpan.FromDays(30);
     /// <summary>
     /// Each tick re-arms the wake-up for the next due time, so the period only matters when a tick
     /// was missed (no silo was running when it fell due): then it fires within this period.
@@ -70,8 +71,10 @@ public sealed class CustomerGrain(
         await campaigns.EnsureLoaded();
         var fresh = NotYetJournaled(events);
         // Durable before anything is applied or answered: a failure here changes nothing and the caller may retry.
-        await journal.Append(Id, fresh);
+        var alreadyJournaled = await journal.Append(Id, fresh);
         if (fresh.Count > 0) S.JournalSequence = fresh[^1].Sequence;
+        // Re-sent after this grain forgot their ids: the journal knew them, so they are answered as duplicates below.
+        foreach (var eventId in alreadyJournaled) S.Dedup.TryRecord(eventId, _options.DedupWindow);
         var results = new EventResult[events.Length];
         for (var i = 0; i < events.Length; i++) results[i] = await Apply(events[i]);
         if (_lastScored is { } scored) Count(AudienceTally.Update(S.Audiences, campaigns.Active, scored));
@@ -155,6 +158,9 @@ public sealed class CustomerGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // Embedded mode keeps nothing past the process: a snapshot or a wake-up written while it stops
+        // would only race the in-memory storage and reminder grains stopping beside this one.
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && !journal.IsDurable) return;
         await ScheduleWake(deferrable: false);
         if (_unsavedEvents > 0) await state.WriteStateAsync(cancellationToken);
     }
@@ -179,7 +185,7 @@ public sealed class CustomerGrain(
     private void Replay(JournalEntry entry)
     {
         S.JournalSequence = entry.Sequence;
-        if (!S.Dedup.TryRecord(entry.Event.EventId)) return;
+        if (!S.Dedup.TryRecord(entry.Event.EventId, _options.DedupWindow)) return;
         _unsavedEvents++;
         var kind = EventCatalog.KindOf(entry.Event.Type);
         Settle(entry.Event, kind, replaying: true);
@@ -202,7 +208,7 @@ public sealed class CustomerGrain(
 
     private async Task<EventResult> Apply(MarketingEvent e)
     {
-        if (!S.Dedup.TryRecord(e.EventId)) return EventResult.Duplicate(e.EventId);
+        if (!S.Dedup.TryRecord(e.EventId, _options.DedupWindow)) return EventResult.Duplicate(e.EventId);
         _unsavedEvents++;
         metrics.EventApplied("accepted");
         var kind = EventCatalog.KindOf(e.Type);
@@ -226,12 +232,27 @@ public sealed class CustomerGrain(
             var progress = S.Journeys.GetValueOrDefault(campaign.Id);
             var step = JourneyRunner.Advance(campaign, ref progress, signal, customer);
             if (progress is not null) S.Journeys[campaign.Id] = progress;
+            var acts = 0;
             while (step is not null && progress is not null)
             {
+                // The fuse, whatever the validator let through: a bounded number of acts per event and per hour, then the campaign pauses.
+                if (acts >= _options.MaxJourneyActsPerEvent || !progress.MayActAgain(signal.Now, _options.MaxJourneyActsPerHour))
+                {
+                    progress.Finish(JourneyStatus.Exited, Governance.AnomalyGuard.DecisionFuse);
+                    budget.RecordFuseTrip(campaign.Id);
+                    metrics.FuseTripped();
+                    break;
+                }
                 var decision = await Decide(campaign, step, null, customer, signal.Triggers.FirstOrDefault());
                 decisions.Add(decision);
                 // A held-out decision moves the journey on as if sent, so treated and holdout walk the same path.
-                step = JourneyRunner.AfterDecision(campaign, progress, step, decision.Action is not null || decision.WouldHaveSent is not null, signal, customer);
+                var acted = decision.Action is not null || decision.WouldHaveSent is not null;
+                if (acted)
+                {
+                    acts++;
+                    progress.RecordAct();
+                }
+                step = JourneyRunner.AfterDecision(campaign, progress, step, acted, signal, customer);
             }
         }
         S.PruneFinishedJourneys();
@@ -334,7 +355,7 @@ public sealed class CustomerGrain(
         if (S.MergedFrom.Count < CustomerState.MaxMergedFrom) S.MergedFrom.Add(previous);
         if (handed is null) return;
         S.Profile.MergeFrom(handed.Profile);
-        foreach (var id in handed.Dedup.Ring) S.Dedup.TryRecord(id);
+        foreach (var id in handed.Dedup.Ring) S.Dedup.TryRecord(id, _options.DedupWindow);
         foreach (var (campaignId, journey) in handed.Journeys) S.Journeys.TryAdd(campaignId, journey);
         foreach (var d in handed.Decisions) S.Remember(d, _options.RecentDecisions);
         _snapshotNow = true;
@@ -378,8 +399,15 @@ public sealed class CustomerGrain(
         // A wake registered earlier than needed just fires, finds nothing due and re-arms: so most
         // events (which only push the cold-lead check later) cost no reminder write at all.
         if (due is null || S.WakeRegisteredFor is { } registered && due >= registered) return;
-        var delay = due.Value - clock.GetUtcNow();
+        var now = clock.GetUtcNow();
+        var delay = due.Value - now;
         if (deferrable && delay > UrgentWake) return;
+        // Orleans takes a due time of at most ~49 days; a later wake-up fires early, finds nothing due and re-arms.
+        if (delay > MaxWakeDelay)
+        {
+            delay = MaxWakeDelay;
+            due = now + delay;
+        }
         await this.RegisterOrUpdateReminder(WakeReminder, delay > MinimumWakeDelay ? delay : MinimumWakeDelay, WakeRetryPeriod);
         S.WakeRegisteredFor = due;
     }

@@ -18,6 +18,16 @@ public sealed class CustomerOptions : IValidatableObject
     [Range(1, 100_000)] public int SnapshotEveryEvents { get; set; } = 100;
     public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromSeconds(10);
     [Range(1, 1000)] public int RecentDecisions { get; set; } = 20;
+    /// <summary>
+    /// Event ids each customer remembers to drop re-sends without a database read. Embedded mode
+    /// journals nothing, so an id re-sent after this many newer events is applied again there;
+    /// cluster mode's journal refuses a known id of any age.
+    /// </summary>
+    [Range(16, 100_000)] public int DedupWindow { get; set; } = EventDeduplicator.Window;
+    /// <summary>The decision fuse: at most this many acting decisions of one journey per event (validated journeys allow <see cref="Journeys.JourneyGraph.MaxActionsPerSignal"/>)...</summary>
+    [Range(1, 64)] public int MaxJourneyActsPerEvent { get; set; } = Journeys.JourneyGraph.MaxActionsPerSignal;
+    /// <summary>...and per customer per hour; past either the journey exits and its campaign pauses (reason decision_fuse).</summary>
+    [Range(1, 10_000)] public int MaxJourneyActsPerHour { get; set; } = 20;
 
     public TriggerThresholds Thresholds => new()
     {

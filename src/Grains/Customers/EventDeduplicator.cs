@@ -1,8 +1,10 @@
 namespace MarketingActors.Customers;
 
 /// <summary>
-/// Remembers the last <see cref="Window"/> event ids of a customer so that re-sent events are
-/// applied once. Bounded memory: the oldest id is forgotten when a new one arrives at capacity.
+/// Remembers the last event ids of a customer (<see cref="CustomerOptions.DedupWindow"/>, 1,024
+/// by default) so that re-sent events are applied once without a database read. Bounded memory:
+/// the oldest id is forgotten when a new one arrives at capacity. Past the window, cluster mode's
+/// journal still refuses an id it holds; embedded mode, which journals nothing, applies it again.
 /// </summary>
 [GenerateSerializer, Alias("ma.event-dedup")]
 public sealed class EventDeduplicator
@@ -18,18 +20,20 @@ public sealed class EventDeduplicator
 
     public bool HasSeen(string eventId) => Seen.Contains(eventId);
 
-    /// <summary>Returns false when the id was already seen within the window.</summary>
-    public bool TryRecord(string eventId)
+    /// <summary>Returns false when the id was already seen within the window of <paramref name="window"/> ids.</summary>
+    public bool TryRecord(string eventId, int window = Window)
     {
         if (!Seen.Add(eventId)) return false;
-        if (Ring.Count < Window)
+        if (Ring.Count < window)
         {
             Ring.Add(eventId);
             return true;
         }
+        // A window lowered since this ring filled keeps the ring's size: the setting applies as rings grow.
+        Next %= Ring.Count;
         Seen.Remove(Ring[Next]);
         Ring[Next] = eventId;
-        Next = (Next + 1) % Window;
+        Next = (Next + 1) % Ring.Count;
         return true;
     }
 }

@@ -62,6 +62,11 @@ public static class SegmentKey
     public static IEnumerable<string> Validate(SegmentDefinition? definition)
     {
         if (definition is null) yield break;
+        if (definition.Dimensions is null || definition.Dimensions.Any(d => d?.Buckets is null))
+        {
+            yield return "segments.dimensions: a list of dimensions, each with a buckets list";
+            yield break;
+        }
         if (definition.Dimensions.Length is 0 or > MaxDimensions) yield return $"segments.dimensions: 1 to {MaxDimensions}";
         if (definition.MaxSegments is < 1 or > MaxSegments) yield return $"segments.maxSegments: 1 to {MaxSegments}";
         if (!double.IsFinite(definition.Shrinkage) || definition.Shrinkage is < 1 or > 1_000_000) yield return "segments.shrinkage: 1 to 1000000 deliveries";

@@ -70,6 +70,8 @@ public static class AnomalyGuard
     public const string ConversionCollapse = "conversion_collapse";
     public const string UnsubscribeSpike = "unsubscribe_spike";
     public const string ComplaintSpike = "complaint_spike";
+    /// <summary>A customer's journey hit the decision fuse (too many acting decisions per event or per hour); pauses whatever the other thresholds say.</summary>
+    public const string DecisionFuse = "decision_fuse";
 
     /// <summary>Adds a sample, keeping only what the window (plus one older sample as its start) needs.</summary>
     public static void Record(List<CampaignSample> samples, CampaignSample sample, TimeSpan window)

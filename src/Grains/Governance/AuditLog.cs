@@ -2,18 +2,21 @@ namespace MarketingActors.Governance;
 
 /// <summary>
 /// Where audit entries are kept. Embedded mode: <see cref="InMemoryAuditLog"/> (bounded); cluster
-/// mode will add a PostgreSQL table with the same columns, appended in batches.
+/// mode: <see cref="PostgresAuditLog"/>, the same columns in a table, appended in batches.
 /// </summary>
 public interface IAuditLog
 {
     Task<AuditEntry[]> Append(IReadOnlyList<AuditEntry> drafts, DateTimeOffset at);
     Task<AuditEntry[]> Query(AuditQuery query);
-    Task<AuditVerification> Verify();
+    /// <summary>The whole chain checked, and held against <paramref name="checkpoint"/> when given.</summary>
+    Task<AuditVerification> Verify(AuditCheckpoint? checkpoint);
+    /// <summary>The newest entry's sequence and hash (0 and the genesis hash for an empty log).</summary>
+    Task<(long Sequence, string Hash)> Head();
 }
 
-public sealed class InMemoryAuditLog(int capacity) : IAuditLog
+public sealed class InMemoryAuditLog(int capacity, AuditSeal seal) : IAuditLog
 {
-    private readonly AuditChain _chain = new(capacity);
+    private readonly AuditChain _chain = new(capacity, seal);
     private readonly Lock _gate = new();
 
     public Task<AuditEntry[]> Append(IReadOnlyList<AuditEntry> drafts, DateTimeOffset at)
@@ -35,15 +38,26 @@ public sealed class InMemoryAuditLog(int capacity) : IAuditLog
         }
     }
 
-    public Task<AuditVerification> Verify()
+    public Task<AuditVerification> Verify(AuditCheckpoint? checkpoint)
     {
-        lock (_gate) return Task.FromResult(_chain.Verify());
+        lock (_gate) return Task.FromResult(_chain.Verify(checkpoint));
+    }
+
+    public Task<(long Sequence, string Hash)> Head()
+    {
+        lock (_gate) return Task.FromResult((_chain.LastSequence, _chain.LastHash));
     }
 
     /// <summary>A direct edit of a stored row, as someone with database access could make it.</summary>
     internal void EditStoredEntry(long sequence, Func<AuditEntry, AuditEntry> edit)
     {
         lock (_gate) _chain.Overwrite(sequence, edit);
+    }
+
+    /// <summary>The newest entries cut off, as someone could truncate a table.</summary>
+    internal void RemoveStoredEntry(long sequence)
+    {
+        lock (_gate) _chain.Remove(sequence);
     }
 }
 

@@ -14,9 +14,9 @@ namespace MarketingActors.Governance;
 /// time, the primary key on sequence fails one of the two batches (its sender retries) rather than
 /// forking the chain.
 /// </summary>
-public sealed class PostgresAuditLog(NpgsqlDataSource database) : IAuditLog
+public sealed class PostgresAuditLog(NpgsqlDataSource database, AuditSeal seal) : IAuditLog
 {
-    private const string Columns = "sequence, at, kind, principal, campaign_id, customer_ref, subject_id, operation, approval_id, payload, prev_hash, hash";
+    private const string Columns = "sequence, at, kind, principal, campaign_id, customer_ref, subject_id, operation, approval_id, payload, prev_hash, hash, seal";
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (long Sequence, string Hash)? _head;
 
@@ -32,7 +32,7 @@ public sealed class PostgresAuditLog(NpgsqlDataSource database) : IAuditLog
             var entries = new AuditEntry[drafts.Count];
             for (var i = 0; i < drafts.Count; i++)
             {
-                entries[i] = AuditChain.Link(drafts[i], sequence, hash, at);
+                entries[i] = AuditChain.Link(drafts[i], sequence, hash, at, seal);
                 (sequence, hash) = (entries[i].Sequence, entries[i].Hash);
             }
             _head = null;
@@ -77,15 +77,28 @@ public sealed class PostgresAuditLog(NpgsqlDataSource database) : IAuditLog
     }
 
     /// <summary>Streams the whole table in sequence order through the chain check; memory stays flat however long the log.</summary>
-    public async Task<AuditVerification> Verify()
+    public async Task<AuditVerification> Verify(AuditCheckpoint? checkpoint)
     {
         await using var command = database.CreateCommand($"SELECT {Columns} FROM ma_audit_log ORDER BY sequence");
-        var check = new AuditChainCheck(0, AuditChain.Genesis);
-        await foreach (var e in Read(command))
+        var check = new AuditChainCheck(0, AuditChain.Genesis, seal, checkpoint);
+        await foreach (var (e, scheme) in ReadWithScheme(command))
         {
-            if (check.Accept(e) is { } broken) return broken;
+            if (check.Accept(e, scheme) is { } broken) return broken;
         }
         return check.Intact();
+    }
+
+    public async Task<(long Sequence, string Hash)> Head()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            return _head ?? await ReadHead();
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     private async Task<(long, string)> ReadHead()
@@ -113,17 +126,24 @@ public sealed class PostgresAuditLog(NpgsqlDataSource database) : IAuditLog
             await copy.WriteAsync(e.Payload, NpgsqlDbType.Text);
             await copy.WriteAsync(e.PrevHash, NpgsqlDbType.Char);
             await copy.WriteAsync(e.Hash, NpgsqlDbType.Char);
+            await copy.WriteAsync(seal.Scheme, NpgsqlDbType.Varchar);
         }
         // One COPY is one statement: the whole batch commits, or none of it.
         await copy.CompleteAsync();
     }
 
-    private static async IAsyncEnumerable<AuditEntry> Read(NpgsqlCommand command, [EnumeratorCancellation] CancellationToken cancellation = default)
+    private static async IAsyncEnumerable<AuditEntry> Read(NpgsqlCommand command)
+    {
+        await foreach (var (e, _) in ReadWithScheme(command)) yield return e;
+    }
+
+    /// <summary>Each row and the scheme it was hashed with (rows written before the chain was keyed say sha256).</summary>
+    private static async IAsyncEnumerable<(AuditEntry Entry, string Scheme)> ReadWithScheme(NpgsqlCommand command, [EnumeratorCancellation] CancellationToken cancellation = default)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation))
         {
-            yield return new AuditEntry
+            yield return (new AuditEntry
             {
                 Sequence = reader.GetInt64(0),
                 At = new DateTimeOffset(reader.GetFieldValue<DateTime>(1), TimeSpan.Zero),
@@ -137,7 +157,7 @@ public sealed class PostgresAuditLog(NpgsqlDataSource database) : IAuditLog
                 Payload = reader.GetString(9),
                 PrevHash = reader.GetString(10),
                 Hash = reader.GetString(11),
-            };
+            }, reader.GetString(12));
         }
 
         string? Text(int column) => reader.IsDBNull(column) ? null : reader.GetString(column);

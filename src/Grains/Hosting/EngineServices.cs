@@ -36,8 +36,9 @@ public static class EngineServices
         services.AddHostedService(sp => sp.GetRequiredService<CampaignSync>());
         services.AddMarketingLearning(configuration);
         services.AddOptions<GovernanceOptions>().Bind(configuration.GetSection(GovernanceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => AuditSeal.FromConfigured(sp.GetRequiredService<IOptions<GovernanceOptions>>().Value.AuditKey) ?? AuditSeal.Ephemeral());
         // Cluster mode registers the PostgreSQL audit log before this; embedded mode keeps a bounded chain in memory.
-        services.TryAddSingleton<IAuditLog>(sp => new InMemoryAuditLog(sp.GetRequiredService<IOptions<GovernanceOptions>>().Value.AuditCapacity));
+        services.TryAddSingleton<IAuditLog>(sp => new InMemoryAuditLog(sp.GetRequiredService<IOptions<GovernanceOptions>>().Value.AuditCapacity, sp.GetRequiredService<AuditSeal>()));
         services.AddSingleton<DecisionAuditWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<DecisionAuditWriter>());
         services.AddOptions<AnomalyOptions>().Bind(configuration.GetSection(AnomalyOptions.Section)).ValidateDataAnnotations().ValidateOnStart();

@@ -14,8 +14,12 @@ public interface IEventJournal
     /// <summary>False in embedded mode: nothing is written and nothing can be replayed.</summary>
     bool IsDurable { get; }
 
-    /// <summary>Completes once the entries are committed; throws <see cref="JournalUnavailableException"/> otherwise.</summary>
-    Task Append(string customerId, IReadOnlyList<JournalEntry> entries);
+    /// <summary>
+    /// Completes once the entries are committed, with the event ids that were not committed because
+    /// the customer's journal already holds them (a re-send older than the grain's own memory);
+    /// throws <see cref="JournalUnavailableException"/> when nothing could be committed.
+    /// </summary>
+    Task<IReadOnlySet<string>> Append(string customerId, IReadOnlyList<JournalEntry> entries);
 
     Task<IReadOnlyList<JournalEntry>> ReadAfter(string customerId, long sequence);
 
@@ -28,7 +32,9 @@ public sealed class NoEventJournal : IEventJournal
 {
     public bool IsDurable => false;
 
-    public Task Append(string customerId, IReadOnlyList<JournalEntry> entries) => Task.CompletedTask;
+    public static readonly IReadOnlySet<string> NoneKnown = new HashSet<string>();
+
+    public Task<IReadOnlySet<string>> Append(string customerId, IReadOnlyList<JournalEntry> entries) => Task.FromResult(NoneKnown);
 
     public Task<IReadOnlyList<JournalEntry>> ReadAfter(string customerId, long sequence) =>
         Task.FromResult<IReadOnlyList<JournalEntry>>([]);

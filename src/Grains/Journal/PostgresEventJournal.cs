@@ -26,7 +26,7 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
     private readonly BatchingQueue<PendingAppend> _appends;
     private readonly BatchingQueue<PendingRead> _reads;
 
-    private sealed record PendingAppend(string CustomerId, IReadOnlyList<JournalEntry> Entries, TaskCompletionSource Done);
+    private sealed record PendingAppend(string CustomerId, IReadOnlyList<JournalEntry> Entries, TaskCompletionSource<IReadOnlySet<string>> Done);
 
     private sealed record PendingRead(string CustomerId, long After, TaskCompletionSource<IReadOnlyList<JournalEntry>> Done);
 
@@ -43,10 +43,10 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
 
     public bool IsDurable => true;
 
-    public Task Append(string customerId, IReadOnlyList<JournalEntry> entries)
+    public Task<IReadOnlySet<string>> Append(string customerId, IReadOnlyList<JournalEntry> entries)
     {
-        if (entries.Count == 0) return Task.CompletedTask;
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (entries.Count == 0) return Task.FromResult(NoEventJournal.NoneKnown);
+        var done = new TaskCompletionSource<IReadOnlySet<string>>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_appends.TryEnqueue(new PendingAppend(customerId, entries, done))) throw ShuttingDown();
         return done.Task;
     }
@@ -94,13 +94,26 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
 
     private static JournalUnavailableException ShuttingDown() => new("the journal is shutting down");
 
+    /// <summary>
+    /// One transaction: every queued event is COPYed into this connection's staging table, then
+    /// moved into the journal skipping the (customer, event id) pairs it already holds. Those
+    /// skipped are answered to their grains as already journaled, so a re-send of any age is
+    /// applied once; a sequence clash (two activations of one customer) still fails the batch.
+    /// </summary>
     private async Task CommitGroup(List<PendingAppend> batch)
     {
         await using var connection = await Open();
         var started = Stopwatch.GetTimestamp();
         var events = 0;
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var stage = new NpgsqlCommand(
+            "CREATE TEMP TABLE IF NOT EXISTS ma_journal_stage (customer_id varchar(128), sequence bigint, event_id varchar(128), payload bytea) ON COMMIT DELETE ROWS",
+            connection, transaction))
+        {
+            await stage.ExecuteNonQueryAsync();
+        }
         await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY ma_event_journal (customer_id, sequence, event_id, payload) FROM STDIN (FORMAT BINARY)"))
+            "COPY ma_journal_stage (customer_id, sequence, event_id, payload) FROM STDIN (FORMAT BINARY)"))
         {
             foreach (var pending in batch)
             {
@@ -116,8 +129,26 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
             }
             await copy.CompleteAsync();
         }
-        _metrics.JournalCommitted(events, Stopwatch.GetElapsedTime(started));
-        foreach (var p in batch) p.Done.TrySetResult();
+        var inserted = new HashSet<(string, string)>();
+        await using (var move = new NpgsqlCommand(
+            """
+            INSERT INTO ma_event_journal (customer_id, sequence, event_id, payload)
+            SELECT customer_id, sequence, event_id, payload FROM ma_journal_stage
+            ON CONFLICT (customer_id, event_id) DO NOTHING
+            RETURNING customer_id, event_id
+            """, connection, transaction))
+        await using (var reader = await move.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync()) inserted.Add((reader.GetString(0), reader.GetString(1)));
+        }
+        await transaction.CommitAsync();
+        _metrics.JournalCommitted(inserted.Count, Stopwatch.GetElapsedTime(started));
+        foreach (var p in batch)
+        {
+            var known = events == inserted.Count ? NoEventJournal.NoneKnown
+                : p.Entries.Where(e => !inserted.Contains((p.CustomerId, e.Event.EventId))).Select(e => e.Event.EventId).ToHashSet(StringComparer.Ordinal);
+            p.Done.TrySetResult(known);
+        }
     }
 
     /// <summary>One query for every customer in the batch; each caller gets only its own entries after its own position.</summary>

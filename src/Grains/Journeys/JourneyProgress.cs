@@ -24,6 +24,9 @@ public sealed class JourneyProgress
     /// <summary>The most recent steps taken (bounded), e.g. "choose", "wait", "reroute:velocity_drop", "reengage".</summary>
     [Id(7)] public List<string> Path { get; set; } = [];
     [Id(8)] public bool WaitStarted { get; set; }
+    /// <summary>Start of the hour the decision fuse counts in, and the decisions that acted in it (see <see cref="MayActAgain"/>).</summary>
+    [Id(9)] public DateTimeOffset FuseHour { get; set; }
+    [Id(10)] public int FuseActs { get; set; }
 
     public bool IsActive => Status == JourneyStatus.Active;
 
@@ -43,6 +46,21 @@ public sealed class JourneyProgress
         ExitReason = reason;
         WaitUntil = null;
     }
+
+    /// <summary>Whether the journey may act again in the hour of <paramref name="at"/> (the hourly decision fuse); starts a new hour's count when due.</summary>
+    public bool MayActAgain(DateTimeOffset at, int maxPerHour)
+    {
+        var hour = new DateTimeOffset(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerHour, TimeSpan.Zero);
+        if (hour != FuseHour)
+        {
+            FuseHour = hour;
+            FuseActs = 0;
+        }
+        return FuseActs < maxPerHour;
+    }
+
+    /// <summary>A decision of this journey acted (sent, or held out as if sent).</summary>
+    public void RecordAct() => FuseActs++;
 
     private void Remember(string entry)
     {

@@ -75,7 +75,7 @@ public static class JourneyRunner
                     if (!progress.WaitStarted)
                     {
                         progress.WaitStarted = true;
-                        progress.WaitUntil = step.Duration is { } d ? signal.Now + d : null;
+                        progress.WaitUntil = step.Duration is { } d ? Later(signal.Now, d) : null;
                         consumedEvent = true;
                     }
                     var eventEnds = !consumedEvent && step.UntilEvent is not null && step.UntilEvent == signal.EventType;
@@ -95,6 +95,13 @@ public static class JourneyRunner
         progress.Finish(JourneyStatus.Exited, "transition_limit");
         return null;
     }
+
+    /// <summary>
+    /// The end of a wait, saturating instead of overflowing: the validator bounds waits, but a
+    /// definition stored before those bounds must not fail every event that reaches it.
+    /// </summary>
+    public static DateTimeOffset Later(DateTimeOffset at, TimeSpan wait) =>
+        wait >= DateTimeOffset.MaxValue - at ? DateTimeOffset.MaxValue : at + wait;
 
     private static bool Enters(CampaignDefinition campaign, JourneySignal signal, ScoredCustomer customer) =>
         campaign.Status == CampaignStatus.Active &&

@@ -33,12 +33,25 @@ public static class RuleEvaluator
     public static IEnumerable<string> Validate(AudienceRule? rule, string path)
     {
         if (rule is null) yield break;
+        if (rule.All is null || rule.Any is null)
+        {
+            yield return $"{path}: all and any must be lists";
+            yield break;
+        }
+        if (rule.All.Length + rule.Any.Length > Campaigns.CampaignLimits.MaxConditions)
+            yield return $"{path}: at most {Campaigns.CampaignLimits.MaxConditions} conditions";
         var conditions = rule.All.Select((c, i) => (c, $"{path}.all[{i}]"))
             .Concat(rule.Any.Select((c, i) => (c, $"{path}.any[{i}]")));
         foreach (var (c, at) in conditions)
         {
+            if (c is null || c.Field is null || c.Op is null || c.Value is null)
+            {
+                yield return $"{at}: field, op and value are required";
+                continue;
+            }
             if (!Operators.Contains(c.Op)) yield return $"{at}: unknown operator '{c.Op}'";
-            if (!IsKnownField(c.Field)) yield return $"{at}: unknown field '{c.Field}'";
+            if (c.Field.Length > Campaigns.CampaignLimits.MaxFieldLength || !IsKnownField(c.Field)) yield return $"{at}: unknown field '{c.Field}'";
+            if (c.Value.Length > Campaigns.CampaignLimits.MaxValueLength) yield return $"{at}: value longer than {Campaigns.CampaignLimits.MaxValueLength} characters";
             if (NumericOperators.Contains(c.Op) && !double.TryParse(c.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
                 yield return $"{at}: operator '{c.Op}' needs a number, got '{c.Value}'";
         }

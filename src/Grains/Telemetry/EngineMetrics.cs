@@ -15,6 +15,8 @@ public sealed class EngineMetrics : IDisposable
     private readonly Meter _meter;
     private readonly Counter<long> _eventsApplied;
     private readonly Counter<long> _decisions;
+    private readonly Counter<long> _fuseTrips;
+    private long _auditCheckpoint;
     private readonly Histogram<double> _decisionLatency;
     private readonly Counter<double> _budgetCommitted;
     private readonly Counter<double> _budgetLeased;
@@ -33,6 +35,9 @@ public sealed class EngineMetrics : IDisposable
         _meter = meters.Create(MeterName);
         _eventsApplied = _meter.CreateCounter<long>("ma.events.applied", "{event}", "Events applied by customer grains, by status");
         _decisions = _meter.CreateCounter<long>("ma.decisions", "{decision}", "Decisions made, by outcome (action, no_action)");
+        _meter.CreateObservableGauge("ma.audit.checkpoint.sequence", () => Interlocked.Read(ref _auditCheckpoint), "{entry}",
+            "Sequence of the latest signed audit checkpoint this silo published: compare with the log to catch a truncation");
+        _fuseTrips = _meter.CreateCounter<long>("ma.decisions.fuse_trips", "{trip}", "Journeys stopped by the decision fuse (too many acting decisions per event or per hour)");
         _decisionLatency = _meter.CreateHistogram<double>("ma.decision.duration", "ms", "Time to decide for one campaign step, budget reservation included");
         _budgetCommitted = _meter.CreateCounter<double>("ma.budget.committed", "{currency}", "Budget reserved by decisions on this silo");
         _budgetLeased = _meter.CreateCounter<double>("ma.budget.leased", "{currency}", "Budget leased to this silo by campaign grains");
@@ -48,6 +53,10 @@ public sealed class EngineMetrics : IDisposable
     }
 
     public void EventApplied(string status) => _eventsApplied.Add(1, new KeyValuePair<string, object?>("status", status));
+
+    public void FuseTripped() => _fuseTrips.Add(1);
+
+    public void AuditCheckpointed(long sequence) => Interlocked.Exchange(ref _auditCheckpoint, sequence);
 
     public void Decided(bool acted, TimeSpan took)
     {

@@ -1,4 +1,5 @@
 using MarketingActors.Customers;
+using MarketingActors.Gateway.Governance;
 using MarketingActors.Gateway.Hosting;
 using MarketingActors.Hosting;
 using MarketingActors.Governance;
@@ -33,6 +34,8 @@ public static class SiloComposition
         if (silo.Mode == EngineMode.Cluster)
         {
             var connectionString = ClusterDatabase.ConnectionString(builder.Configuration);
+            if (string.IsNullOrWhiteSpace(builder.Configuration[$"{GovernanceOptions.Section}:AuditKey"]))
+                throw new StartupFailure($"cluster mode needs {GovernanceOptions.Section}:AuditKey (base64 of 32 random bytes, e.g. `openssl rand -base64 32`), kept outside the database: it keys the audit chain");
             var pools = DatabasePoolOptions.From(builder.Configuration);
             if (silo.MigrateOnStart) await ClusterDatabase.Migrate(connectionString);
             await ClusterDatabase.Verify(connectionString);
@@ -48,7 +51,7 @@ public static class SiloComposition
 
         var app = builder.Build();
         app.MapMarketingGateway();
-        if (silo.Dashboard) app.MapOrleansDashboard("/dashboard");
+        if (silo.Dashboard) app.MapOrleansDashboard("/dashboard").RequireAccess(Operations.OperateCluster);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             if (silo.Mode == EngineMode.Embedded)
@@ -75,7 +78,7 @@ public static class SiloComposition
         services.AddHostedService(sp => sp.GetRequiredService<PostgresEventJournal>());
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PostgresCustomerSnapshots>(sp, BinaryStateSerializer(sp)));
         services.AddHostedService(sp => sp.GetRequiredService<PostgresCustomerSnapshots>());
-        services.AddSingleton<IAuditLog, PostgresAuditLog>();
+        services.AddSingleton<IAuditLog>(sp => new PostgresAuditLog(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<AuditSeal>()));
     }
 
     /// <summary>The RetrainingGrain's rows wait in PostgreSQL (deploy/sql/004), so a cluster restart does not lose them.</summary>
@@ -102,10 +105,20 @@ public static class SiloComposition
         // Failure detection and call timeouts are the SRE's levers (docs/operations.md): how fast a dead silo's grains move.
         orleans.Services.AddOptions<ClusterMembershipOptions>().Bind(orleans.Configuration.GetSection(SiloOptions.Section + ":Membership"));
         orleans.Services.AddOptions<SiloMessagingOptions>().Bind(orleans.Configuration.GetSection(SiloOptions.Section + ":Messaging"));
+        // Listen where configured: by default only on the advertised address, never every interface unasked.
         if (silo.AdvertisedAddress == SiloOptions.AutoAddress)
-            orleans.ConfigureEndpoints(System.Net.Dns.GetHostName(), silo.SiloPort, silo.GatewayPort, System.Net.Sockets.AddressFamily.InterNetwork, listenOnAnyHostAddress: true);
+            orleans.ConfigureEndpoints(System.Net.Dns.GetHostName(), silo.SiloPort, silo.GatewayPort, System.Net.Sockets.AddressFamily.InterNetwork, listenOnAnyHostAddress: silo.ListenAddress == SiloOptions.AnyAddress);
         else
-            orleans.ConfigureEndpoints(System.Net.IPAddress.Parse(silo.AdvertisedAddress), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
+            orleans.ConfigureEndpoints(System.Net.IPAddress.Parse(silo.AdvertisedAddress), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: silo.ListenAddress == SiloOptions.AnyAddress);
+        if (silo.ListenAddress is { Length: > 0 } listen && listen != SiloOptions.AnyAddress)
+        {
+            var address = System.Net.IPAddress.Parse(listen);
+            orleans.Configure<EndpointOptions>(o =>
+            {
+                o.SiloListeningEndpoint = new System.Net.IPEndPoint(address, silo.SiloPort);
+                o.GatewayListeningEndpoint = new System.Net.IPEndPoint(address, silo.GatewayPort);
+            });
+        }
         orleans.UseAdoNetClustering(o =>
         {
             o.Invariant = NpgsqlInvariant;

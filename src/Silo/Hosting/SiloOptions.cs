@@ -22,6 +22,15 @@ public sealed class SiloOptions : IValidatableObject
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
     public const string AutoAddress = "auto";
+
+    /// <summary>
+    /// Cluster mode: where the Orleans silo and gateway ports listen. Empty (the default): on the
+    /// advertised address only; "any" for every interface (0.0.0.0), or an IP of this host.
+    /// Embedded mode always listens on loopback.
+    /// </summary>
+    public string? ListenAddress { get; set; }
+
+    public const string AnyAddress = "any";
     [Required] public string ClusterId { get; set; } = "marketing-actors";
     [Required] public string ServiceId { get; set; } = "marketing-actors";
     /// <summary>Cluster mode: apply the schema at start-up instead of by `migrate`.</summary>
@@ -37,6 +46,8 @@ public sealed class SiloOptions : IValidatableObject
     {
         if (AdvertisedAddress != AutoAddress && !System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
             yield return new($"AdvertisedAddress '{AdvertisedAddress}' is neither an IP address nor \"{AutoAddress}\"", [nameof(AdvertisedAddress)]);
+        if (ListenAddress is { Length: > 0 } listen && listen != AnyAddress && !System.Net.IPAddress.TryParse(listen, out _))
+            yield return new($"ListenAddress '{listen}' is neither an IP address nor \"{AnyAddress}\"", [nameof(ListenAddress)]);
         if (SiloPort == GatewayPort) yield return new("SiloPort and GatewayPort must differ", [nameof(GatewayPort)]);
         if (MinimumReminderPeriod <= TimeSpan.Zero) yield return new("MinimumReminderPeriod must be positive", [nameof(MinimumReminderPeriod)]);
         if (ShutdownTimeout <= TimeSpan.Zero) yield return new("ShutdownTimeout must be positive", [nameof(ShutdownTimeout)]);

@@ -47,7 +47,7 @@ public sealed class CampaignApiSpec(EmbeddedEngine engine)
 
         var (status, body) = await Send(await engine.PostJson("/v1/campaigns", invalid));
 
-        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Equal("invalid_campaign", body.GetProperty("reason").GetString());
         var errors = body.GetProperty("errors").EnumerateArray().Select(e => e.GetString()!).ToArray();
         Assert.Contains(errors, e => e.StartsWith("budget.daily"));

@@ -22,6 +22,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["MarketingActors:Learning:Trees"] = "40",
         // Budget specs exhaust daily budgets in seconds, which the anomaly guard would rightly pause; its own specs enable it.
         ["MarketingActors:Anomalies:Enabled"] = "false",
+        // Cluster mode requires the audit chain's key; a fixed one, so silos of one spec share it.
+        ["MarketingActors:Governance:AuditKey"] = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()),
     };
 
     public TestCluster Cluster { get; private set; } = null!;

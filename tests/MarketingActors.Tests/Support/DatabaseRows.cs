@@ -15,7 +15,7 @@ public static class DatabaseRows
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>Journal COPYs blocked on a lock: how the journal specs see a group commit held up by a table lock they took.</summary>
-    public static Task<long> JournalCopiesWaitingOnALock(string database) => Count(database,
-        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY ma_event_journal%' AND wait_event_type = 'Lock'");
+    /// <summary>Journal writes blocked on a lock: how the journal specs see a group commit held up by a table lock they took.</summary>
+    public static Task<long> JournalCommitsWaitingOnALock(string database) => Count(database,
+        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%INSERT INTO ma_event_journal%' AND wait_event_type = 'Lock'");
 }

@@ -75,9 +75,9 @@ public sealed class AccessSpec(EmbeddedEngine engine)
     [Fact]
     public async Task Unknown_roles_and_malformed_key_requests_are_rejected_at_write_time_and_nothing_is_stored()
     {
-        Assert.Equal((HttpStatusCode.BadRequest, "unknown_role"),
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "unknown_role"),
             await engine.Http.Post("/v1/keys", new KeyRequest { PrincipalId = "root-wannabe", Role = "superuser" }).Outcome());
-        Assert.Equal((HttpStatusCode.BadRequest, "invalid_key_request"),
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "invalid_key_request"),
             await engine.Http.Post("/v1/keys", new KeyRequest { PrincipalId = "owner-of-nothing", Role = Roles.CampaignOwner }).Outcome());
         Assert.Equal((HttpStatusCode.BadRequest, "invalid_json"),
             await engine.PostJson("/v1/keys", """{"principalId": 7, "role": ["admin"]}""").Outcome());

@@ -22,7 +22,7 @@ public sealed class AgentLimitsSpec(EmbeddedEngine engine)
     [Fact]
     public async Task An_agent_key_attempts_every_forbidden_operation_and_every_over_limit_change_and_none_is_applied()
     {
-        var scoped = await engine.Created(SampleCampaigns.SpringSale(TestEvents.NewId("agent-a"), total: 100m));
+        var scoped = await engine.Created(SampleCampaigns.SpringSale(TestEvents.NewId("agent-a"), total: 100m, daily: 10m));
         var other = await engine.Created(SampleCampaigns.SpringSale(TestEvents.NewId("agent-b"), total: 100m));
         var agentId = TestEvents.NewId("bot");
         using var agent = await engine.AgentWith(agentId, PolicyFor(scoped.Id));
@@ -38,7 +38,6 @@ public sealed class AgentLimitsSpec(EmbeddedEngine engine)
             ("edit an existing variant", () => agent.Put(a, scoped with { Actions = [scoped.Actions[0] with { Variant = "90% off" }, .. scoped.Actions[1..]] }), "forbidden_operation"),
             ("variant and budget in one update", () => agent.Put(a, scoped with { Budget = scoped.Budget with { Total = 101 }, Actions = [.. scoped.Actions, new ActionOption { Id = "e2", Channel = "email", Variant = "v" }] }), "forbidden_operation"),
             ("variant on a channel outside the policy", () => agent.Put(a, scoped with { Actions = [.. scoped.Actions, new ActionOption { Id = "sms-1", Channel = "sms", Variant = "hi" }] }), "channel_out_of_scope"),
-            ("audience outside the segments", () => agent.Put(a, scoped with { Audience = segmentAll }), "segment_out_of_scope"),
             ("budget of another campaign", () => agent.Put($"/v1/campaigns/{other.Id}/budget", other.Budget with { Total = 101 }), "campaign_out_of_scope"),
             ("pause another campaign", () => agent.PostAsync($"/v1/campaigns/{other.Id}/pause", null), "campaign_out_of_scope"),
             ("read performance (not granted)", () => agent.GetAsync($"{a}/state"), "forbidden_operation"),
@@ -61,8 +60,25 @@ public sealed class AgentLimitsSpec(EmbeddedEngine engine)
         Assert.Equal(HttpStatusCode.OK, (await agent.Put($"{a}/budget", scoped.Budget with { Total = 115 })).StatusCode);
         Assert.Equal((HttpStatusCode.Accepted, "over_budget_limit"), await agent.Put($"{a}/budget", scoped.Budget with { Total = 130 }).Outcome());
 
+        // Audiences not provably inside "vip" (another segment, an any clause that lets everyone in, neq vip) and a raised
+        // daily cap with the total untouched: all beyond the policy's limits, so queued, not applied.
+        var current = await engine.Campaign(scoped.Id);
+        var widenings = new (string What, Func<Task<HttpResponseMessage>> Call, string Reason)[]
+        {
+            ("audience outside the segments", () => agent.Put(a, current with { Audience = segmentAll }), "segment_out_of_scope"),
+            ("audience widened by any", () => agent.Put(a, current with { Audience = new AudienceRule { Any = [new RuleCondition { Field = "trait.segment", Op = "eq", Value = "vip" }, new RuleCondition { Field = "likelihood", Op = "gte", Value = "0" }] } }), "segment_out_of_scope"),
+            ("audience of exactly the non-vip", () => agent.Put(a, current with { Audience = new AudienceRule { All = [new RuleCondition { Field = "trait.segment", Op = "neq", Value = "vip" }] } }), "segment_out_of_scope"),
+            ("daily cap raised 10 → 109, total untouched", () => agent.Put($"{a}/budget", current.Budget with { Daily = 109 }), "over_budget_limit"),
+        };
+        foreach (var (what, call, reason) in widenings)
+        {
+            var (status, actual) = await call().Outcome();
+            Assert.True((status, actual) == (HttpStatusCode.Accepted, reason), $"{what}: got {(int)status} {actual}, expected 202 {reason}");
+        }
+
         var after = await engine.Campaign(scoped.Id);
         Assert.Equal((115m, scoped.Version + 1), (after.Budget.Total, after.Version));
+        Assert.Equal(10m, after.Budget.Daily);
         Assert.Equal(scoped.Name, after.Name);
         Assert.Equal(scoped.Actions.Length, after.Actions.Length);
         Assert.Null(after.Audience);
@@ -71,17 +87,17 @@ public sealed class AgentLimitsSpec(EmbeddedEngine engine)
         Assert.Equal((other.Version, CampaignStatus.Active, 100m), (untouched.Version, untouched.Status, untouched.Budget.Total));
 
         var pending = await engine.Http.GetAsync($"/v1/approvals?status=pending&campaignId={scoped.Id}").Body();
-        Assert.Equal(2, pending.GetArrayLength());
+        Assert.Equal(2 + widenings.Length, pending.GetArrayLength());
         Assert.All(pending.EnumerateArray(), p => Assert.Equal(agentId, p.GetProperty("requestedBy").GetProperty("id").GetString()));
 
-        // The one applied change is audited with who, what, before and after; the refusals are audited too.
+        // The one applied change is audited with who, what, before and after; the nine campaign writes the change gate refused are audited too.
         var audit = await engine.Http.GetAsync($"/v1/audit?principal={agentId}").Body();
         var change = audit.EnumerateArray().Single(e => e.GetProperty("kind").GetString() == AuditKinds.Change);
         Assert.Equal(Operations.ShiftBudget, change.GetProperty("operation").GetString());
         var payload = JsonDocument.Parse(change.GetProperty("payload").GetString()!).RootElement;
         Assert.Equal((100m, 115m), (payload.GetProperty("before").GetProperty("budget").GetProperty("total").GetDecimal(),
             payload.GetProperty("after").GetProperty("budget").GetProperty("total").GetDecimal()));
-        Assert.True(audit.EnumerateArray().Count(e => e.GetProperty("kind").GetString() == AuditKinds.Refusal) >= 10);
+        Assert.True(audit.EnumerateArray().Count(e => e.GetProperty("kind").GetString() == AuditKinds.Refusal) >= 9);
     }
 
     [Fact]
@@ -121,9 +137,9 @@ public sealed class AgentLimitsSpec(EmbeddedEngine engine)
         var problem = await engine.Json(rejected);
         var unknown = await engine.Http.Put(path, PolicyFor(scoped.Id) with { AllowedOperations = ["launch_rockets"] }).Outcome();
 
-        Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, rejected.StatusCode);
         Assert.Equal("invalid_policy", problem.GetProperty("reason").GetString());
-        Assert.Equal((HttpStatusCode.BadRequest, "invalid_policy"), unknown);
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "invalid_policy"), unknown);
         var stored = await engine.Http.GetAsync(path).Body();
         Assert.Equal([scoped.Id], stored.GetProperty("campaigns").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal(30, stored.GetProperty("maxBudgetChangePerDay").GetDecimal());

@@ -39,8 +39,6 @@ public sealed class AgentPolicyEvaluatorSpec
             (Update(Spring with { Actions = [Spring.Actions[0] with { Cost = 9m }, .. Spring.Actions[1..]] }), "forbidden_operation"),
             (Budget(1010m, campaign: "autumn"), "campaign_out_of_scope"),
             (Update(Spring with { Actions = [.. Spring.Actions, new ActionOption { Id = "sms-1", Channel = "sms", Variant = "hi" }] }), "channel_out_of_scope"),
-            (Update(Spring with { Audience = new AudienceRule { All = [new RuleCondition { Field = "trait.segment", Op = "eq", Value = "everyone" }] } }), "segment_out_of_scope"),
-            (Update(Spring with { Audience = new AudienceRule { All = [new RuleCondition { Field = "likelihood", Op = "gt", Value = "0.1" }] } }), "segment_out_of_scope"),
         };
         foreach (var (change, reason) in cases)
         {
@@ -48,6 +46,57 @@ public sealed class AgentPolicyEvaluatorSpec
             Assert.Equal((PolicyOutcome.Forbidden, reason), (verdict.Outcome, verdict.Reason));
         }
         Assert.Equal("no_agent_policy", AgentPolicyEvaluator.Evaluate(null, Operations.Pause, new CampaignChange { Kind = ChangeKinds.Pause, CampaignId = "spring" }, Spring, new(), Today).Reason);
+    }
+
+    private static AudienceRule Rule(RuleCondition[] all, RuleCondition[]? any = null) => new() { All = all, Any = any ?? [] };
+
+    private static RuleCondition Segment(string op, string value) => new() { Field = "trait.segment", Op = op, Value = value };
+
+    [Fact]
+    public void An_audience_not_provably_inside_the_permitted_segments_waits_for_approval()
+    {
+        var widening = new Dictionary<string, AudienceRule>
+        {
+            ["a segment outside the policy"] = Rule([Segment("eq", "everyone")]),
+            ["no segment at all"] = Rule([new RuleCondition { Field = "likelihood", Op = "gt", Value = "0.1" }]),
+            ["an any clause that lets everyone in"] = Rule([], [Segment("eq", "vip"), new RuleCondition { Field = "likelihood", Op = "gte", Value = "0" }]),
+            ["neq: exactly the customers outside vip"] = Rule([Segment("neq", "vip")]),
+            ["in with an empty entry (matches customers without a segment)"] = Rule([Segment("in", "vip,")]),
+            ["in with one segment outside"] = Rule([Segment("in", "vip,everyone")]),
+            ["eq on a list (a literal value no customer has, proves nothing)"] = Rule([Segment("eq", "vip,loyal")]),
+        };
+        foreach (var (what, audience) in widening)
+        {
+            var verdict = Evaluate(Update(Spring with { Audience = audience }));
+            Assert.True((verdict.Outcome, verdict.Reason) == (PolicyOutcome.NeedsApproval, "segment_out_of_scope"), $"{what}: {verdict.Outcome} {verdict.Reason}");
+        }
+    }
+
+    [Fact]
+    public void An_audience_anded_with_a_permitted_segment_applies_whatever_else_it_requires()
+    {
+        var narrowing = new[]
+        {
+            Rule([Segment("eq", "VIP")]),
+            Rule([Segment("in", "vip, loyal"), new RuleCondition { Field = "likelihood", Op = "gt", Value = "0.2" }]),
+            Rule([Segment("eq", "loyal")], [new RuleCondition { Field = "trait.country", Op = "eq", Value = "fr" }, Segment("neq", "loyal")]),
+        };
+        Assert.All(narrowing, audience => Assert.Equal(PolicyOutcome.Apply, Evaluate(Update(Spring with { Audience = audience })).Outcome));
+    }
+
+    [Fact]
+    public void Every_field_of_the_envelope_is_metered()
+    {
+        var capped = Spring with { Budget = Spring.Budget with { Daily = 100m } };
+        PolicyVerdict Move(BudgetEnvelope to) =>
+            AgentPolicyEvaluator.Evaluate(Policy, Operations.ShiftBudget, new CampaignChange { Kind = ChangeKinds.SetBudget, CampaignId = "spring", Budget = to }, capped, new AgentAllowance(), Today);
+
+        // The total untouched, the daily cap raised 100 → 199: 99 moved (over 150? no) but +99 % of the cap (over 10 %).
+        Assert.Equal((PolicyOutcome.NeedsApproval, "over_budget_limit"), (Move(capped.Budget with { Daily = 199m }).Outcome, Move(capped.Budget with { Daily = 199m }).Reason));
+        // Lifting the cap lets the whole total go in a day: a move of 900.
+        Assert.Equal(PolicyOutcome.NeedsApproval, Move(capped.Budget with { Daily = null }).Outcome);
+        Assert.Equal(PolicyOutcome.Apply, Move(capped.Budget with { Daily = 105m }).Outcome);
+        Assert.Equal((PolicyOutcome.NeedsApproval, "currency_change"), (Move(capped.Budget with { Currency = "EUR" }).Outcome, Move(capped.Budget with { Currency = "EUR" }).Reason));
     }
 
     [Fact]

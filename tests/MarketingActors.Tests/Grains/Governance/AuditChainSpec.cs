@@ -9,10 +9,12 @@ namespace MarketingActors.Tests.Grains.Governance;
 public sealed class AuditChainSpec
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+    private static readonly byte[] Key = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
+    private static readonly AuditSeal Seal = new(Key);
 
     private static AuditChain ChainOf(int count, int capacity = 1_000)
     {
-        var chain = new AuditChain(capacity);
+        var chain = new AuditChain(capacity, Seal);
         for (var i = 0; i < count; i++)
             chain.Append(new AuditEntry { Kind = AuditKinds.Change, Principal = "ana", CampaignId = "c" + i % 3, Payload = $$"""{"n":{{i}}}""" }, T0.AddSeconds(i));
         return chain;
@@ -24,7 +26,7 @@ public sealed class AuditChainSpec
         var chain = ChainOf(5);
         Assert.Equal(AuditChain.Genesis, chain.Entries[0].PrevHash);
         for (var i = 1; i < 5; i++) Assert.Equal(chain.Entries[i - 1].Hash, chain.Entries[i].PrevHash);
-        Assert.Equal(new AuditVerification { Intact = true, Checked = 5, LastSequence = 5, LastHash = chain.Entries[^1].Hash }, chain.Verify());
+        Assert.Equal(new AuditVerification { Intact = true, Checked = 5, LastSequence = 5, LastHash = chain.Entries[^1].Hash }, chain.Verify(null));
     }
 
     [Fact]
@@ -32,11 +34,78 @@ public sealed class AuditChainSpec
     {
         var chain = ChainOf(6);
         chain.Overwrite(3, e => e with { Principal = "mallory" });
-        Assert.Equal((false, 3L, "edited"), (chain.Verify().Intact, chain.Verify().FirstBadSequence, chain.Verify().Problem));
+        Assert.Equal((false, 3L, "edited"), (chain.Verify(null).Intact, chain.Verify(null).FirstBadSequence, chain.Verify(null).Problem));
 
+        // Without the key a recomputed hash (SHA-256, or an HMAC under another key) does not verify where it stands...
         var rehashed = ChainOf(6);
         rehashed.Overwrite(3, e => { var forged = e with { Principal = "mallory" }; return forged with { Hash = AuditChain.HashOf(forged) }; });
-        Assert.Equal((4L, "broken_link"), (rehashed.Verify().FirstBadSequence, rehashed.Verify().Problem));
+        Assert.Equal((3L, "edited"), (rehashed.Verify(null).FirstBadSequence, rehashed.Verify(null).Problem));
+        var otherKey = ChainOf(6);
+        otherKey.Overwrite(3, e => { var forged = e with { Principal = "mallory" }; return forged with { Hash = AuditSeal.Ephemeral().Hash(forged) }; });
+        Assert.Equal((3L, "edited"), (otherKey.Verify(null).FirstBadSequence, otherKey.Verify(null).Problem));
+
+        // ...and even with the key, the next entry's link gives the edit away.
+        var insider = ChainOf(6);
+        insider.Overwrite(3, e => { var forged = e with { Principal = "mallory" }; return forged with { Hash = Seal.Hash(forged) }; });
+        Assert.Equal((4L, "broken_link"), (insider.Verify(null).FirstBadSequence, insider.Verify(null).Problem));
+    }
+
+    [Fact]
+    public void A_chain_rewritten_from_scratch_without_the_key_fails_and_a_consistent_forgery_is_caught_by_the_checkpoint()
+    {
+        var chain = ChainOf(6);
+        var checkpoint = Seal.Checkpoint(6, chain.Entries[^1].Hash, T0.AddMinutes(1));
+
+        // Someone rebuilds the whole log under a key of their own: every hash is consistent with every link...
+        var forged = new AuditChain(1_000, AuditSeal.Ephemeral());
+        foreach (var e in chain.Entries) forged.Append(e with { Principal = "mallory" }, e.At);
+        // ...but the engine, holding the real key, finds the first entry edited, and the checkpoint names the rewrite.
+        var verdict = new AuditChainCheck(0, AuditChain.Genesis, Seal, checkpoint).Accept(forged.Entries[0], Seal.Scheme);
+        Assert.Equal((1L, "edited"), (verdict?.FirstBadSequence, verdict?.Problem));
+        var sameKey = new AuditChain(1_000, Seal);
+        foreach (var e in chain.Entries) sameKey.Append(e with { Principal = "mallory" }, e.At);
+        Assert.Equal((false, 6L, "rewritten_before_checkpoint"), (sameKey.Verify(checkpoint).Intact, sameKey.Verify(checkpoint).FirstBadSequence, sameKey.Verify(checkpoint).Problem));
+    }
+
+    [Fact]
+    public void Cutting_off_the_newest_entries_is_found_against_the_last_checkpoint()
+    {
+        var chain = ChainOf(6);
+        var checkpoint = Seal.Checkpoint(6, chain.Entries[^1].Hash, T0.AddMinutes(1));
+        Assert.True(chain.Verify(checkpoint) is { Intact: true, CheckpointChecked: true });
+
+        chain.Remove(6);
+        chain.Remove(5);
+        Assert.True(chain.Verify(null).Intact, "the shorter chain is consistent on its own");
+        Assert.Equal((false, 5L, "truncated_after_checkpoint"), (chain.Verify(checkpoint).Intact, chain.Verify(checkpoint).FirstBadSequence, chain.Verify(checkpoint).Problem));
+    }
+
+    [Fact]
+    public void Reordered_entries_are_found()
+    {
+        var chain = ChainOf(6);
+        var (third, fourth) = (chain.Entries[2], chain.Entries[3]);
+        chain.Overwrite(3, _ => fourth with { Sequence = 3 });
+        chain.Overwrite(4, _ => third with { Sequence = 4 });
+        Assert.Equal((false, 3L, "edited"), (chain.Verify(null).Intact, chain.Verify(null).FirstBadSequence, chain.Verify(null).Problem));
+    }
+
+    [Fact]
+    public void A_checkpoint_is_trusted_only_as_the_key_signed_it()
+    {
+        var checkpoint = Seal.Checkpoint(6, AuditChain.Genesis, T0);
+        Assert.True(Seal.Signed(checkpoint));
+        Assert.False(Seal.Signed(checkpoint with { Sequence = 5 }));
+        Assert.False(Seal.Signed(checkpoint with { Hash = new string('1', 64) }));
+        Assert.False(Seal.Signed(checkpoint with { At = T0.AddTicks(1) }));
+        Assert.False(AuditSeal.Ephemeral().Signed(checkpoint));
+    }
+
+    [Fact]
+    public void The_keyed_hash_is_hmac_sha256_of_the_same_length_prefixed_columns()
+    {
+        var entry = new AuditEntry { Sequence = 7, At = T0, Kind = AuditKinds.Change, Principal = "ana", Payload = "{}", PrevHash = AuditChain.Genesis };
+        Assert.Equal(Convert.ToHexStringLower(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes(ReferenceText(entry)))), Seal.Hash(entry));
     }
 
     [Fact]
@@ -44,7 +113,7 @@ public sealed class AuditChainSpec
     {
         var chain = ChainOf(6);
         chain.Remove(2);
-        Assert.Equal((false, 2L, "missing_or_reordered"), (chain.Verify().Intact, chain.Verify().FirstBadSequence, chain.Verify().Problem));
+        Assert.Equal((false, 2L, "missing_or_reordered"), (chain.Verify(null).Intact, chain.Verify(null).FirstBadSequence, chain.Verify(null).Problem));
     }
 
     [Fact]
@@ -54,7 +123,7 @@ public sealed class AuditChainSpec
         Assert.True(chain.Entries.Count <= 10);
         Assert.Equal(25, chain.LastSequence);
         Assert.Equal(chain.AnchorHash, chain.Entries[0].PrevHash);
-        Assert.True(chain.Verify().Intact);
+        Assert.True(chain.Verify(null).Intact);
     }
 
     [Fact]
@@ -73,11 +142,13 @@ public sealed class AuditChainSpec
                 6 => e with { ApprovalId = text },
                 _ => e with { Operation = text },
             });
-            return !chain.Verify().Intact && chain.Verify().FirstBadSequence == sequence;
+            return !chain.Verify(null).Intact && chain.Verify(null).FirstBadSequence == sequence;
         });
 
     /// <summary>The documented row format, spelled out the slow way: stored hashes must keep verifying whatever HashOf does internally.</summary>
-    private static string ReferenceHash(AuditEntry e)
+    private static string ReferenceHash(AuditEntry e) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ReferenceText(e))));
+
+    private static string ReferenceText(AuditEntry e)
     {
         var text = new StringBuilder();
         foreach (var field in new[]
@@ -88,11 +159,11 @@ public sealed class AuditChainSpec
         {
             text.Append(field is null ? "-1" : field.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(field).Append('|');
         }
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        return text.ToString();
     }
 
     [Fact]
-    public void The_hash_is_sha256_of_the_length_prefixed_utf8_columns()
+    public void The_legacy_unkeyed_hash_is_sha256_of_the_length_prefixed_utf8_columns()
     {
         var entry = new AuditEntry
         {

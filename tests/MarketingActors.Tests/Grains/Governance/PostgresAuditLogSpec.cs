@@ -9,6 +9,7 @@ namespace MarketingActors.Tests.Grains.Governance;
 public sealed class PostgresAuditLogSpec(PostgresServer postgres)
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
+    private static readonly AuditSeal Seal = AuditSeal.Ephemeral();
 
     private static AuditEntry Draft(string principal, string campaign, string? customerRef = null, string kind = AuditKinds.Change) =>
         new() { Kind = kind, Principal = principal, CampaignId = campaign, CustomerRef = customerRef, Operation = "update_campaign", Payload = $$"""{"by":"{{principal}}"}""" };
@@ -18,7 +19,7 @@ public sealed class PostgresAuditLogSpec(PostgresServer postgres)
         var connectionString = await postgres.CreateDatabase();
         await ClusterDatabase.Migrate(connectionString);
         var database = NpgsqlDataSource.Create(connectionString);
-        return (database, new PostgresAuditLog(database));
+        return (database, new PostgresAuditLog(database, Seal));
     }
 
     /// <summary>What someone with superuser access to the database can do: switch the append-only trigger off for the session.</summary>
@@ -37,11 +38,11 @@ public sealed class PostgresAuditLogSpec(PostgresServer postgres)
 
         await log.Append([Draft("ana", "spring"), Draft("bo", "summer", "ref-1", AuditKinds.Decision)], T0);
         // A new activation (another silo) starts from the head stored in the table, not from memory.
-        var next = new PostgresAuditLog(database);
+        var next = new PostgresAuditLog(database, Seal);
         var appended = await next.Append([Draft("ana", "summer", "ref-1", AuditKinds.Decision)], T0.AddMinutes(5));
 
         Assert.Equal(3, appended[0].Sequence);
-        var verification = await next.Verify();
+        var verification = await next.Verify(null);
         Assert.True(verification.Intact);
         Assert.Equal(3, verification.Checked);
         Assert.Equal(appended[0].Hash, verification.LastHash);
@@ -57,7 +58,7 @@ public sealed class PostgresAuditLogSpec(PostgresServer postgres)
     {
         var (database, first) = await Migrated();
         await using var _ = database;
-        var second = new PostgresAuditLog(database);
+        var second = new PostgresAuditLog(database, Seal);
         await first.Append([Draft("ana", "spring")], T0);
         await second.Append([Draft("bo", "spring")], T0);
 
@@ -65,7 +66,7 @@ public sealed class PostgresAuditLogSpec(PostgresServer postgres)
         var retried = await first.Append([Draft("ana", "stale")], T0.AddSeconds(2));
 
         Assert.Equal(3, retried[0].Sequence);
-        Assert.True((await first.Verify()).Intact);
+        Assert.True((await first.Verify(null)).Intact);
     }
 
     [SkippableFact]
@@ -80,7 +81,7 @@ public sealed class PostgresAuditLogSpec(PostgresServer postgres)
 
         Assert.Contains("append-only", (await Assert.ThrowsAsync<PostgresException>(() => update.ExecuteNonQueryAsync())).MessageText);
         Assert.Contains("append-only", (await Assert.ThrowsAsync<PostgresException>(() => delete.ExecuteNonQueryAsync())).MessageText);
-        Assert.True((await log.Verify()).Intact);
+        Assert.True((await log.Verify(null)).Intact);
     }
 
     [SkippableTheory]
@@ -92,10 +93,10 @@ public sealed class PostgresAuditLogSpec(PostgresServer postgres)
         var (database, log) = await Migrated();
         await using var _ = database;
         await log.Append([Draft("ana", "spring"), Draft("bo", "spring"), Draft("cy", "spring"), Draft("dee", "spring")], T0);
-        Assert.True((await log.Verify()).Intact);
+        Assert.True((await log.Verify(null)).Intact);
 
         await Tamper(database, tampering);
-        var verification = await log.Verify();
+        var verification = await log.Verify(null);
 
         Assert.False(verification.Intact);
         Assert.Equal(firstBad, verification.FirstBadSequence);

@@ -97,7 +97,7 @@ public sealed class PostgresEventJournalSpec(PostgresServer postgres) : IAsyncLi
         // Blocks COPY (row writes), not reads: the first group commit hangs until the lock goes.
         await new NpgsqlCommand("LOCK TABLE ma_event_journal IN EXCLUSIVE MODE", blocker, tx).ExecuteNonQueryAsync();
         var committing = journal.Append("ann", Entries("ann", 1, 1));
-        await Eventually.Holds(() => DatabaseRows.JournalCopiesWaitingOnALock(_database!.ConnectionString), n => n == 1, TimeSpan.FromSeconds(30), "the first commit waits for the lock");
+        await Eventually.Holds(() => DatabaseRows.JournalCommitsWaitingOnALock(_database!.ConnectionString), n => n == 1, TimeSpan.FromSeconds(30), "the first commit waits for the lock");
         var queued = journal.Append("ben", Entries("ben", 1, 1));
 
         await journal.StopAsync(new CancellationToken(canceled: true));

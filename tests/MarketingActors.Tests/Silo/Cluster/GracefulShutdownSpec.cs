@@ -39,7 +39,7 @@ public sealed class GracefulShutdownSpec(PostgresServer postgres)
         // The journal can read but not write: appends queue up behind a commit that cannot finish.
         await new NpgsqlCommand("LOCK TABLE ma_event_journal IN EXCLUSIVE MODE", blocker, tx).ExecuteNonQueryAsync();
         var pending = Enumerable.Range(0, 20).Select(i => Answer(silo.Http, Event($"late-{i}", $"late-{i}"))).ToArray();
-        await Eventually.Holds(() => DatabaseRows.JournalCopiesWaitingOnALock(database), n => n > 0, TimeSpan.FromSeconds(60), "a journal commit waits for the lock");
+        await Eventually.Holds(() => DatabaseRows.JournalCommitsWaitingOnALock(database), n => n > 0, TimeSpan.FromSeconds(60), "a journal commit waits for the lock");
 
         var exitCode = await silo.Terminate(TimeSpan.FromSeconds(60));
         var answers = await Task.WhenAll(pending);

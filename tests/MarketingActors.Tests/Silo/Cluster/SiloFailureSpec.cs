@@ -37,6 +37,7 @@ public sealed class SiloFailureSpec(PostgresServer postgres, ITestOutputHelper o
             $"--ConnectionStrings:Postgres={database}",
             // Durability is under test here; access control has its own specs.
             "--MarketingActors:Security:RequireApiKeys=false",
+            $"--MarketingActors:Governance:AuditKey={ClusterFixture.TestSettings["MarketingActors:Governance:AuditKey"]}",
             "--MarketingActors:Budget:LeaseTtl=00:00:05",
             "--MarketingActors:Budget:LeaseGrace=00:00:03",
             "--MarketingActors:Budget:ReportInterval=00:00:00.500",
