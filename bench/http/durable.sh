@@ -101,6 +101,8 @@ pg_ticks() {
 }
 
 # --- one mode --------------------------------------------------------------------------------
+# Cluster mode keys its audit chain with a secret kept outside the database; a fresh one per run.
+AUDIT_KEY=$(head -c 32 /dev/urandom | base64)
 RESULTS="$OUT_DIR/results.tsv"   # mode silos scenario file journal(commits events batch ms) pg_cpu_s
 : >"$RESULTS"
 
@@ -125,7 +127,7 @@ run_mode() {
       log "[$name] starting cluster silo $i on http://127.0.0.1:$http (silo port $sp, gateway port $gp)"
       start_silo "$dir/silo$i.log" --urls "http://127.0.0.1:$http" \
         --MarketingActors:Silo:Mode=Cluster --MarketingActors:Silo:ClusterId="$cluster_id" \
-        --MarketingActors:Silo:ServiceId="$cluster_id" \
+        --MarketingActors:Silo:ServiceId="$cluster_id" --MarketingActors:Governance:AuditKey="$AUDIT_KEY" \
         --MarketingActors:Silo:SiloPort="$sp" --MarketingActors:Silo:GatewayPort="$gp"
     done
     for i in $(seq 1 "$n"); do

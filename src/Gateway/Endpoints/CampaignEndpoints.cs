@@ -11,22 +11,23 @@ public static class CampaignEndpoints
     {
         var group = app.MapGroup("/v1/campaigns").WithTags("Campaigns");
 
-        group.MapPost("/", CreateCampaign).WithName("CreateCampaign").RequireChangeGate()
+        group.MapPost("/", CreateCampaign).WithName("CreateCampaign").RequireChangeGate(CampaignFrom.None, Operations.CreateCampaign)
             .Produces<CampaignDefinition>(201).ProducesProblem(400).ProducesProblem(409).ProducesProblem(422);
         group.MapGet("/", ListCampaigns).WithName("ListCampaigns").RequireAccess(Operations.ReadPerformance)
             .WithSummary("The campaigns this key reaches (all for admins and readers).").Produces<CampaignDefinition[]>();
         group.MapGet("/{id}", GetCampaign).WithName("GetCampaign").RequireAccess(Operations.ReadPerformance, CampaignFrom.Route)
             .Produces<CampaignDefinition>().ProducesProblem(404);
-        group.MapPut("/{id}", UpdateCampaign).WithName("UpdateCampaign").RequireChangeGate()
+        group.MapPut("/{id}", UpdateCampaign).WithName("UpdateCampaign")
+            .RequireChangeGate(CampaignFrom.Route, Operations.UpdateCampaign, Operations.ChangeAudience, Operations.CreateVariant)
             .Produces<CampaignDefinition>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
-        group.MapPut("/{id}/budget", SetBudget).WithName("SetBudget").RequireChangeGate()
+        group.MapPut("/{id}/budget", SetBudget).WithName("SetBudget").RequireChangeGate(CampaignFrom.Route, Operations.ShiftBudget)
             .Produces<CampaignDefinition>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         group.MapPost("/{id}/activate", (string id, HttpContext context, IGrainFactory grains) => ChangeStatus(id, ChangeKinds.Activate, context, grains))
-            .WithName("ActivateCampaign").RequireChangeGate().Produces<CampaignDefinition>().ProducesProblem(404).ProducesProblem(409);
+            .WithName("ActivateCampaign").RequireChangeGate(CampaignFrom.Route, Operations.Activate).Produces<CampaignDefinition>().ProducesProblem(404).ProducesProblem(409);
         group.MapPost("/{id}/pause", (string id, HttpContext context, IGrainFactory grains) => ChangeStatus(id, ChangeKinds.Pause, context, grains))
-            .WithName("PauseCampaign").RequireChangeGate().Produces<CampaignDefinition>().ProducesProblem(404).ProducesProblem(409);
+            .WithName("PauseCampaign").RequireChangeGate(CampaignFrom.Route, Operations.Pause).Produces<CampaignDefinition>().ProducesProblem(404).ProducesProblem(409);
         group.MapPost("/{id}/complete", (string id, HttpContext context, IGrainFactory grains) => ChangeStatus(id, ChangeKinds.Complete, context, grains))
-            .WithName("CompleteCampaign").RequireChangeGate().Produces<CampaignDefinition>().ProducesProblem(404).ProducesProblem(409);
+            .WithName("CompleteCampaign").RequireChangeGate(CampaignFrom.Route, Operations.Complete).Produces<CampaignDefinition>().ProducesProblem(404).ProducesProblem(409);
         group.MapGet("/{id}/state", GetState).WithName("GetCampaignState").RequireAccess(Operations.ReadPerformance, CampaignFrom.Route)
             .Produces<CampaignState>().ProducesProblem(404);
         group.MapGet("/{id}/audience", GetAudience).WithName("GetCampaignAudience").RequireAccess(Operations.ReadPerformance, CampaignFrom.Route)

@@ -60,6 +60,11 @@ public static class EventEndpoints
         {
             return JsonBody.Invalid(e.Message);
         }
+        catch (InvalidOperationException)
+        {
+            // Checking for duplicate keys decodes every property name, and an unpaired surrogate in one cannot be decoded.
+            return JsonBody.InvalidText("a property name is not valid Unicode text (an unpaired surrogate)");
+        }
         using (document)
         {
             var root = document.RootElement;

@@ -23,8 +23,15 @@ public enum CampaignFrom
 /// </summary>
 public sealed record EndpointAccess(string Operation, CampaignFrom Campaign = CampaignFrom.None)
 {
+    /// <summary>For a campaign write: the operations the change gate may find it to be (it classifies the change itself).</summary>
+    public string[] GateOperations { get; init; } = [];
+
     public const string Policy = "ma.endpoint-access";
-    /// <summary>Campaign writes: any authenticated principal reaches the change gate, which decides role, scope, policy and approvals.</summary>
+    /// <summary>
+    /// Campaign writes: refused here when the role may do none of the route's operations or the
+    /// campaign is out of scope; otherwise the change gate decides the operation the change really
+    /// is, the agent's policy and limits, approvals, and audits.
+    /// </summary>
     public const string ChangeGate = "change_gate";
     /// <summary>Probes, the metrics scrape, the API description and the sign-in page.</summary>
     public const string Public = "public";
@@ -36,8 +43,8 @@ public static class EndpointAccessConventions
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new EndpointAccess(operation, campaign)).RequireAuthorization(EndpointAccess.Policy);
 
-    public static TBuilder RequireChangeGate<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireAccess(EndpointAccess.ChangeGate);
+    public static TBuilder RequireChangeGate<TBuilder>(this TBuilder builder, CampaignFrom campaign, params string[] operations) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new EndpointAccess(EndpointAccess.ChangeGate, campaign) { GateOperations = operations }).RequireAuthorization(EndpointAccess.Policy);
 
     public static TBuilder AllowPublic<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new EndpointAccess(EndpointAccess.Public)).AllowAnonymous();
@@ -76,18 +83,13 @@ public sealed class EndpointAccessHandler(IGrainFactory grains) : AuthorizationH
         var policy = principal.Role == Roles.Agent ? await grains.GetGrain<IPrincipalRegistryGrain>(0).GetAgentPolicy(principal.Id) : null;
         var scope = new AccessScope(principal, policy);
         http.Items[typeof(AccessScope)] = scope;
-        if (access.Operation == EndpointAccess.ChangeGate)
-        {
-            context.Succeed(requirement);
-            return;
-        }
         var campaignId = access.Campaign switch
         {
             CampaignFrom.Route => http.GetRouteValue("id") as string,
             CampaignFrom.Query => http.Request.Query["campaignId"].FirstOrDefault(),
             _ => null,
         };
-        var denial = scope.Check(access.Operation, campaignId);
+        var denial = access.Operation == EndpointAccess.ChangeGate ? scope.CheckWrite(access.GateOperations, campaignId) : scope.Check(access.Operation, campaignId);
         if (denial is null && access.Campaign == CampaignFrom.Query && campaignId is null && scope.IsRestricted)
             denial = new("campaign_out_of_scope", $"this key reaches only some campaigns: pass ?campaignId= with one of them");
         if (denial is null) context.Succeed(requirement);

@@ -27,8 +27,19 @@ public sealed record AccessScope(Principal Principal, AgentPolicy? Policy)
             return new("forbidden_operation", $"role '{Principal.Role}' may not {operation}");
         if (Principal.Role == Roles.Agent && (Policy is null || !Policy.AllowedOperations.Contains(operation)))
             return new("forbidden_operation", $"the agent's policy does not allow '{operation}'");
-        return campaignId is not null && !Covers(campaignId)
-            ? new("campaign_out_of_scope", $"campaign '{campaignId}' is not in this key's scope")
-            : null;
+        return ScopeDenial(campaignId);
     }
+
+    /// <summary>
+    /// The coarse check of a campaign write before the change gate: null when the role may do at
+    /// least one of <paramref name="operations"/> and the campaign is in scope. Which operation a
+    /// write really is, and an agent's policy and limits, the gate decides from the change itself.
+    /// </summary>
+    public AccessDenial? CheckWrite(IReadOnlyCollection<string> operations, string? campaignId) =>
+        operations.Any(op => Operations.RoleAllows(Principal.Role, op))
+            ? ScopeDenial(campaignId)
+            : new("forbidden_operation", $"role '{Principal.Role}' may not {string.Join(" or ", operations)}");
+
+    private AccessDenial? ScopeDenial(string? campaignId) =>
+        campaignId is not null && !Covers(campaignId) ? new("campaign_out_of_scope", $"campaign '{campaignId}' is not in this key's scope") : null;
 }

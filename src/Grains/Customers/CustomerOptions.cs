@@ -27,7 +27,7 @@ public sealed class CustomerOptions : IValidatableObject
     /// <summary>The decision fuse: at most this many acting decisions of one journey per event (validated journeys allow <see cref="Journeys.JourneyGraph.MaxActionsPerSignal"/>)...</summary>
     [Range(1, 64)] public int MaxJourneyActsPerEvent { get; set; } = Journeys.JourneyGraph.MaxActionsPerSignal;
     /// <summary>...and per customer per hour; past either the journey exits and its campaign pauses (reason decision_fuse).</summary>
-    [Range(1, 10_000)] public int MaxJourneyActsPerHour { get; set; } = 20;
+    [Range(1, 100_000)] public int MaxJourneyActsPerHour { get; set; } = 60;
 
     public TriggerThresholds Thresholds => new()
     {

@@ -23,7 +23,8 @@ public static class JourneyRunner
         if (progress is null || (!progress.IsActive && journey.AllowReentry))
         {
             if (!Enters(campaign, signal, customer) || journey.Steps.Length == 0) return null;
-            progress = new JourneyProgress { CampaignId = campaign.Id, EnteredAt = signal.Now, Status = JourneyStatus.Active };
+            // A re-entry keeps the hour's fuse count: re-entering must not reset the cap on acting decisions.
+            progress = new JourneyProgress { CampaignId = campaign.Id, EnteredAt = signal.Now, Status = JourneyStatus.Active, FuseHour = progress?.FuseHour ?? default, FuseActs = progress?.FuseActs ?? 0 };
             progress.MoveTo(journey.Steps[0].Id, signal.Now, via: "enter:" + (Matches(journey.EntryTrigger, signal) ?? "?"));
             return Run(campaign, progress, signal, customer, consumedEvent: true);
         }

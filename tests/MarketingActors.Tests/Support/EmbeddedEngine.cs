@@ -48,10 +48,10 @@ public sealed class EmbeddedEngine : IAsyncLifetime
         Http = ClientWith(AdminKey);
     }
 
-    /// <summary>An HTTP client of this engine that sends the given API key (none when null).</summary>
-    public HttpClient ClientWith(string? apiKey)
+    /// <summary>An HTTP client of this engine that sends the given API key (none when null), following redirects unless told not to.</summary>
+    public HttpClient ClientWith(string? apiKey, bool followRedirects = true)
     {
-        var client = new HttpClient { BaseAddress = new Uri(BaseAddressOf(App)) };
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = followRedirects }) { BaseAddress = new Uri(BaseAddressOf(App)) };
         if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         return client;
     }

@@ -84,4 +84,28 @@ public sealed class AccessSpec(EmbeddedEngine engine)
         var keys = await engine.Json(await engine.Http.GetAsync("/v1/keys"));
         Assert.DoesNotContain(keys.EnumerateArray(), k => k.GetProperty("principal").GetProperty("id").GetString() is "root-wannabe" or "owner-of-nothing");
     }
+
+    [Fact]
+    public async Task A_scoped_key_sees_nothing_of_other_campaigns_in_lists_pages_or_explanations()
+    {
+        var mine = TestEvents.NewId("seen");
+        var theirs = TestEvents.NewId("unseen");
+        await engine.Created(SampleCampaigns.SpringSale(mine));
+        await engine.Created(SampleCampaigns.SpringSale(theirs));
+        using var owner = await engine.KeyFor(TestEvents.NewId("owner"), Roles.CampaignOwner, mine);
+        var customer = TestEvents.NewId("seen-c");
+        var answer = await engine.PostJson("/v1/events", $$"""{"eventId":"{{Guid.NewGuid():N}}","customerId":"{{customer}}","type":"product_view"}""");
+        var decisions = (await engine.Json(answer)).GetProperty("results")[0].GetProperty("decisions").EnumerateArray()
+            .ToDictionary(d => d.GetProperty("campaignId").GetString()!, d => d.GetProperty("decisionId").GetString()!);
+
+        var listed = await owner.GetAsync("/v1/campaigns").Body();
+        Assert.Equal([mine], listed.EnumerateArray().Select(c => c.GetProperty("id").GetString()));
+        Assert.Equal((HttpStatusCode.Forbidden, "campaign_out_of_scope"), await owner.GetAsync($"/reports/campaigns/{theirs}").Outcome());
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync($"/reports/campaigns/{mine}")).StatusCode);
+        Assert.Equal((HttpStatusCode.Forbidden, "campaign_out_of_scope"), await owner.GetAsync("/v1/audit").Outcome());
+        Assert.Equal((HttpStatusCode.NotFound, "decision_not_found"),
+            await owner.GetAsync($"/v1/audit/explain?customerId={customer}&decisionId={decisions[theirs]}").Outcome());
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync($"/v1/audit/explain?customerId={customer}&decisionId={decisions[mine]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await engine.Http.GetAsync($"/v1/audit/explain?customerId={customer}&decisionId={decisions[theirs]}")).StatusCode);
+    }
 }

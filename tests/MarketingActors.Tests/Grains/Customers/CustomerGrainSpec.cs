@@ -2,6 +2,7 @@ using MarketingActors.Campaigns;
 using MarketingActors.Customers;
 using MarketingActors.Decisions;
 using MarketingActors.Events;
+using MarketingActors.Governance;
 using MarketingActors.Tests.Support;
 
 namespace MarketingActors.Tests.Grains.Customers;
@@ -168,5 +169,41 @@ public sealed class CustomerGrainSpec(ClusterFixture fixture)
             s => s!.Conversions == 1 && s.Deliveries == 1);
         Assert.Equal(120m, state!.Revenue);
         Assert.Equal(decision.Action!.Cost, state.Budget.Spent);
+    }
+
+    [Fact]
+    public async Task A_looping_definition_that_never_met_the_compiler_is_stopped_by_the_fuse_and_its_campaign_pauses()
+    {
+        var id = await ActiveCampaign(SampleCampaigns.PaidPerView(TestEvents.NewId("fuse"), total: 100m, cost: 0m));
+        // As if stored before journeys were checked as graphs: its one action step leads back to itself.
+        var stored = (await Grains.GetGrain<ICampaignGrain>(id).Get())!;
+        await Grains.GetGrain<ICampaignCatalogGrain>(0).Publish(stored with { Journey = stored.Journey with { Steps = [stored.Journey.Steps[0] with { Next = "show" }] } });
+        var customer = TestEvents.NewId("fuse-c");
+
+        var result = (await Customer(customer).Ingest([TestEvents.Of(customer, "page_view")]))[0];
+
+        var options = new CustomerOptions();
+        Assert.Equal(options.MaxJourneyActsPerEvent, result.Decisions.Count(d => d.CampaignId == id));
+        var journey = Assert.Single((await Customer(customer).GetView()).Journeys, j => j.CampaignId == id);
+        Assert.Equal(("exited", AnomalyGuard.DecisionFuse), (journey.Status, journey.ExitReason));
+        await Eventually.Holds(() => Grains.GetGrain<ICampaignGrain>(id).Get(), c => c!.Status == CampaignStatus.Paused, because: "the fuse trip pauses the campaign");
+        var audit = await Grains.GetGrain<IAuditLogGrain>(0).Query(new AuditQuery { CampaignId = id, Kind = AuditKinds.Change });
+        Assert.Contains(audit, e => e.Operation == "auto_pause" && e.Payload.Contains(AnomalyGuard.DecisionFuse));
+    }
+
+    [Fact]
+    public async Task The_fuse_also_caps_acting_decisions_per_customer_per_hour()
+    {
+        var id = await ActiveCampaign(SampleCampaigns.PaidPerView(TestEvents.NewId("hourly"), total: 100m, cost: 0m));
+        var customer = TestEvents.NewId("hourly-c");
+        var at = DateTimeOffset.UtcNow;
+        var perHour = new CustomerOptions().MaxJourneyActsPerHour;
+
+        // Every page view re-enters the journey and acts once: within one hour, the hour's allowance and no more.
+        var views = Enumerable.Range(0, perHour + 5).Select(i => TestEvents.Of(customer, "page_view", at.AddSeconds(i))).ToArray();
+        var results = await Customer(customer).Ingest(views);
+
+        Assert.Equal(perHour, results.Sum(r => r.Decisions.Count(d => d.CampaignId == id)));
+        await Eventually.Holds(() => Grains.GetGrain<ICampaignGrain>(id).Get(), c => c!.Status == CampaignStatus.Paused, because: "the hourly fuse pauses the campaign too");
     }
 }
