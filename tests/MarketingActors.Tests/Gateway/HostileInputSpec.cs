@@ -5,6 +5,7 @@ using System.Text.Json;
 using CsCheck;
 using MarketingActors.Governance;
 using MarketingActors.Tests.Support;
+using Xunit.Abstractions;
 
 namespace MarketingActors.Tests.Gateway;
 
