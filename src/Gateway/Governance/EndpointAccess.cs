@@ -97,16 +97,37 @@ public sealed class EndpointAccessHandler(IGrainFactory grains) : AuthorizationH
     }
 }
 
-/// <summary>Turns a refused access check into the 403 problem every other refusal looks like; challenges stay 401 from the key handler.</summary>
-public sealed class AccessRefusals : IAuthorizationMiddlewareResultHandler
+/// <summary>
+/// Turns a refused access check into the 403 problem every other refusal looks like (challenges
+/// stay 401 from the key handler). A refused write is audited, as the change gate audits the ones
+/// it refuses: who tried what, on which campaign, and why not.
+/// </summary>
+public sealed class AccessRefusals(IGrainFactory grains) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
-    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result)
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result)
     {
-        if (!result.Forbidden) return _default.HandleAsync(next, context, policy, result);
+        if (!result.Forbidden)
+        {
+            await _default.HandleAsync(next, context, policy, result);
+            return;
+        }
         var denial = result.AuthorizationFailure?.FailureReasons.OfType<AccessFailure>().FirstOrDefault()?.Denial
             ?? new AccessDenial("forbidden_operation", "this key may not do that");
-        return Problems.Of(StatusCodes.Status403Forbidden, denial.Reason, denial.Detail).ExecuteAsync(context);
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && context.Items[typeof(Principal)] is Principal principal)
+        {
+            var access = context.GetEndpoint()?.Metadata.GetMetadata<EndpointAccess>();
+            await grains.GetGrain<IAuditLogGrain>(0).Append([new AuditEntry
+            {
+                Kind = AuditKinds.Refusal,
+                Principal = principal.Id,
+                CampaignId = context.GetRouteValue("id") as string is { } id && Campaigns.CampaignIds.IsValid(id) ? id : null,
+                Operation = access?.GateOperations.FirstOrDefault() ?? access?.Operation,
+                Payload = System.Text.Json.JsonSerializer.Serialize(new { reason = denial.Reason, errors = new[] { denial.Detail }, route = context.Request.Method + " " + context.Request.Path.Value },
+                    Endpoints.GatewayJson.Options),
+            }]);
+        }
+        await Problems.Of(StatusCodes.Status403Forbidden, denial.Reason, denial.Detail).ExecuteAsync(context);
     }
 }

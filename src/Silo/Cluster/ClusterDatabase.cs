@@ -27,8 +27,12 @@ public static class ClusterDatabase
             ? cs
             : throw new Hosting.StartupFailure($"cluster mode needs ConnectionStrings:{ConnectionStringName} (e.g. Host=127.0.0.1;Port=5432;Username=postgres;Database=marketing)");
 
-    /// <summary>Applies every migration not yet applied, each in the same transaction as its bookkeeping row. Safe to run again.</summary>
-    public static async Task<IReadOnlyList<string>> Migrate(string connectionString, CancellationToken cancellation = default)
+    /// <summary>
+    /// Applies every migration not yet applied (up to and including <paramref name="through"/>, when
+    /// given: how an upgrade from an older schema is reproduced), each in the same transaction as its
+    /// bookkeeping row. Safe to run again.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> Migrate(string connectionString, string? through = null, CancellationToken cancellation = default)
     {
         await using var connection = await Open(connectionString, cancellation);
         await using var tx = await connection.BeginTransactionAsync(cancellation);
@@ -41,7 +45,7 @@ public static class ClusterDatabase
             while (await reader.ReadAsync(cancellation)) applied.Add(reader.GetString(0));
         }
         var now = new List<string>();
-        foreach (var (version, sql) in Migrations.Where(m => !applied.Contains(m.Version)))
+        foreach (var (version, sql) in Migrations.Where(m => !applied.Contains(m.Version) && (through is null || string.CompareOrdinal(m.Version, through) <= 0)))
         {
             await Execute(connection, tx, sql, cancellation);
             await using var record = new NpgsqlCommand("INSERT INTO ma_schema_migrations (version) VALUES ($1)", connection, tx);

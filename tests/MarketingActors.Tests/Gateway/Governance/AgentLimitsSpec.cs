@@ -90,14 +90,14 @@ public sealed class AgentLimitsSpec(EmbeddedEngine engine)
         Assert.Equal(2 + widenings.Length, pending.GetArrayLength());
         Assert.All(pending.EnumerateArray(), p => Assert.Equal(agentId, p.GetProperty("requestedBy").GetProperty("id").GetString()));
 
-        // The one applied change is audited with who, what, before and after; the nine campaign writes the change gate refused are audited too.
+        // The one applied change is audited with who, what, before and after; each of the fourteen refused writes is audited too.
         var audit = await engine.Http.GetAsync($"/v1/audit?principal={agentId}").Body();
         var change = audit.EnumerateArray().Single(e => e.GetProperty("kind").GetString() == AuditKinds.Change);
         Assert.Equal(Operations.ShiftBudget, change.GetProperty("operation").GetString());
         var payload = JsonDocument.Parse(change.GetProperty("payload").GetString()!).RootElement;
         Assert.Equal((100m, 115m), (payload.GetProperty("before").GetProperty("budget").GetProperty("total").GetDecimal(),
             payload.GetProperty("after").GetProperty("budget").GetProperty("total").GetDecimal()));
-        Assert.True(audit.EnumerateArray().Count(e => e.GetProperty("kind").GetString() == AuditKinds.Refusal) >= 9);
+        Assert.True(audit.EnumerateArray().Count(e => e.GetProperty("kind").GetString() == AuditKinds.Refusal) >= 14);
     }
 
     [Fact]

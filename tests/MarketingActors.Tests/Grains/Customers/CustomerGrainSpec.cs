@@ -206,4 +206,21 @@ public sealed class CustomerGrainSpec(ClusterFixture fixture)
         Assert.Equal(perHour, results.Sum(r => r.Decisions.Count(d => d.CampaignId == id)));
         await Eventually.Holds(() => Grains.GetGrain<ICampaignGrain>(id).Get(), c => c!.Status == CampaignStatus.Paused, because: "the hourly fuse pauses the campaign too");
     }
+
+    [Fact]
+    public async Task Without_a_journal_an_id_resent_past_the_dedup_window_is_applied_again_as_documented()
+    {
+        // Embedded mode (and this in-memory cluster) journal nothing: the customer's window of ids is all there is.
+        var id = TestEvents.NewId("window");
+        var first = TestEvents.Of(id, "page_view");
+        await Customer(id).Ingest([first]);
+        var newer = Enumerable.Range(0, new CustomerOptions().DedupWindow).Select(i => TestEvents.Of(id, "page_view")).ToArray();
+        await Customer(id).Ingest(newer[..500]);
+        await Customer(id).Ingest(newer[500..]);
+
+        var again = await Customer(id).Ingest([first]);
+
+        Assert.Equal(EventStatus.Accepted, again[0].Status);
+        Assert.Equal(newer.Length + 2, (await Customer(id).GetView()).EventCount);
+    }
 }
