@@ -1,10 +1,12 @@
 using BenchmarkDotNet.Attributes;
 using MarketingActors.Campaigns;
-using MarketingActors.Customers;
+using MarketingActors.Core.Customers;
+using MarketingActors.Core.Decisions;
+using MarketingActors.Core.Journeys;
+using MarketingActors.Core.Measurement;
+using MarketingActors.Core.Profiles;
 using MarketingActors.Decisions;
 using MarketingActors.Events;
-using MarketingActors.Journeys;
-using MarketingActors.Measurement;
 
 namespace MarketingActors.Benchmarks;
 

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using MarketingActors.Core.Governance;
 using MarketingActors.Decisions;
 using MarketingActors.Governance;
 

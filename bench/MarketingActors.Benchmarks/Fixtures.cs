@@ -1,6 +1,6 @@
-using MarketingActors.Decisions;
 using MarketingActors.Campaigns;
-using MarketingActors.Customers;
+using MarketingActors.Core.Decisions;
+using MarketingActors.Core.Profiles;
 using MarketingActors.Events;
 
 namespace MarketingActors.Benchmarks;

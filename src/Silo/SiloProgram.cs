@@ -1,5 +1,6 @@
-using MarketingActors.Silo.Cluster;
+using MarketingActors.Hosting;
 using MarketingActors.Silo.Hosting;
+using MarketingActors.Storage.Postgres;
 using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Silo;

@@ -1,3 +1,4 @@
+using MarketingActors.Core.Measurement;
 using MarketingActors.Measurement;
 
 namespace MarketingActors.Replay;

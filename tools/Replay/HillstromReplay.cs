@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using MarketingActors.Core.Measurement;
 using MarketingActors.Measurement;
 
 namespace MarketingActors.Replay;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using MarketingActors.Core.Measurement;
 using MarketingActors.Measurement;
 
 namespace MarketingActors.Replay;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MarketingActors.Customers;
 using MarketingActors.Events;
 using MarketingActors.Gateway.Governance;
 using MarketingActors.Gateway.Ingestion;

@@ -73,7 +73,7 @@ public sealed class AccessFailure(IAuthorizationHandler handler, AccessDenial de
     public AccessDenial Denial { get; } = denial;
 }
 
-/// <summary>Checks the endpoint's declared operation and campaign against the caller's <see cref="Governance.AccessScope"/>.</summary>
+/// <summary>Checks the endpoint's declared operation and campaign against the caller's <see cref="MarketingActors.Governance.AccessScope"/>.</summary>
 public sealed class EndpointAccessHandler(IGrainFactory grains) : AuthorizationHandler<EndpointAccessRequirement, HttpContext>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, EndpointAccessRequirement requirement, HttpContext http)

@@ -1,4 +1,9 @@
+using MarketingActors.Core.Budget;
+using MarketingActors.Core.Campaigns;
+using MarketingActors.Core.Governance;
+using MarketingActors.Core.Measurement;
 using MarketingActors.Measurement;
+using MarketingActors.Services.Governance;
 using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Campaigns;
@@ -15,7 +20,7 @@ public sealed class CampaignGrainState
     /// <summary>Treated/holdout tallies keyed "group/channel/action".</summary>
     [Id(5)] public Dictionary<string, MeasurementTally> Measurements { get; set; } = new();
     [Id(6)] public List<SpendPoint> Pacing { get; set; } = [];
-    [Id(7)] public List<Governance.CampaignSample> Samples { get; set; } = [];
+    [Id(7)] public List<CampaignSample> Samples { get; set; } = [];
     [Id(80)] public long Unsubscribes { get; set; }
     [Id(81)] public long Complaints { get; set; }
     [Id(82)] public AudienceCount Audience { get; set; } = AudienceCount.None;
@@ -43,7 +48,7 @@ public sealed class CampaignGrain(
     IOptions<BudgetOptions> budgetOptions,
     IOptions<MeasurementOptions> measurementOptions,
     TimeProvider clock,
-    Governance.CampaignWatch watch) : Grain, ICampaignGrain
+    CampaignWatch watch) : Grain, ICampaignGrain
 {
     private readonly BudgetOptions _budget = budgetOptions.Value;
     private readonly MeasurementOptions _measurement = measurementOptions.Value;
@@ -154,7 +159,7 @@ public sealed class CampaignGrain(
         SpendPacing.Record(S.Pacing, now, S.Ledger.View(now).Spent, _measurement.PacingHours);
         await state.WriteStateAsync();
         if (report.FuseTrips > 0 && S.Definition is { Status: CampaignStatus.Active })
-            await PauseFor((Governance.AnomalyGuard.DecisionFuse, $"{report.FuseTrips} journey(s) on {report.Holder} made more acting decisions than the fuse allows (per event or per customer per hour)"));
+            await PauseFor((AnomalyGuard.DecisionFuse, $"{report.FuseTrips} journey(s) on {report.Holder} made more acting decisions than the fuse allows (per event or per customer per hour)"));
         else if (await watch.Observe(S, now) is { } anomaly) await PauseFor(anomaly);
         return Feedback();
     }

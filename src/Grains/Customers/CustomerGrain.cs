@@ -1,11 +1,20 @@
 using MarketingActors.Campaigns;
+using MarketingActors.Core.Budget;
+using MarketingActors.Core.Campaigns;
+using MarketingActors.Core.Customers;
+using MarketingActors.Core.Decisions;
+using MarketingActors.Core.Governance;
+using MarketingActors.Core.Journeys;
+using MarketingActors.Core.Measurement;
+using MarketingActors.Core.Profiles;
 using MarketingActors.Decisions;
 using MarketingActors.Events;
-using MarketingActors.Journal;
-using MarketingActors.Journeys;
-using MarketingActors.Telemetry;
-using MarketingActors.Learning;
 using MarketingActors.Measurement;
+using MarketingActors.Services.Campaigns;
+using MarketingActors.Services.Governance;
+using MarketingActors.Services.Learning;
+using MarketingActors.Storage;
+using MarketingActors.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Customers;
@@ -27,7 +36,7 @@ public sealed class CustomerGrain(
     IOptions<CustomerOptions> options,
     IOptions<MeasurementOptions> measurement,
     TimeProvider clock,
-    Governance.DecisionAuditWriter audit) : Grain, ICustomerGrain, IProfileHandover, IRemindable
+    DecisionAuditWriter audit) : Grain, ICustomerGrain, IProfileHandover, IRemindable
 {
     private const string WakeReminder = "wake";
     private static readonly TimeSpan MinimumWakeDelay = TimeSpan.FromSeconds(1);
@@ -238,7 +247,7 @@ public sealed class CustomerGrain(
                 // The fuse, whatever the validator let through: a bounded number of acts per event and per hour, then the campaign pauses.
                 if (acts >= _options.MaxJourneyActsPerEvent || !progress.MayActAgain(signal.Now, _options.MaxJourneyActsPerHour))
                 {
-                    progress.Finish(JourneyStatus.Exited, Governance.AnomalyGuard.DecisionFuse);
+                    progress.Finish(JourneyStatus.Exited, AnomalyGuard.DecisionFuse);
                     budget.RecordFuseTrip(campaign.Id);
                     metrics.FuseTripped();
                     break;

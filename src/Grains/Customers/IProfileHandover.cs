@@ -1,3 +1,4 @@
+using MarketingActors.Core.Customers;
 namespace MarketingActors.Customers;
 
 /// <summary>Grain-to-grain: an anonymous profile hands its state over to the known customer it is aliased to.</summary>

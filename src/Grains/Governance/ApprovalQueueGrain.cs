@@ -1,3 +1,4 @@
+using MarketingActors.Core.Governance;
 using Orleans.Concurrency;
 
 namespace MarketingActors.Governance;

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using MarketingActors.Core.Governance;
+using MarketingActors.Storage;
 using MarketingActors.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

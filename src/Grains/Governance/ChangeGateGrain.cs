@@ -1,4 +1,5 @@
 using MarketingActors.Campaigns;
+using MarketingActors.Core.Governance;
 using Orleans.Concurrency;
 
 namespace MarketingActors.Governance;

@@ -1,4 +1,5 @@
 using MarketingActors.Campaigns;
+using MarketingActors.Core.Governance;
 using Microsoft.Extensions.Logging;
 
 namespace MarketingActors.Governance;

@@ -1,14 +1,15 @@
-using MarketingActors.Campaigns;
-using MarketingActors.Customers;
-using MarketingActors.Journal;
+using MarketingActors.Core.Budget;
+using MarketingActors.Core.Customers;
+using MarketingActors.Core.Governance;
+using MarketingActors.Core.Measurement;
+using MarketingActors.Core.Profiles;
+using MarketingActors.Services.Campaigns;
+using MarketingActors.Services.Governance;
+using MarketingActors.Storage;
 using MarketingActors.Telemetry;
-using MarketingActors.Learning;
-using MarketingActors.Measurement;
-using MarketingActors.Governance;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Hosting;

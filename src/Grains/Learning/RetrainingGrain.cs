@@ -1,4 +1,7 @@
-using MarketingActors.Customers;
+using MarketingActors.Core.Learning;
+using MarketingActors.Core.Profiles;
+using MarketingActors.Services.Learning;
+using MarketingActors.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;

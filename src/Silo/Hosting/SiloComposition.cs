@@ -1,11 +1,12 @@
-using MarketingActors.Customers;
+using MarketingActors.Core.Governance;
+using MarketingActors.Core.Learning;
 using MarketingActors.Gateway.Governance;
 using MarketingActors.Gateway.Hosting;
-using MarketingActors.Hosting;
 using MarketingActors.Governance;
-using MarketingActors.Journal;
-using MarketingActors.Learning;
-using MarketingActors.Silo.Cluster;
+using MarketingActors.Hosting;
+using MarketingActors.Services.Learning;
+using MarketingActors.Storage;
+using MarketingActors.Storage.Postgres;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MarketingActors.Hosting;
 
 namespace MarketingActors.Silo.Hosting;
 
@@ -71,6 +72,3 @@ public sealed class SiloOptions : IValidatableObject
         return options;
     }
 }
-
-/// <summary>A misconfiguration found before the host starts: reported as one line, exit code 2.</summary>
-public sealed class StartupFailure(string message) : Exception(message);

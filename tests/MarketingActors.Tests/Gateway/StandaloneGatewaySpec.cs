@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using MarketingActors.Gateway;
 using MarketingActors.Tests.Support;
 

@@ -1,4 +1,3 @@
-using MarketingActors.Measurement;
 using MarketingActors.Replay;
 using MarketingActors.Tests.Support;
 

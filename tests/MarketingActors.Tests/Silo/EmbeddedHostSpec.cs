@@ -1,8 +1,8 @@
+using MarketingActors.Silo.Hosting;
+using MarketingActors.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using MarketingActors.Silo.Hosting;
-using MarketingActors.Tests.Support;
 using Orleans.Configuration;
 using Orleans.Storage;
 

@@ -1,4 +1,4 @@
-using MarketingActors.Customers;
+using MarketingActors.Core.Profiles;
 using MarketingActors.Events;
 using MarketingActors.Learning;
 

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using MarketingActors.Core.Governance;
 using MarketingActors.Governance;
+using MarketingActors.Storage;
 using MarketingActors.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using MarketingActors.Core.Measurement;
 using MarketingActors.Governance;
 using MarketingActors.Measurement;
+using MarketingActors.Storage;
 using MarketingActors.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -2,7 +2,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using MarketingActors.Campaigns;
-using MarketingActors.Governance;
+using MarketingActors.Core.Governance;
+using MarketingActors.Services.Governance;
 using MarketingActors.Tests.Support;
 
 namespace MarketingActors.Tests.Gateway.Governance;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using MarketingActors.Campaigns;
-using MarketingActors.Governance;
 using MarketingActors.Tests.Support;
 
 namespace MarketingActors.Tests.Gateway.Governance;

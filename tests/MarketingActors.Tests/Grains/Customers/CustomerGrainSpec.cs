@@ -1,4 +1,7 @@
 using MarketingActors.Campaigns;
+using MarketingActors.Core.Customers;
+using MarketingActors.Core.Governance;
+using MarketingActors.Core.Profiles;
 using MarketingActors.Customers;
 using MarketingActors.Decisions;
 using MarketingActors.Events;

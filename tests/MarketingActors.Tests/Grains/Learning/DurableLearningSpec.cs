@@ -1,6 +1,7 @@
-using MarketingActors.Customers;
+using MarketingActors.Core.Profiles;
 using MarketingActors.Learning;
-using MarketingActors.Silo.Cluster;
+using MarketingActors.Services.Learning;
+using MarketingActors.Storage.Postgres;
 using MarketingActors.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,8 @@
 using System.Net;
+using MarketingActors.Core.Learning;
+using MarketingActors.Core.Profiles;
 using MarketingActors.Learning;
+using MarketingActors.Services.Learning;
 using MarketingActors.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -35,6 +38,6 @@ public sealed class RetrainingBadInputSpec : IAsyncLifetime
         Assert.Empty(await retraining.ListVersions());
         var monitoring = await retraining.Monitoring();
         Assert.Equal((ModelRegistry.Prior, 1L, negatives.Length), (monitoring.Champion, monitoring.RowsRejected, monitoring.BufferedRows));
-        Assert.Equal(ModelRegistry.Prior, _engine.App.Services.GetRequiredService<MarketingActors.Customers.ConversionModelHolder>().Current.Version);
+        Assert.Equal(ModelRegistry.Prior, _engine.App.Services.GetRequiredService<ConversionModelHolder>().Current.Version);
     }
 }

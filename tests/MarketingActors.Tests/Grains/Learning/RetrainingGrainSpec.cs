@@ -1,5 +1,8 @@
+using MarketingActors.Core.Learning;
+using MarketingActors.Core.Profiles;
 using MarketingActors.Customers;
 using MarketingActors.Learning;
+using MarketingActors.Services.Learning;
 using MarketingActors.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;

@@ -4,7 +4,7 @@ using System.Net.NetworkInformation;
 using System.Text;
 using System.Text.Json;
 using MarketingActors.Governance;
-using MarketingActors.Silo.Cluster;
+using MarketingActors.Storage.Postgres;
 using MarketingActors.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

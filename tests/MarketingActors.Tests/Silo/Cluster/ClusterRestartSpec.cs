@@ -2,9 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using MarketingActors.Events;
 using MarketingActors.Gateway.Endpoints;
-using MarketingActors.Silo.Cluster;
+using MarketingActors.Storage.Postgres;
 using MarketingActors.Tests.Support;
 using Npgsql;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using MarketingActors.Silo.Cluster;
+using MarketingActors.Storage.Postgres;
 using MarketingActors.Tests.Support;
 
 namespace MarketingActors.Tests.Silo.Cluster;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using MarketingActors.Gateway.Endpoints;
-using MarketingActors.Silo.Cluster;
+using MarketingActors.Storage.Postgres;
 using MarketingActors.Tests.Support;
 using Npgsql;
 

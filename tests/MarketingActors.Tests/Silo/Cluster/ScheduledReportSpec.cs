@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MarketingActors.Gateway.Endpoints;
-using MarketingActors.Silo.Cluster;
+using MarketingActors.Storage.Postgres;
 using MarketingActors.Tests.Support;
 
 namespace MarketingActors.Tests.Silo.Cluster;

@@ -1,4 +1,0 @@
-namespace MarketingActors.Campaigns;
-
-/// <summary>The name this silo holds budget leases under.</summary>
-public sealed record SiloIdentity(string Name);

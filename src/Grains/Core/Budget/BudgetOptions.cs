@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MarketingActors.Core.Budget;
+
+/// <summary>How budget leases are sized and how often silos report back.</summary>
+public sealed class BudgetOptions : IValidatableObject
+{
+    public const string Section = "MarketingActors:Budget";
+
+    /// <summary>How long a silo may spend from a lease before returning what is left.</summary>
+    public TimeSpan LeaseTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Past expiry + grace, a silent holder's lease is written off.</summary>
+    public TimeSpan LeaseGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A lease asks for this many actions' worth of budget, so most reservations stay local.</summary>
+    [Range(1, 100_000)]
+    public int LeaseUnits { get; set; } = 50;
+
+    /// <summary>How often each silo reports lease usage and tallies, and refreshes variant posteriors.</summary>
+    public TimeSpan ReportInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>After a refusal, a silo does not ask the campaign again for this long.</summary>
+    public TimeSpan ExhaustedBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext context)
+    {
+        if (LeaseTtl <= TimeSpan.FromSeconds(1)) yield return new("LeaseTtl must exceed one second", [nameof(LeaseTtl)]);
+        if (LeaseGrace < TimeSpan.Zero) yield return new("LeaseGrace must not be negative", [nameof(LeaseGrace)]);
+        if (ReportInterval <= TimeSpan.Zero || ReportInterval >= LeaseTtl) yield return new("ReportInterval must be positive and shorter than LeaseTtl", [nameof(ReportInterval)]);
+        if (ExhaustedBackoff < TimeSpan.Zero) yield return new("ExhaustedBackoff must not be negative", [nameof(ExhaustedBackoff)]);
+    }
+}

@@ -1,0 +1,106 @@
+using MarketingActors.Core.Budget;
+using MarketingActors.Core.Journeys;
+using MarketingActors.Core.Learning;
+using MarketingActors.Core.Profiles;
+using MarketingActors.Measurement;
+
+namespace MarketingActors.Core.Customers;
+
+[GenerateSerializer, Alias("ma.decision-status")]
+public enum DecisionStatus
+{
+    NoAction,
+    Reserved,
+    Delivered,
+    Released,
+    Converted,
+    /// <summary>Held out: nothing was sent; kept so conversions of the holdout are attributed like the treated ones.</summary>
+    Held,
+}
+
+/// <summary>A decision the customer grain remembers for delivery confirmation and attribution.</summary>
+[GenerateSerializer, Alias("ma.decision-record")]
+public sealed class DecisionRecord
+{
+    [Id(0)] public required string DecisionId { get; init; }
+    [Id(1)] public required string CampaignId { get; init; }
+    [Id(2)] public string? ActionId { get; init; }
+    [Id(3)] public string? Channel { get; init; }
+    [Id(4)] public BudgetReservation? Reservation { get; set; }
+    [Id(5)] public DateTimeOffset DecidedAt { get; init; }
+    [Id(6)] public DecisionStatus Status { get; set; }
+    [Id(7)] public MeasurementGroup Group { get; init; }
+    /// <summary>The customer's segment at decision time, so deliveries and conversions land in the segment that was ranked.</summary>
+    [Id(70)] public string? Segment { get; init; }
+}
+
+/// <summary>Everything a customer grain persists. Bounded: every collection has a cap.</summary>
+[GenerateSerializer, Alias("ma.customer-state")]
+public sealed class CustomerState
+{
+    [Id(0)] public BehaviourProfile Profile { get; set; } = new();
+    [Id(1)] public EventDeduplicator Dedup { get; set; } = new();
+    [Id(2)] public TriggerState Triggers { get; set; } = new();
+    [Id(3)] public Dictionary<string, JourneyProgress> Journeys { get; set; } = new();
+    [Id(4)] public List<DecisionRecord> Decisions { get; set; } = [];
+    [Id(5)] public string? MergedInto { get; set; }
+    [Id(6)] public List<string> MergedFrom { get; set; } = [];
+    [Id(7)] public double LastLikelihood { get; set; }
+    [Id(8)] public double LastVelocity { get; set; }
+    [Id(9)] public string ModelVersion { get; set; } = "";
+    [Id(10)] public List<string> RecentTriggers { get; set; } = [];
+    [Id(11)] public DateTimeOffset? WakeRegisteredFor { get; set; }
+    /// <summary>The last journal entry this state includes; activation replays what follows.</summary>
+    [Id(12)] public long JournalSequence { get; set; }
+    /// <summary>Feature snapshots waiting for their outcome (the learning loop's labelled rows).</summary>
+    [Id(40)] public OpenSnapshots Outcomes { get; set; } = new();
+    /// <summary>The random stand-in for this customer's id in audit entries; erasure forgets it.</summary>
+    [Id(13)] public string? AuditRef { get; set; }
+    /// <summary>Per active campaign: this customer matches its audience and may be contacted on these channels (see AudienceTally).</summary>
+    [Id(80)] public Dictionary<string, string[]> Audiences { get; set; } = new();
+
+    public const int MaxMergedFrom = 16;
+    public const int MaxRecentTriggers = 16;
+    public const int MaxFinishedJourneys = 32;
+
+    public void Remember(DecisionRecord record, int keep)
+    {
+        Decisions.Add(record);
+        // Forget the oldest settled decisions first; open reservations are kept until settled.
+        while (Decisions.Count > keep)
+        {
+            var index = Decisions.FindIndex(d => d.Status != DecisionStatus.Reserved);
+            Decisions.RemoveAt(index < 0 ? 0 : index);
+        }
+    }
+
+    public void RememberTriggers(IEnumerable<string> fired)
+    {
+        foreach (var t in fired) RecentTriggers.Add(t);
+        if (RecentTriggers.Count > MaxRecentTriggers) RecentTriggers.RemoveRange(0, RecentTriggers.Count - MaxRecentTriggers);
+    }
+
+    /// <summary>Runs after every event, so it counts before it allocates: almost always nothing is over the limit.</summary>
+    public void PruneFinishedJourneys()
+    {
+        var finished = 0;
+        foreach (var j in Journeys.Values) if (!j.IsActive) finished++;
+        if (finished <= MaxFinishedJourneys) return;
+        var oldest = Journeys.Values.Where(j => !j.IsActive).OrderBy(j => j.StepEnteredAt).Take(finished - MaxFinishedJourneys).ToList();
+        foreach (var j in oldest) Journeys.Remove(j.CampaignId);
+    }
+
+    /// <summary>The decision an outcome belongs to: by id, else the last delivered or held-out one (of the campaign, if given) within the window.</summary>
+    public DecisionRecord? AttributionFor(string? decisionId, string? campaignId, DateTimeOffset at, TimeSpan window)
+    {
+        if (decisionId is not null) return Decisions.Find(d => d.DecisionId == decisionId && d.ActionId is not null);
+        for (var i = Decisions.Count - 1; i >= 0; i--)
+        {
+            var d = Decisions[i];
+            if (d.Status is not (DecisionStatus.Delivered or DecisionStatus.Held)) continue;
+            if (campaignId is not null && d.CampaignId != campaignId) continue;
+            if (at - d.DecidedAt <= window && d.DecidedAt <= at) return d;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using MarketingActors.Campaigns;
+using MarketingActors.Core.Profiles;
+using MarketingActors.Core.Rules;
+using MarketingActors.Events;
+
+namespace MarketingActors.Core.Decisions;
+
+/// <summary>
+/// The guardrails every candidate must pass before it is ranked: campaign active, audience,
+/// consent, frequency caps, quiet hours in the customer's time zone, minimum likelihood, locale.
+/// </summary>
+public static class Eligibility
+{
+    private static readonly ConcurrentDictionary<string, TimeZoneInfo> Zones = new(StringComparer.OrdinalIgnoreCase);
+
+    public static List<string> Check(CampaignDefinition campaign, ActionOption action, ScoredCustomer customer)
+    {
+        var reasons = new List<string>();
+        if (campaign.Status != CampaignStatus.Active) reasons.Add(BlockReasons.CampaignInactive);
+        if (!RuleEvaluator.Matches(campaign.Audience, customer)) reasons.Add(BlockReasons.AudienceMismatch);
+        if (!customer.Profile.HasConsent(action.Channel, BehaviourProfile.MarketingPurpose)) reasons.Add(BlockReasons.ConsentMissing);
+        if (campaign.Guardrails.FrequencyCaps.TryGetValue(action.Channel, out var cap) &&
+            customer.Profile.ContactHistory.CountWithin(action.Channel, cap.Window, customer.At) >= cap.Max)
+            reasons.Add(BlockReasons.FrequencyCap);
+        if (InQuietHours(campaign.Guardrails.QuietHours, action.Channel, customer.Profile.TimeZone, customer.At))
+            reasons.Add(BlockReasons.QuietHours);
+        if (customer.Likelihood < campaign.Guardrails.MinLikelihood) reasons.Add(BlockReasons.BelowMinLikelihood);
+        var locale = LocaleMatch(action.Locale, customer.Profile.Locale);
+        if (locale < 0) reasons.Add(BlockReasons.LocaleMismatch);
+        else if (locale == 0 && IsForbiddenFallback(campaign, action, customer.Profile.Locale)) reasons.Add(BlockReasons.LocaleFallbackNotAllowed);
+        if (action.NeedsApproval && action.Approval is null) reasons.Add(BlockReasons.ApprovalRequired);
+        return reasons;
+    }
+
+    /// <summary>
+    /// How well an action's locale fits the customer's: 2 exact (fr-CA/fr-CA), 1 language (fr/fr-CA),
+    /// 0 an unlocalized default, −1 no fit. This is the fallback chain fr-CA → fr → default.
+    /// </summary>
+    public static int LocaleMatch(string? actionLocale, string? customerLocale)
+    {
+        if (string.IsNullOrEmpty(actionLocale)) return 0;
+        if (string.IsNullOrEmpty(customerLocale)) return -1;
+        if (string.Equals(actionLocale.Replace('_', '-'), customerLocale.Replace('_', '-'), StringComparison.OrdinalIgnoreCase)) return 2;
+        var language = customerLocale.Split('-', '_')[0];
+        return string.Equals(actionLocale, language, StringComparison.OrdinalIgnoreCase) ? 1 : -1;
+    }
+
+    /// <summary>
+    /// The unlocalized copy of a variant that the campaign localizes, offered to a customer with a
+    /// locale, is a fallback: allowed only when the campaign says so. A variant without localized
+    /// copies is not a fallback for anyone.
+    /// </summary>
+    public static bool IsForbiddenFallback(CampaignDefinition campaign, ActionOption action, string? customerLocale) =>
+        !campaign.AllowLocaleFallback && !string.IsNullOrEmpty(customerLocale) &&
+        campaign.Actions.Any(a => !string.IsNullOrEmpty(a.Locale) && a.Channel == action.Channel && a.Variant == action.Variant);
+
+    public static bool InQuietHours(QuietHours? quiet, string channel, string? timeZone, DateTimeOffset at)
+    {
+        if (quiet is null || quiet.Start == quiet.End) return false;
+        var applies = quiet.Channels.Length == 0 ? EventCatalog.OutboundChannels.Contains(channel) : quiet.Channels.Contains(channel);
+        if (!applies) return false;
+        var local = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, ZoneOf(timeZone)).DateTime);
+        return quiet.Start < quiet.End
+            ? local >= quiet.Start && local < quiet.End
+            : local >= quiet.Start || local < quiet.End;
+    }
+
+    /// <summary>An unknown or missing time zone falls back to UTC rather than blocking the customer.</summary>
+    public static TimeZoneInfo ZoneOf(string? id)
+    {
+        if (string.IsNullOrWhiteSpace(id)) return TimeZoneInfo.Utc;
+        return Zones.GetOrAdd(id, static key =>
+            TimeZoneInfo.TryFindSystemTimeZoneById(key, out var zone) ? zone : TimeZoneInfo.Utc);
+    }
+}

@@ -1,0 +1,178 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using MarketingActors.Governance;
+
+namespace MarketingActors.Core.Governance;
+
+/// <summary>
+/// The append-only hash chain: entry n carries hash(n−1) and its own keyed hash over every column
+/// (<see cref="AuditSeal"/>), so an edited, deleted or reordered entry breaks the chain where it
+/// happened, and without the key nobody can recompute a chain that verifies. Bounded: the oldest
+/// entries are dropped and the last dropped (sequence, hash) becomes the anchor verification starts from.
+/// </summary>
+public sealed class AuditChain(int capacity, AuditSeal seal)
+{
+    public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
+
+    private readonly List<AuditEntry> _entries = [];
+
+    public long AnchorSequence { get; private set; }
+    public string AnchorHash { get; private set; } = Genesis;
+    public IReadOnlyList<AuditEntry> Entries => _entries;
+    public long LastSequence => _entries.Count > 0 ? _entries[^1].Sequence : AnchorSequence;
+    public string LastHash => _entries.Count > 0 ? _entries[^1].Hash : AnchorHash;
+
+    public AuditEntry Append(AuditEntry draft, DateTimeOffset at)
+    {
+        var entry = Link(draft, LastSequence, LastHash, at, seal);
+        _entries.Add(entry);
+        if (_entries.Count > capacity)
+        {
+            // Drop a tenth at once so trimming is amortized, not a shift per append.
+            var drop = Math.Max(1, capacity / 10);
+            AnchorSequence = _entries[drop - 1].Sequence;
+            AnchorHash = _entries[drop - 1].Hash;
+            _entries.RemoveRange(0, drop);
+        }
+        return entry;
+    }
+
+    public AuditVerification Verify(AuditCheckpoint? checkpoint)
+    {
+        var check = new AuditChainCheck(AnchorSequence, AnchorHash, seal, checkpoint);
+        foreach (var e in _entries)
+        {
+            if (check.Accept(e, seal.Scheme) is { } broken) return broken;
+        }
+        return check.Intact();
+    }
+
+    /// <summary>Numbers and hashes drafts after the given head: what every store appends.</summary>
+    public static AuditEntry Link(AuditEntry draft, long previousSequence, string previousHash, DateTimeOffset at, AuditSeal seal)
+    {
+        var entry = draft with { Sequence = previousSequence + 1, At = at, PrevHash = previousHash, Hash = "" };
+        return entry with { Hash = seal.Hash(entry) };
+    }
+
+    /// <summary>Stands in for a direct UPDATE on the stored row: what the verifier exists to catch.</summary>
+    internal void Overwrite(long sequence, Func<AuditEntry, AuditEntry> edit)
+    {
+        var index = _entries.FindIndex(e => e.Sequence == sequence);
+        _entries[index] = edit(_entries[index]);
+    }
+
+    internal void Remove(long sequence) => _entries.RemoveAll(e => e.Sequence == sequence);
+
+    /// <summary>
+    /// SHA-256 (the legacy, unkeyed scheme) or, with a key, HMAC-SHA256 over every column but the
+    /// hash, each length-prefixed so no two rows serialize alike: the UTF-8 of <c>len:value|</c> per
+    /// column (<c>-1:|</c> for null), len in UTF-16 code units. Encoded straight into a pooled
+    /// buffer: this runs for every decision and every verified entry.
+    /// </summary>
+    public static string HashOf(AuditEntry e, ReadOnlySpan<byte> key = default)
+    {
+        Span<char> sequence = stackalloc char[20];
+        Span<char> ticks = stackalloc char[20];
+        e.Sequence.TryFormat(sequence, out var sequenceLength, default, CultureInfo.InvariantCulture);
+        e.At.UtcTicks.TryFormat(ticks, out var ticksLength, default, CultureInfo.InvariantCulture);
+        var bound = Bound(sequenceLength) + Bound(ticksLength) + Bound(e.Kind) + Bound(e.Principal) + Bound(e.CampaignId) + Bound(e.CustomerRef)
+            + Bound(e.SubjectId) + Bound(e.Operation) + Bound(e.ApprovalId) + Bound(e.Payload) + Bound(e.PrevHash);
+        var buffer = ArrayPool<byte>.Shared.Rent(bound);
+        try
+        {
+            var at = 0;
+            Column(buffer, ref at, sequence[..sequenceLength]);
+            Column(buffer, ref at, ticks[..ticksLength]);
+            Column(buffer, ref at, e.Kind);
+            Column(buffer, ref at, e.Principal);
+            Column(buffer, ref at, e.CampaignId);
+            Column(buffer, ref at, e.CustomerRef);
+            Column(buffer, ref at, e.SubjectId);
+            Column(buffer, ref at, e.Operation);
+            Column(buffer, ref at, e.ApprovalId);
+            Column(buffer, ref at, e.Payload);
+            Column(buffer, ref at, e.PrevHash);
+            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+            if (key.IsEmpty) SHA256.HashData(buffer.AsSpan(0, at), digest);
+            else HMACSHA256.HashData(key, buffer.AsSpan(0, at), digest);
+            return Convert.ToHexStringLower(digest);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>At most this many bytes for a column of <paramref name="chars"/> UTF-16 code units: prefix, separators, UTF-8.</summary>
+    private static int Bound(int chars) => 11 + 2 + Encoding.UTF8.GetMaxByteCount(chars);
+
+    private static int Bound(string? column) => Bound(column?.Length ?? 0);
+
+    private static void Column(byte[] buffer, ref int at, string? column)
+    {
+        if (column is null)
+        {
+            "-1:|"u8.CopyTo(buffer.AsSpan(at));
+            at += 4;
+        }
+        else Column(buffer, ref at, column.AsSpan());
+    }
+
+    private static void Column(byte[] buffer, ref int at, ReadOnlySpan<char> column)
+    {
+        column.Length.TryFormat(buffer.AsSpan(at), out var written, default, CultureInfo.InvariantCulture);
+        at += written;
+        buffer[at++] = (byte)':';
+        at += Encoding.UTF8.GetBytes(column, buffer.AsSpan(at));
+        buffer[at++] = (byte)'|';
+    }
+}
+
+/// <summary>
+/// Checks a chain entry by entry in sequence order from an anchor, so a store can stream it: the
+/// first entry whose hash does not match its columns was edited, a gap in the sequence is a
+/// deleted (or moved) entry, and a link that does not match the previous hash is an edit whose
+/// own hash was recomputed. Once a keyed entry was seen, an unkeyed one after it is an edit too
+/// (only entries written before the chain was keyed may be legacy). Against a signed checkpoint,
+/// the entry at its sequence must carry its hash (else the log was rewritten) and the log must
+/// reach it (else its tail was cut off).
+/// </summary>
+public sealed class AuditChainCheck(long anchorSequence, string anchorHash, AuditSeal seal, AuditCheckpoint? checkpoint = null)
+{
+    private string _previous = anchorHash;
+    private long _expected = anchorSequence + 1;
+    private long _checked;
+    private bool _keyed;
+
+    /// <summary>Null while the chain holds; the verdict at the first bad entry.</summary>
+    public AuditVerification? Accept(AuditEntry e, string scheme)
+    {
+        _checked++;
+        var legacy = scheme == AuditSeal.LegacyScheme;
+        if (seal.HashFor(e, scheme) is not { } expected || (legacy && _keyed)) return Broken(e.Sequence, "edited");
+        _keyed |= !legacy;
+        if (expected != e.Hash) return Broken(e.Sequence, "edited");
+        if (e.Sequence != _expected) return Broken(_expected, "missing_or_reordered");
+        if (e.PrevHash != _previous) return Broken(e.Sequence, "broken_link");
+        if (checkpoint is not null && e.Sequence == checkpoint.Sequence && e.Hash != checkpoint.Hash) return Broken(e.Sequence, "rewritten_before_checkpoint");
+        _previous = e.Hash;
+        _expected++;
+        return null;
+    }
+
+    public AuditVerification Intact()
+    {
+        var last = _expected - 1;
+        if (checkpoint is not null && checkpoint.Sequence > last) return Broken(last + 1, "truncated_after_checkpoint");
+        return new()
+        {
+            Intact = true, Checked = _checked, AnchorSequence = anchorSequence, LastSequence = last, LastHash = _previous,
+            Checkpoint = checkpoint, CheckpointChecked = checkpoint is not null && checkpoint.Sequence > anchorSequence,
+        };
+    }
+
+    private AuditVerification Broken(long sequence, string problem) =>
+        new() { Intact = false, Checked = _checked, FirstBadSequence = sequence, Problem = problem, AnchorSequence = anchorSequence, Checkpoint = checkpoint };
+}

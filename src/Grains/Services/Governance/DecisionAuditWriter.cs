@@ -1,0 +1,86 @@
+using System.Threading.Channels;
+using MarketingActors.Core.Governance;
+using MarketingActors.Decisions;
+using MarketingActors.Governance;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MarketingActors.Services.Governance;
+
+/// <summary>
+/// Per silo: customer grains hand every decision here without a grain call; one loop appends
+/// whatever has queued up as one batch (group commit), so the log grain sees one call per batch,
+/// not per decision. A full queue makes deciders wait rather than leave a decision unaudited.
+/// Stopping drains the queue while the silo still serves grain calls (this service stops before
+/// Orleans does); a decision made after that is appended on its own before it is answered.
+/// </summary>
+public sealed class DecisionAuditWriter(IGrainFactory grains, IOptions<GovernanceOptions> options, ILogger<DecisionAuditWriter> logger) : BackgroundService
+{
+    private readonly Channel<AuditEntry> _queue = Channel.CreateBounded<AuditEntry>(
+        new BoundedChannelOptions(options.Value.DecisionAuditQueue) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    /// <summary>Read from the queue, not yet appended: kept across a failed append (and across the switch to draining) so nothing read is dropped.</summary>
+    private readonly List<AuditEntry> _batch = new(options.Value.DecisionAuditBatch);
+    private IAuditLogGrain Log => grains.GetGrain<IAuditLogGrain>(0);
+
+    public ValueTask Record(Decision decision, string customerRef)
+    {
+        var entry = AuditDrafts.Decision(decision, customerRef);
+        return _queue.Writer.TryWrite(entry) ? ValueTask.CompletedTask : WaitOrAppendAlone(entry);
+    }
+
+    private async ValueTask WaitOrAppendAlone(AuditEntry entry)
+    {
+        try
+        {
+            await _queue.Writer.WriteAsync(entry);
+        }
+        catch (ChannelClosedException)
+        {
+            await Log.Append([entry]);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken)) await AppendQueued(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        _queue.Writer.TryComplete();
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested && (_batch.Count > 0 || _queue.Reader.Count > 0)) await AppendQueued(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        if (_batch.Count + _queue.Reader.Count is > 0 and var left)
+            logger.LogError("Shutdown deadline reached with {Count} decision audit entries not appended", left);
+    }
+
+    /// <summary>One batch: what is left of the last one, topped up from the queue. A failed append keeps it and waits before the retry.</summary>
+    private async Task AppendQueued(CancellationToken retryUntil)
+    {
+        while (_batch.Count < options.Value.DecisionAuditBatch && _queue.Reader.TryRead(out var entry)) _batch.Add(entry);
+        try
+        {
+            await Log.Append([.. _batch]);
+            _batch.Clear();
+        }
+        catch (Exception e)
+        {
+            // Keep the batch and retry: the queue fills and deciders slow down instead of decisions going unaudited.
+            logger.LogWarning(e, "Could not append {Count} decision audit entries; retrying", _batch.Count);
+            await Task.Delay(TimeSpan.FromMilliseconds(200), retryUntil);
+        }
+    }
+}

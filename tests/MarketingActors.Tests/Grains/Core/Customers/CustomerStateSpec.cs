@@ -1,0 +1,110 @@
+using MarketingActors.Core.Customers;
+using MarketingActors.Core.Journeys;
+using static MarketingActors.Tests.Support.TestCustomers;
+
+namespace MarketingActors.Tests.Grains.Core.Customers;
+
+public class CustomerStateSpec
+{
+    private static readonly TimeSpan Week = TimeSpan.FromDays(7);
+
+    private static DecisionRecord Decision(string id, DateTimeOffset at, DecisionStatus status, string campaign = "spring", string? action = "email-a") =>
+        new() { DecisionId = id, CampaignId = campaign, ActionId = action, Channel = "email", DecidedAt = at, Status = status };
+
+    private static CustomerState With(params DecisionRecord[] decisions)
+    {
+        var s = new CustomerState();
+        foreach (var d in decisions) s.Remember(d, keep: 20);
+        return s;
+    }
+
+    [Fact]
+    public void An_outcome_with_a_decision_id_is_attributed_to_that_decision()
+    {
+        var s = With(Decision("d1", T0, DecisionStatus.Delivered), Decision("d2", T0.AddHours(1), DecisionStatus.Delivered));
+        Assert.Equal("d1", s.AttributionFor("d1", null, T0.AddDays(30), Week)?.DecisionId);
+    }
+
+    [Fact]
+    public void A_decision_that_took_no_action_is_never_credited()
+    {
+        var s = With(Decision("d1", T0, DecisionStatus.NoAction, action: null));
+        Assert.Null(s.AttributionFor("d1", null, T0, Week));
+        Assert.Null(s.AttributionFor(null, null, T0, Week));
+    }
+
+    [Fact]
+    public void Without_an_id_the_last_delivered_decision_within_the_window_is_credited()
+    {
+        var s = With(
+            Decision("d1", T0, DecisionStatus.Delivered),
+            Decision("d2", T0.AddHours(1), DecisionStatus.Delivered),
+            Decision("d3", T0.AddHours(2), DecisionStatus.Reserved),
+            Decision("d4", T0.AddHours(3), DecisionStatus.Released));
+
+        Assert.Equal("d2", s.AttributionFor(null, null, T0.AddHours(5), Week)?.DecisionId);
+        Assert.Equal("d2", s.AttributionFor(null, null, T0.AddHours(1) + Week, Week)?.DecisionId);
+        Assert.Null(s.AttributionFor(null, null, T0.AddHours(1) + Week + TimeSpan.FromSeconds(1), Week));
+    }
+
+    [Fact]
+    public void Without_an_id_only_decisions_of_the_named_campaign_and_made_before_the_outcome_count()
+    {
+        var s = With(
+            Decision("spring-1", T0, DecisionStatus.Delivered, campaign: "spring"),
+            Decision("summer-1", T0.AddHours(1), DecisionStatus.Delivered, campaign: "summer"),
+            Decision("spring-2", T0.AddHours(10), DecisionStatus.Delivered, campaign: "spring"));
+
+        Assert.Equal("spring-1", s.AttributionFor(null, "spring", T0.AddHours(2), Week)?.DecisionId);
+        Assert.Equal("summer-1", s.AttributionFor(null, null, T0.AddHours(2), Week)?.DecisionId);
+        Assert.Null(s.AttributionFor(null, "autumn", T0.AddHours(2), Week));
+    }
+
+    [Fact]
+    public void Remembering_forgets_the_oldest_settled_decisions_first_and_keeps_open_reservations()
+    {
+        var s = new CustomerState();
+        s.Remember(Decision("reserved", T0, DecisionStatus.Reserved), keep: 3);
+        s.Remember(Decision("old", T0.AddMinutes(1), DecisionStatus.Delivered), keep: 3);
+        s.Remember(Decision("mid", T0.AddMinutes(2), DecisionStatus.Released), keep: 3);
+        s.Remember(Decision("new", T0.AddMinutes(3), DecisionStatus.Delivered), keep: 3);
+
+        Assert.Equal(["reserved", "mid", "new"], s.Decisions.Select(d => d.DecisionId));
+    }
+
+    [Fact]
+    public void Remembered_decisions_stay_bounded_even_when_all_are_open()
+    {
+        var s = new CustomerState();
+        for (var i = 0; i < 10; i++) s.Remember(Decision($"d{i}", T0.AddMinutes(i), DecisionStatus.Reserved), keep: 4);
+        Assert.Equal(["d6", "d7", "d8", "d9"], s.Decisions.Select(d => d.DecisionId));
+    }
+
+    [Fact]
+    public void Recent_triggers_are_bounded_and_keep_the_latest()
+    {
+        var s = new CustomerState();
+        s.RememberTriggers(Enumerable.Range(0, 20).Select(i => $"t{i}"));
+        Assert.Equal(CustomerState.MaxRecentTriggers, s.RecentTriggers.Count);
+        Assert.Equal("t4", s.RecentTriggers[0]);
+        Assert.Equal("t19", s.RecentTriggers[^1]);
+    }
+
+    [Fact]
+    public void Pruning_keeps_active_journeys_and_the_most_recent_finished_ones()
+    {
+        var s = new CustomerState();
+        for (var i = 0; i < 40; i++)
+        {
+            s.Journeys[$"done{i}"] = new JourneyProgress { CampaignId = $"done{i}", Status = JourneyStatus.Completed, StepEnteredAt = T0.AddMinutes(i) };
+        }
+        s.Journeys["live"] = new JourneyProgress { CampaignId = "live", Status = JourneyStatus.Active, StepEnteredAt = T0.AddYears(-1) };
+
+        s.PruneFinishedJourneys();
+
+        Assert.Equal(CustomerState.MaxFinishedJourneys + 1, s.Journeys.Count);
+        Assert.Contains("live", s.Journeys.Keys);
+        Assert.DoesNotContain("done7", s.Journeys.Keys);
+        Assert.Contains("done8", s.Journeys.Keys);
+    }
+}

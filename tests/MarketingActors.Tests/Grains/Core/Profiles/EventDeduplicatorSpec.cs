@@ -1,0 +1,79 @@
+using CsCheck;
+using MarketingActors.Core.Profiles;
+
+namespace MarketingActors.Tests.Grains.Core.Profiles;
+
+public class EventDeduplicatorSpec
+{
+    [Fact]
+    public void Detects_a_re_sent_event()
+    {
+        var dedup = new EventDeduplicator();
+        Assert.True(dedup.TryRecord("e1"));
+        Assert.True(dedup.HasSeen("e1"));
+        Assert.False(dedup.TryRecord("e1"));
+        Assert.True(dedup.TryRecord("E1")); // ids are case-sensitive
+    }
+
+    [Fact]
+    public void Forgets_the_oldest_ids_once_the_window_is_full_and_stays_bounded()
+    {
+        const int extra = 100;
+        var dedup = new EventDeduplicator();
+        for (var i = 0; i < EventDeduplicator.Window + extra; i++) Assert.True(dedup.TryRecord($"e{i}"));
+
+        Assert.Equal(EventDeduplicator.Window, dedup.Ring.Count);
+        for (var i = 0; i < extra; i++) Assert.False(dedup.HasSeen($"e{i}"), $"e{i} should have been forgotten");
+        for (var i = extra; i < EventDeduplicator.Window + extra; i++) Assert.True(dedup.HasSeen($"e{i}"), $"e{i} should still be remembered");
+
+        Assert.True(dedup.TryRecord("e0")); // forgotten: accepted again
+        Assert.False(dedup.HasSeen($"e{extra}")); // and it pushed out the next oldest
+        Assert.Equal(EventDeduplicator.Window, dedup.Ring.Count);
+    }
+
+    [Fact]
+    public void Memory_stays_bounded_over_many_ids()
+    {
+        var dedup = new EventDeduplicator();
+        for (var i = 0; i < 10 * EventDeduplicator.Window; i++) dedup.TryRecord($"e{i}");
+        Assert.Equal(EventDeduplicator.Window, dedup.Ring.Count);
+        Assert.Equal(EventDeduplicator.Window, dedup.Ring.Distinct().Count());
+    }
+
+    [Fact]
+    public void A_deduplicator_restored_from_its_persisted_ring_keeps_detecting_and_evicting_in_order()
+    {
+        var original = new EventDeduplicator();
+        for (var i = 0; i < EventDeduplicator.Window + 10; i++) original.TryRecord($"e{i}");
+
+        var restored = new EventDeduplicator { Ring = [.. original.Ring], Next = original.Next };
+        Assert.False(restored.TryRecord("e500"));
+        Assert.True(restored.HasSeen("e10"));
+        Assert.True(restored.TryRecord("new"));
+        Assert.False(restored.HasSeen("e10")); // the oldest remaining id went first
+        Assert.True(restored.HasSeen("e11"));
+    }
+
+    [Fact]
+    public void Behaves_like_a_window_over_the_last_accepted_ids()
+    {
+        // Model: a FIFO of the last Window accepted ids.
+        Gen.Int[0, 1600].Array[1, 3000].Sample(ids =>
+        {
+            var dedup = new EventDeduplicator();
+            var fifo = new Queue<string>();
+            var inFifo = new HashSet<string>();
+            foreach (var n in ids)
+            {
+                var id = $"e{n}";
+                var expected = !inFifo.Contains(id);
+                Assert.Equal(expected, dedup.TryRecord(id));
+                if (!expected) continue;
+                fifo.Enqueue(id);
+                inFifo.Add(id);
+                if (fifo.Count > EventDeduplicator.Window) inFifo.Remove(fifo.Dequeue());
+            }
+            Assert.True(dedup.Ring.Count <= EventDeduplicator.Window);
+        }, iter: 100);
+    }
+}

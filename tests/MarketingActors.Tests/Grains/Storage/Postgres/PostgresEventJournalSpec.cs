@@ -1,0 +1,123 @@
+using System.Diagnostics.Metrics;
+using MarketingActors.Events;
+using MarketingActors.Storage;
+using MarketingActors.Storage.Postgres;
+using MarketingActors.Telemetry;
+using MarketingActors.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace MarketingActors.Tests.Grains.Storage.Postgres;
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresEventJournalSpec(PostgresServer postgres) : IAsyncLifetime
+{
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private NpgsqlDataSource? _database;
+    private readonly List<long> _tailQueries = [];
+    private MeterListener? _listener;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        _listener?.Dispose();
+        if (_database is not null) await _database.DisposeAsync();
+        await _services.DisposeAsync();
+    }
+
+    private async Task<PostgresEventJournal> Journal(int writers = 2, int tailReaders = 2)
+    {
+        var connectionString = await postgres.CreateDatabase();
+        await ClusterDatabase.Migrate(connectionString);
+        _database = NpgsqlDataSource.Create(connectionString);
+        var meters = _services.GetRequiredService<IMeterFactory>();
+        // Only this spec's meter: other specs run their own engines in parallel.
+        _listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Scope == meters && instrument.Name == "ma.journal.read.batch.size") listener.EnableMeasurementEvents(instrument);
+            },
+        };
+        _listener.SetMeasurementEventCallback<long>((_, customers, _, _) => { lock (_tailQueries) _tailQueries.Add(customers); });
+        _listener.Start();
+        return new PostgresEventJournal(_database, Options.Create(new JournalOptions { Writers = writers, TailReaders = tailReaders }),
+            new EngineMetrics(meters), NullLogger<PostgresEventJournal>.Instance);
+    }
+
+    private static JournalEntry[] Entries(string customer, int from, int count) =>
+        Enumerable.Range(from, count).Select(s => new JournalEntry(s, TestEvents.Of(customer, "page_view", eventId: $"{customer}-{s}"))).ToArray();
+
+    [SkippableFact]
+    public async Task Concurrent_tail_reads_each_return_their_own_customers_entries_after_their_own_position()
+    {
+        var journal = await Journal();
+        await journal.StartAsync(CancellationToken.None);
+        var customers = Enumerable.Range(0, 40).Select(i => $"c{i}").ToArray();
+        await Task.WhenAll(customers.Select((c, i) => journal.Append(c, Entries(c, 1, i % 7 + 1))));
+
+        var tails = await Task.WhenAll(customers.Select((c, i) => journal.ReadAfter(c, i % 3)));
+        var unknown = await journal.ReadAfter("nobody", 0);
+
+        for (var i = 0; i < customers.Length; i++)
+        {
+            var expected = Enumerable.Range(1, i % 7 + 1).Where(s => s > i % 3).Select(s => $"c{i}-{s}");
+            Assert.Equal(expected, tails[i].Select(e => e.Event.EventId));
+            Assert.Equal(tails[i].Select(e => e.Sequence).Order(), tails[i].Select(e => e.Sequence));
+        }
+        Assert.Empty(unknown);
+        await journal.StopAsync(CancellationToken.None);
+    }
+
+    [SkippableFact]
+    public async Task Tail_reads_that_queue_up_together_are_served_by_one_query()
+    {
+        var journal = await Journal(tailReaders: 1);
+        var customers = Enumerable.Range(0, 300).Select(i => $"burst{i}").ToArray();
+        // Queued before the reader runs: exactly a burst of activations arriving while the reader is busy.
+        var reads = customers.Select(c => journal.ReadAfter(c, 0)).Append(journal.ReadAfter("burst7", 0)).ToArray();
+
+        await journal.StartAsync(CancellationToken.None);
+        await Task.WhenAll(reads);
+
+        Assert.Equal([300L], _tailQueries);
+        await journal.StopAsync(CancellationToken.None);
+    }
+
+    [SkippableFact]
+    public async Task Stopping_past_the_deadline_fails_the_queued_appends_and_lets_the_committing_one_finish()
+    {
+        var journal = await Journal(writers: 1);
+        await journal.StartAsync(CancellationToken.None);
+        await using var blocker = await _database!.OpenConnectionAsync();
+        await using var tx = await blocker.BeginTransactionAsync();
+        // Blocks COPY (row writes), not reads: the first group commit hangs until the lock goes.
+        await new NpgsqlCommand("LOCK TABLE ma_event_journal IN EXCLUSIVE MODE", blocker, tx).ExecuteNonQueryAsync();
+        var committing = journal.Append("ann", Entries("ann", 1, 1));
+        await Eventually.Holds(() => DatabaseRows.JournalCommitsWaitingOnALock(_database!.ConnectionString), n => n == 1, TimeSpan.FromSeconds(30), "the first commit waits for the lock");
+        var queued = journal.Append("ben", Entries("ben", 1, 1));
+
+        await journal.StopAsync(new CancellationToken(canceled: true));
+        var refused = Assert.Throws<JournalUnavailableException>(() => { _ = journal.Append("cid", Entries("cid", 1, 1)); });
+        var failed = await Assert.ThrowsAsync<JournalUnavailableException>(() => queued.WaitAsync(TimeSpan.FromSeconds(30)));
+        await tx.RollbackAsync();
+        await committing;
+
+        Assert.Contains("shutting down", failed.Message);
+        Assert.Contains("shutting down", refused.Message);
+        Assert.Equal(["ann-1"], (await ReadAll()).Select(e => e.Event.EventId));
+    }
+
+    private async Task<List<JournalEntry>> ReadAll()
+    {
+        await using var command = _database!.CreateCommand("SELECT sequence, payload FROM ma_event_journal ORDER BY customer_id, sequence");
+        await using var reader = await command.ExecuteReaderAsync();
+        var all = new List<JournalEntry>();
+        while (await reader.ReadAsync())
+            all.Add(new JournalEntry(reader.GetInt64(0), System.Text.Json.JsonSerializer.Deserialize<MarketingEvent>(reader.GetFieldValue<byte[]>(1))!));
+        return all;
+    }
+}

@@ -1,0 +1,100 @@
+using MarketingActors.Core.Governance;
+using MarketingActors.Governance;
+using MarketingActors.Storage.Postgres;
+using MarketingActors.Tests.Support;
+using Npgsql;
+
+namespace MarketingActors.Tests.Grains.Storage.Postgres;
+
+/// <summary>A database an older engine wrote, upgraded in place: nothing journaled or audited is lost, and its guarantees carry over.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class SchemaUpgradeSpec(PostgresServer postgres)
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
+
+    private static async Task Run(string database, string sql, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var p in parameters) command.Parameters.AddWithValue(p);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>What the engine before schema 008 appended: the same columns, hashed with plain SHA-256.</summary>
+    private static async Task<AuditEntry> AppendUnkeyed(string database, AuditEntry? previous, string principal)
+    {
+        var entry = new AuditEntry
+        {
+            Sequence = (previous?.Sequence ?? 0) + 1, At = T0.AddMinutes(previous?.Sequence ?? 0), Kind = AuditKinds.Change, Principal = principal,
+            Operation = "update_campaign", Payload = "{}", PrevHash = previous?.Hash ?? AuditChain.Genesis,
+        };
+        entry = entry with { Hash = AuditChain.HashOf(entry) };
+        await Run(database, "INSERT INTO ma_audit_log (sequence, at, kind, principal, operation, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            entry.Sequence, entry.At.UtcDateTime, entry.Kind, entry.Principal!, entry.Operation!, entry.Payload, entry.PrevHash, entry.Hash);
+        return entry;
+    }
+
+    [SkippableFact]
+    public async Task An_unkeyed_audit_log_upgrades_in_place_keeps_every_entry_and_is_keyed_from_then_on()
+    {
+        var database = await postgres.CreateDatabase();
+        await ClusterDatabase.Migrate(database, through: "007_journal_event_ids");
+        AuditEntry? last = null;
+        foreach (var who in new[] { "ana", "bo", "cy" }) last = await AppendUnkeyed(database, last, who);
+
+        await ClusterDatabase.Migrate(database);
+        await using var source = NpgsqlDataSource.Create(database);
+        var seal = AuditSeal.Ephemeral();
+        var log = new PostgresAuditLog(source, seal);
+        var appended = await log.Append([new AuditEntry { Kind = AuditKinds.Change, Principal = "dee", Payload = "{}" }], T0.AddHours(1));
+
+        Assert.Equal((4L, last!.Hash), (appended[0].Sequence, appended[0].PrevHash));
+        var verification = await log.Verify(null);
+        Assert.True(verification.Intact, verification.Problem);
+        Assert.Equal(4, verification.Checked);
+        Assert.Equal(4L, await DatabaseRows.Count(database, "SELECT count(*) FROM ma_audit_log"));
+        Assert.Equal(1L, await DatabaseRows.Count(database, "SELECT count(*) FROM ma_audit_log WHERE seal = $1", seal.Scheme));
+    }
+
+    [SkippableFact]
+    public async Task The_legacy_scheme_cannot_be_used_to_rewrite_keyed_entries_and_a_cut_off_tail_shows_against_the_checkpoint()
+    {
+        var database = await postgres.CreateDatabase();
+        await ClusterDatabase.Migrate(database);
+        await using var source = NpgsqlDataSource.Create(database);
+        var seal = AuditSeal.Ephemeral();
+        var log = new PostgresAuditLog(source, seal);
+        var entries = await log.Append([.. new[] { "ana", "bo", "cy", "dee" }.Select(p => new AuditEntry { Kind = AuditKinds.Change, Principal = p, Payload = "{}" })], T0);
+        var checkpoint = seal.Checkpoint(4, entries[^1].Hash, T0.AddMinutes(1));
+
+        // A rewrite of entry 3 as if it were an old unkeyed one, its hash recomputed without the key.
+        var forged = entries[2] with { Principal = "mallory", Hash = "" };
+        forged = forged with { Hash = AuditChain.HashOf(forged) };
+        await Run(database, "SET session_replication_role = replica; UPDATE ma_audit_log SET principal = 'mallory', hash = '" + forged.Hash + "', seal = 'sha256' WHERE sequence = 3");
+        var rewritten = await log.Verify(null);
+        Assert.Equal((false, 3L, "edited"), (rewritten.Intact, rewritten.FirstBadSequence, rewritten.Problem));
+
+        await Run(database, "SET session_replication_role = replica; DELETE FROM ma_audit_log WHERE sequence >= 3");
+        Assert.True((await log.Verify(null)).Intact, "the shorter chain holds on its own");
+        var cut = await log.Verify(checkpoint);
+        Assert.Equal((false, 3L, "truncated_after_checkpoint"), (cut.Intact, cut.FirstBadSequence, cut.Problem));
+    }
+
+    [SkippableFact]
+    public async Task A_journal_with_an_event_applied_twice_keeps_its_first_copy_and_then_refuses_any_repeat()
+    {
+        var database = await postgres.CreateDatabase();
+        await ClusterDatabase.Migrate(database, through: "006_customer_snapshots");
+        // What an engine with only a per-customer window of ids journaled: the same event twice, far apart.
+        foreach (var (sequence, eventId) in new[] { (1L, "e1"), (2L, "e2"), (3L, "e1"), (4L, "e3") })
+            await Run(database, "INSERT INTO ma_event_journal (customer_id, sequence, event_id, payload) VALUES ('ann', $1, $2, $3)", sequence, eventId, "{}"u8.ToArray());
+
+        await ClusterDatabase.Migrate(database);
+
+        Assert.Equal(3L, await DatabaseRows.Count(database, "SELECT count(*) FROM ma_event_journal WHERE customer_id = 'ann'"));
+        Assert.Equal(1L, await DatabaseRows.Count(database, "SELECT count(*) FROM ma_event_journal WHERE event_id = 'e1' AND sequence = 1"));
+        await Assert.ThrowsAsync<PostgresException>(() => Run(database,
+            "INSERT INTO ma_event_journal (customer_id, sequence, event_id, payload) VALUES ('ann', 5, 'e2', $1)", "{}"u8.ToArray()));
+    }
+}
