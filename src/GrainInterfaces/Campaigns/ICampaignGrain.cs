@@ -1,6 +1,6 @@
 namespace MarketingActors.Campaigns;
 
-/// <summary>Owns one campaign's definition, budget ledger and tallies. Keyed by campaign id.</summary>
+/// <summary>Owns one campaign's definition, budget ledger and tallies, each stored on its own. Keyed by campaign id.</summary>
 [Alias("ma.campaign-grain")]
 public interface ICampaignGrain : IGrainWithStringKey
 {
@@ -26,9 +26,13 @@ public interface ICampaignGrain : IGrainWithStringKey
     [Alias("lease")]
     Task<BudgetLeaseGrant> AcquireLease(string holder, decimal requested);
 
-    /// <summary>A silo reports what it did with its lease and its tallies; the answer carries fresh variant posteriors.</summary>
-    [Alias("report")]
-    Task<CampaignFeedback> Report(CampaignReport report);
+    /// <summary>A silo reports what it did with its leases (the budget channel); applied once per sequence.</summary>
+    [Alias("report-leases")]
+    Task ReportLeases(LeaseReport report);
+
+    /// <summary>A silo reports its tallies (the evidence channel); the answer carries fresh variant posteriors.</summary>
+    [Alias("report-tallies")]
+    Task<CampaignFeedback> ReportTallies(TallyReport report);
 
     /// <summary>Treated vs holdout lift, ROI and pacing: generated now, or the latest one the report timer produced.</summary>
     [Alias("lift-report")]
@@ -103,29 +107,43 @@ public sealed record BudgetLeaseGrant
 }
 
 /// <summary>
-/// A silo's account of one campaign since its last report: cumulative commitments on its lease
-/// and the decisions, deliveries and conversions it saw.
+/// A silo's account of its leases of one campaign: cumulative commitments on each, closing what it
+/// returns. Per holder and campaign the sequence increases; a report is applied once however often it is re-sent.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("ma.campaign-report")]
-public sealed record CampaignReport
+[GenerateSerializer, Immutable, Alias("ma.lease-report")]
+public sealed record LeaseReport
 {
-    [Id(4)] public required string CampaignId { get; init; }
-    [Id(0)] public required string Holder { get; init; }
-    /// <summary>Per holder and campaign, increasing; a report is applied once however often it is re-sent.</summary>
-    [Id(5)] public long Sequence { get; init; }
-    [Id(1)] public LeaseUsage[] Leases { get; init; } = [];
-    [Id(2)] public long Decisions { get; init; }
-    [Id(3)] public VariantTally[] Variants { get; init; } = [];
+    [Id(0)] public required string CampaignId { get; init; }
+    [Id(1)] public required string Holder { get; init; }
+    [Id(2)] public long Sequence { get; init; }
+    [Id(3)] public LeaseUsage[] Leases { get; init; } = [];
+}
+
+/// <summary>
+/// What a silo's customers did for one campaign since the last report: decisions, variant
+/// evidence, the treated/holdout measurement, opt-outs, audience changes, fuse trips.
+/// Applied once per (holder, sequence) like <see cref="LeaseReport"/>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ma.tally-report")]
+public sealed record TallyReport
+{
+    [Id(0)] public required string CampaignId { get; init; }
+    [Id(1)] public required string Holder { get; init; }
+    [Id(2)] public long Sequence { get; init; }
+    [Id(3)] public long Decisions { get; init; }
+    [Id(4)] public VariantTally[] Variants { get; init; } = [];
     /// <summary>Treated vs holdout increments per channel, for the lift report (kept apart from the variant posteriors).</summary>
-    [Id(6)] public Measurement.MeasurementTally[] Measurements { get; init; } = [];
+    [Id(5)] public Measurement.MeasurementTally[] Measurements { get; init; } = [];
     /// <summary>Unsubscribes (and consent revocations) attributed to a delivery of this campaign since the last report.</summary>
-    [Id(80)] public long Unsubscribes { get; init; }
+    [Id(6)] public long Unsubscribes { get; init; }
     /// <summary>Spam complaints attributed to a delivery of this campaign since the last report.</summary>
-    [Id(81)] public long Complaints { get; init; }
+    [Id(7)] public long Complaints { get; init; }
     /// <summary>Changes of audience membership of this silo's customers since the last report.</summary>
-    [Id(82)] public AudienceCount Audience { get; init; } = AudienceCount.None;
+    [Id(8)] public AudienceCount Audience { get; init; } = AudienceCount.None;
     /// <summary>Journeys of this campaign stopped by the customer grains' decision fuse since the last report.</summary>
-    [Id(83)] public long FuseTrips { get; init; }
+    [Id(9)] public long FuseTrips { get; init; }
+
+    public bool IsEmpty => Decisions == 0 && Variants.Length == 0 && Measurements.Length == 0 && Unsubscribes == 0 && Complaints == 0 && FuseTrips == 0 && Audience.IsNone;
 }
 
 /// <summary>Cumulative use of a lease; Closing returns whatever is not committed.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using MarketingActors.Storage;
 
 namespace MarketingActors.Campaigns;
 
@@ -15,7 +16,7 @@ public sealed class CampaignCatalogState
 /// before the change is acknowledged, so the next event on any silo sees it.
 /// </summary>
 public sealed class CampaignCatalogGrain(
-    [PersistentState("catalog", "campaigns")] IPersistentState<CampaignCatalogState> state,
+    [PersistentState("catalog", StorageNames.Campaigns)] IPersistentState<CampaignCatalogState> state,
     ILogger<CampaignCatalogGrain> logger) : Grain, ICampaignCatalogGrain
 {
     /// <summary>A cache that has not re-subscribed for this long is presumed gone with its silo.</summary>

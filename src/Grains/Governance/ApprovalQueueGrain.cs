@@ -1,5 +1,6 @@
 using MarketingActors.Core.Governance;
 using Orleans.Concurrency;
+using MarketingActors.Storage;
 
 namespace MarketingActors.Governance;
 
@@ -15,7 +16,7 @@ public sealed class ApprovalQueueState
 /// </summary>
 [Reentrant]
 public sealed class ApprovalQueueGrain(
-    [PersistentState("approvals", "governance")] IPersistentState<ApprovalQueueState> state,
+    [PersistentState("approvals", StorageNames.Governance)] IPersistentState<ApprovalQueueState> state,
     TimeProvider clock) : Grain, IApprovalQueueGrain
 {
     /// <summary>Decided requests beyond this many are forgotten (oldest first); the audit log keeps their history.</summary>

@@ -1,6 +1,7 @@
 using MarketingActors.Campaigns;
 using MarketingActors.Core.Governance;
 using Microsoft.Extensions.Logging;
+using MarketingActors.Storage;
 
 namespace MarketingActors.Governance;
 
@@ -29,7 +30,7 @@ public sealed record SessionRecord(
 /// a revoked key is refused on the next request everywhere; writes are refused to a revoked actor.
 /// </summary>
 public sealed class PrincipalRegistryGrain(
-    [PersistentState("principals", "governance")] IPersistentState<PrincipalRegistryState> state,
+    [PersistentState("principals", StorageNames.Governance)] IPersistentState<PrincipalRegistryState> state,
     TimeProvider clock,
     ILogger<PrincipalRegistryGrain> logger) : Grain, IPrincipalRegistryGrain
 {

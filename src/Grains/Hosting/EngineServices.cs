@@ -4,6 +4,7 @@ using MarketingActors.Core.Governance;
 using MarketingActors.Core.Measurement;
 using MarketingActors.Core.Profiles;
 using MarketingActors.Services.Campaigns;
+using MarketingActors.Services.Customers;
 using MarketingActors.Services.Governance;
 using MarketingActors.Storage;
 using MarketingActors.Telemetry;
@@ -32,7 +33,10 @@ public static class EngineServices
         services.AddSingleton<IConversionModelProvider>(sp => sp.GetRequiredService<ConversionModelHolder>());
         services.AddSingleton<CampaignDirectory>();
         services.AddHostedService(sp => sp.GetRequiredService<CampaignDirectory>());
+        services.AddSingleton<ILeaseSource, CampaignLeaseSource>();
         services.AddSingleton<BudgetLeaseBroker>();
+        services.AddSingleton<CampaignTallies>();
+        services.AddSingleton<CustomerTurnServices>();
         services.AddSingleton<CampaignSync>();
         services.AddHostedService(sp => sp.GetRequiredService<CampaignSync>());
         services.AddMarketingLearning(configuration);

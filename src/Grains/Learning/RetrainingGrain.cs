@@ -19,7 +19,7 @@ namespace MarketingActors.Learning;
 [Reentrant]
 [ImplicitStreamSubscription(LearningStreams.RowsNamespace)]
 public sealed class RetrainingGrain(
-    [PersistentState("models", "campaigns")] IPersistentState<ModelRegistry> state,
+    [PersistentState("models", StorageNames.Campaigns)] IPersistentState<ModelRegistry> state,
     ITrainingRowBuffer buffer,
     IOptions<LearningOptions> options,
     TimeProvider clock,

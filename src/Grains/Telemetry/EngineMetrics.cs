@@ -1,3 +1,4 @@
+using MarketingActors.Core.Customers;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
@@ -7,7 +8,7 @@ namespace MarketingActors.Telemetry;
 /// The engine's own instruments (meter "MarketingActors"), exported with Orleans' meters over
 /// OTLP and Prometheus. Every arrow of the loop is observable: events, decisions, budget, journal, snapshots.
 /// </summary>
-public sealed class EngineMetrics : IDisposable
+public sealed class EngineMetrics : IDisposable, ITurnMetrics
 {
     public const string MeterName = "MarketingActors";
     public static readonly ActivitySource Tracing = new(MeterName);

@@ -18,20 +18,51 @@ public enum DecisionStatus
     Held,
 }
 
-/// <summary>A decision the customer grain remembers for delivery confirmation and attribution.</summary>
+/// <summary>
+/// A decision the customer remembers for delivery receipts and attribution. Its status moves only
+/// through the transitions below, each refusing what would make no sense (a receipt for a decision
+/// that reserved nothing, a second conversion), so no caller can put a record in an impossible state:
+///
+///   Reserved → Delivered (receipt) → Converted;  Reserved → Released (failure);  Held → Converted;
+///   NoAction and Released are final; a conversion named by decision id may also settle a Reserved one.
+/// </summary>
 [GenerateSerializer, Alias("ma.decision-record")]
 public sealed class DecisionRecord
 {
+    // The status is serialized through its field so the only writers are the transitions below.
+    [Id(6)] private DecisionStatus _status;
+
     [Id(0)] public required string DecisionId { get; init; }
     [Id(1)] public required string CampaignId { get; init; }
     [Id(2)] public string? ActionId { get; init; }
     [Id(3)] public string? Channel { get; init; }
-    [Id(4)] public BudgetReservation? Reservation { get; set; }
+    [Id(4)] public BudgetReservation? Reservation { get; init; }
     [Id(5)] public DateTimeOffset DecidedAt { get; init; }
-    [Id(6)] public DecisionStatus Status { get; set; }
+    public DecisionStatus Status { get => _status; init => _status = value; }
     [Id(7)] public MeasurementGroup Group { get; init; }
     /// <summary>The customer's segment at decision time, so deliveries and conversions land in the segment that was ranked.</summary>
     [Id(70)] public string? Segment { get; init; }
+
+    /// <summary>A delivery receipt: only a decision that reserved its action can be delivered, once.</summary>
+    public bool Deliver() => Move(DecisionStatus.Reserved, DecisionStatus.Delivered);
+
+    /// <summary>A delivery failure: the reservation is released, once.</summary>
+    public bool Fail() => Move(DecisionStatus.Reserved, DecisionStatus.Released);
+
+    /// <summary>A conversion attributed to this decision; false when it was already credited with one (or decided nothing).</summary>
+    public bool Convert()
+    {
+        if (_status is DecisionStatus.Converted || ActionId is null) return false;
+        _status = DecisionStatus.Converted;
+        return true;
+    }
+
+    private bool Move(DecisionStatus from, DecisionStatus to)
+    {
+        if (_status != from) return false;
+        _status = to;
+        return true;
+    }
 }
 
 /// <summary>Everything a customer grain persists. Bounded: every collection has a cap.</summary>
@@ -78,6 +109,19 @@ public sealed class CustomerState
     {
         foreach (var t in fired) RecentTriggers.Add(t);
         if (RecentTriggers.Count > MaxRecentTriggers) RecentTriggers.RemoveRange(0, RecentTriggers.Count - MaxRecentTriggers);
+    }
+
+    /// <summary>
+    /// Takes in the state of an anonymous profile that turned out to be this customer (an alias):
+    /// behaviour and counters combined, its event ids remembered, its journeys where this customer
+    /// has none, its decisions kept for attribution.
+    /// </summary>
+    public void MergeFrom(CustomerState handed, int recentDecisions, int dedupWindow)
+    {
+        Profile.MergeFrom(handed.Profile);
+        foreach (var id in handed.Dedup.Ring) Dedup.TryRecord(id, dedupWindow);
+        foreach (var (campaignId, journey) in handed.Journeys) Journeys.TryAdd(campaignId, journey);
+        foreach (var d in handed.Decisions) Remember(d, recentDecisions);
     }
 
     /// <summary>Runs after every event, so it counts before it allocates: almost always nothing is over the limit.</summary>

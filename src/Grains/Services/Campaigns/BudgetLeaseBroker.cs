@@ -1,6 +1,7 @@
 using MarketingActors.Campaigns;
 using MarketingActors.Core.Budget;
-using MarketingActors.Measurement;
+using MarketingActors.Core.Campaigns;
+using MarketingActors.Core.Customers;
 using MarketingActors.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -9,10 +10,10 @@ namespace MarketingActors.Services.Campaigns;
 /// <summary>
 /// This silo's side of the budget protocol. Decisions reserve from a local lease without a grain
 /// call; when the lease runs short the broker asks the campaign grain for a new one (one request
-/// in flight per campaign, shared by every waiting decision). Decision, delivery and conversion
-/// tallies accumulate here too and travel to the campaign grain with the lease report.
+/// in flight per campaign, shared by every waiting decision). What each lease committed travels
+/// back on the lease report. Only budget lives here; the tallies are <see cref="CampaignTallies"/>.
 /// </summary>
-public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptions> options, TimeProvider clock, SiloIdentity silo, EngineMetrics metrics)
+public sealed class BudgetLeaseBroker(ILeaseSource leases, IOptions<BudgetOptions> options, TimeProvider clock, SiloIdentity silo, EngineMetrics metrics) : IBudgetDesk
 {
     private readonly BudgetOptions _options = options.Value;
     private readonly Dictionary<string, Account> _accounts = new();
@@ -37,17 +38,9 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         public readonly List<LocalLease> Draining = [];
         public Task<BudgetLeaseGrant>? Pending;
         public DateTimeOffset RefusedUntil;
-        public long Decisions;
-        public long Unsubscribes;
-        public long Complaints;
-        public long FuseTrips;
-        public AudienceCount Audience = AudienceCount.None;
         /// <summary>Decisions waiting for the pending lease: the next request is sized for all of them.</summary>
         public int Waiting;
-        public readonly Dictionary<(string ActionId, string? Segment), VariantTally> Tallies = new();
-        public readonly Dictionary<(MeasurementGroup, string, string?), MeasurementTally> Measurements = new();
-        public CampaignReport? Outstanding;
-        public long ReportsSent;
+        public readonly ReportOutbox<LeaseReport> Outbox = new();
     }
 
     public ValueTask<BudgetReservation?> TryReserve(string campaignId, decimal amount) => Check(campaignId, amount, reserve: true);
@@ -70,6 +63,8 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         for (var attempt = 0; attempt < MaxLeaseRounds; attempt++)
         {
             Task<BudgetLeaseGrant> pending;
+            TaskCompletionSource<BudgetLeaseGrant>? request = null;
+            decimal size = 0;
             lock (_gate)
             {
                 var account = AccountOf(campaignId);
@@ -90,11 +85,17 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
                         account.Draining.Add(lease);
                         account.Current = null;
                     }
-                    account.Pending = RequestLease(campaignId, LeaseSize(amount, Math.Max(_options.LeaseUnits, 2 * account.Waiting)));
+                    // Published here, started below outside the lock: a lease source that answers
+                    // at once must find the request to clear, or every later decision would wait
+                    // on a finished request and never ask again.
+                    request = new TaskCompletionSource<BudgetLeaseGrant>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    account.Pending = request.Task;
+                    size = LeaseSize(amount, Math.Max(_options.LeaseUnits, 2 * account.Waiting));
                 }
                 pending = account.Pending;
                 account.Waiting++;
             }
+            if (request is not null) _ = RequestLease(campaignId, size, request);
             BudgetLeaseGrant grant;
             try
             {
@@ -122,136 +123,53 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
     public void Release(BudgetReservation reservation) => Settle(reservation, confirm: false);
 
     /// <summary>
-    /// One decision: counted, tallied for the variant it picked (if any) and, when there was an
-    /// action to send or withhold, measured for its holdout group. One lock for all three, since
-    /// every decider of the silo goes through here.
+    /// Takes what this silo has to tell each campaign about its leases: cumulative use of each,
+    /// expired ones (all of them when <paramref name="closeAll"/>) closing. A report stays
+    /// outstanding until <see cref="Acknowledge"/>; a campaign without leases here has nothing to report.
     /// </summary>
-    public void RecordDecision(string campaignId, string? actionId, string? segment, MeasurementTally? measured)
-    {
-        lock (_gate)
-        {
-            var account = AccountOf(campaignId);
-            account.Decisions++;
-            if (actionId is not null) Tally(account, actionId, segment, t => t with { Decisions = t.Decisions + 1 });
-            if (measured is not null) AddMeasurement(account, measured);
-        }
-    }
-
-    public void RecordDelivery(string campaignId, string actionId, string? segment)
-    {
-        lock (_gate) Tally(AccountOf(campaignId), actionId, segment, t => t with { Deliveries = t.Deliveries + 1 });
-    }
-
-    public void RecordConversion(string campaignId, string actionId, string? segment, decimal revenue)
-    {
-        lock (_gate) Tally(AccountOf(campaignId), actionId, segment, t => t with { Conversions = t.Conversions + 1, Revenue = t.Revenue + revenue });
-    }
-
-    /// <summary>An unsubscribe or a complaint attributed to one of the campaign's deliveries, for the anomaly guard.</summary>
-    public void RecordOptOut(string campaignId, bool complaint)
-    {
-        lock (_gate)
-        {
-            var account = AccountOf(campaignId);
-            if (complaint) account.Complaints++;
-            else account.Unsubscribes++;
-        }
-    }
-
-    /// <summary>A journey of this silo's customers hit the decision fuse: the campaign pauses itself on the next report.</summary>
-    public void RecordFuseTrip(string campaignId)
-    {
-        lock (_gate) AccountOf(campaignId).FuseTrips++;
-    }
-
-    /// <summary>A customer of this silo joined, left or changed channels in the campaign's audience.</summary>
-    public void RecordAudience(string campaignId, AudienceCount delta)
-    {
-        lock (_gate)
-        {
-            var account = AccountOf(campaignId);
-            account.Audience = account.Audience.Plus(delta);
-        }
-    }
-
-    /// <summary>Adds to the treated/holdout tally of the increment's group and channel.</summary>
-    public void Measure(string campaignId, MeasurementTally increment)
-    {
-        lock (_gate) AddMeasurement(AccountOf(campaignId), increment);
-    }
-
-    /// <summary>
-    /// Takes what this silo has to tell each campaign: cumulative lease usage (expired leases
-    /// closing) and the tallies since the last report. A report stays outstanding until
-    /// <see cref="Acknowledge"/>; until then the same report (same sequence number) is sent again,
-    /// so a report applied by the campaign but lost on the way back is never counted twice.
-    /// </summary>
-    public List<CampaignReport> TakeReports(IEnumerable<string> alsoCampaigns, bool closeAll = false)
+    public List<LeaseReport> TakeReports(bool closeAll = false)
     {
         var now = clock.GetUtcNow();
-        var reports = new List<CampaignReport>();
+        var reports = new List<LeaseReport>();
         lock (_gate)
         {
-            foreach (var id in alsoCampaigns) AccountOf(id);
             foreach (var (campaignId, account) in _accounts)
             {
-                if (account.Outstanding is { } outstanding)
-                {
-                    reports.Add(outstanding);
-                    continue;
-                }
-                if (account.Current is { } current && (closeAll || current.ExpiresAt - ExpirySafety <= now))
-                {
-                    account.Draining.Add(current);
-                    account.Current = null;
-                }
-                var leases = new List<LeaseUsage>();
-                if (account.Current is { } open) leases.Add(Usage(open, closing: false));
-                bool Closes(LocalLease l) => closeAll || l.ExpiresAt <= now || l.Reserved == 0;
-                foreach (var draining in account.Draining) leases.Add(Usage(draining, closing: Closes(draining)));
-                account.Draining.RemoveAll(Closes);
-                account.Outstanding = new CampaignReport
-                {
-                    CampaignId = campaignId,
-                    Holder = silo.Name,
-                    Sequence = ++account.ReportsSent,
-                    Leases = [.. leases],
-                    Decisions = account.Decisions,
-                    Variants = [.. account.Tallies.Values],
-                    Measurements = [.. account.Measurements.Values],
-                    Unsubscribes = account.Unsubscribes,
-                    Complaints = account.Complaints,
-                    FuseTrips = account.FuseTrips,
-                    Audience = account.Audience,
-                };
-                reports.Add(account.Outstanding);
-                account.Decisions = 0;
-                account.Unsubscribes = 0;
-                account.Complaints = 0;
-                account.FuseTrips = 0;
-                account.Audience = AudienceCount.None;
-                account.Tallies.Clear();
-                account.Measurements.Clear();
+                if (account.Outbox.Take(sequence => Compose(campaignId, account, sequence, now, closeAll)) is { } report) reports.Add(report);
             }
         }
         return reports;
     }
 
-    /// <summary>The campaign took report <paramref name="sequence"/>: the next report starts afresh.</summary>
     public void Acknowledge(string campaignId, long sequence)
     {
         lock (_gate)
         {
-            if (_accounts.TryGetValue(campaignId, out var account) && account.Outstanding?.Sequence == sequence) account.Outstanding = null;
+            if (_accounts.TryGetValue(campaignId, out var account)) account.Outbox.Acknowledge(sequence);
         }
     }
 
-    private async Task<BudgetLeaseGrant> RequestLease(string campaignId, decimal requested)
+    private LeaseReport? Compose(string campaignId, Account account, long sequence, DateTimeOffset now, bool closeAll)
+    {
+        if (account.Current is { } current && (closeAll || current.ExpiresAt - ExpirySafety <= now))
+        {
+            account.Draining.Add(current);
+            account.Current = null;
+        }
+        var leases = new List<LeaseUsage>();
+        if (account.Current is { } open) leases.Add(Usage(open, closing: false));
+        bool Closes(LocalLease l) => closeAll || l.ExpiresAt <= now || l.Reserved == 0;
+        foreach (var draining in account.Draining) leases.Add(Usage(draining, closing: Closes(draining)));
+        account.Draining.RemoveAll(Closes);
+        return leases.Count == 0 ? null : new LeaseReport { CampaignId = campaignId, Holder = silo.Name, Sequence = sequence, Leases = [.. leases] };
+    }
+
+    private async Task RequestLease(string campaignId, decimal requested, TaskCompletionSource<BudgetLeaseGrant> request)
     {
         BudgetLeaseGrant grant;
         try
         {
-            grant = await grains.GetGrain<ICampaignGrain>(campaignId).AcquireLease(silo.Name, requested);
+            grant = await leases.Acquire(campaignId, silo.Name, requested);
         }
         catch
         {
@@ -268,7 +186,7 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
             }
             else account.RefusedUntil = clock.GetUtcNow() + _options.ExhaustedBackoff;
         }
-        return grant;
+        request.SetResult(grant);
     }
 
     private void Settle(BudgetReservation reservation, bool confirm)
@@ -303,13 +221,4 @@ public sealed class BudgetLeaseBroker(IGrainFactory grains, IOptions<BudgetOptio
         Reserved = lease.Reserved,
         Closing = closing,
     };
-
-    private static void AddMeasurement(Account account, MeasurementTally increment)
-    {
-        var key = (increment.Group, increment.Channel, increment.ActionId);
-        account.Measurements[key] = account.Measurements.TryGetValue(key, out var sum) ? sum.Plus(increment) : increment;
-    }
-
-    private static void Tally(Account account, string actionId, string? segment, Func<VariantTally, VariantTally> change) =>
-        account.Tallies[(actionId, segment)] = change(account.Tallies.GetValueOrDefault((actionId, segment)) ?? new VariantTally { ActionId = actionId, Segment = segment });
 }

@@ -1,3 +1,4 @@
+using MarketingActors.Core.Customers;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using MarketingActors.Campaigns;
@@ -13,7 +14,7 @@ namespace MarketingActors.Services.Campaigns;
 /// and re-pulls periodically in case a push was lost.
 /// </summary>
 public sealed class CampaignDirectory(IGrainFactory grains, ILogger<CampaignDirectory> logger)
-    : BackgroundService, ICampaignCatalogObserver
+    : BackgroundService, ICampaignCatalogObserver, ICampaignBook
 {
     public static readonly TimeSpan ResubscribeEvery = TimeSpan.FromSeconds(30);
 

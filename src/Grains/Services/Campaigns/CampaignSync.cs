@@ -7,12 +7,15 @@ using Microsoft.Extensions.Options;
 namespace MarketingActors.Services.Campaigns;
 
 /// <summary>
-/// Every report interval, sends each campaign this silo's lease usage and tallies, and takes back
-/// fresh variant posteriors for the decision step. On shutdown, returns every lease.
+/// Every report interval, sends each campaign this silo's lease usage (the budget channel), then its
+/// tallies (the evidence channel), and takes back fresh variant posteriors for the decision step.
+/// Lease usage goes first so the anomaly guard, which looks on each tally report, sees the spend
+/// behind those deliveries. On shutdown, returns every lease.
 /// </summary>
 public sealed class CampaignSync(
     IGrainFactory grains,
     BudgetLeaseBroker broker,
+    CampaignTallies tallies,
     CampaignDirectory directory,
     IOptions<BudgetOptions> options,
     ILogger<CampaignSync> logger) : BackgroundService
@@ -42,22 +45,30 @@ public sealed class CampaignSync(
         }
     }
 
-    /// <summary>One round of reports; exposed so tests and shutdown can force it.</summary>
+    /// <summary>One round of reports; shutdown forces one that closes every lease.</summary>
     public async Task Flush(bool closeAll)
     {
-        var active = directory.Active.Select(c => c.Id);
-        var reports = broker.TakeReports(active, closeAll);
-        await Task.WhenAll(reports.Select(async report =>
+        var leaseReports = broker.TakeReports(closeAll).ToDictionary(r => r.CampaignId);
+        var tallyReports = tallies.TakeReports(directory.Active.Select(c => c.Id).Concat(leaseReports.Keys)).ToDictionary(r => r.CampaignId);
+        await Task.WhenAll(tallyReports.Keys.Union(leaseReports.Keys).Select(async campaignId =>
         {
+            var campaign = grains.GetGrain<ICampaignGrain>(campaignId);
             try
             {
-                var feedback = await grains.GetGrain<ICampaignGrain>(report.CampaignId).Report(report);
-                broker.Acknowledge(report.CampaignId, report.Sequence);
-                directory.UpdateEvidence(report.CampaignId, feedback);
+                if (leaseReports.TryGetValue(campaignId, out var leases))
+                {
+                    await campaign.ReportLeases(leases);
+                    broker.Acknowledge(campaignId, leases.Sequence);
+                }
+                if (tallyReports.TryGetValue(campaignId, out var tally))
+                {
+                    directory.UpdateEvidence(campaignId, await campaign.ReportTallies(tally));
+                    tallies.Acknowledge(campaignId, tally.Sequence);
+                }
             }
             catch (Exception e)
             {
-                logger.LogWarning(e, "Campaign {Campaign} did not acknowledge this silo's report {Sequence}; sending it again next round", report.CampaignId, report.Sequence);
+                logger.LogWarning(e, "Campaign {Campaign} did not acknowledge this silo's reports; sending them again next round", campaignId);
             }
         }));
     }

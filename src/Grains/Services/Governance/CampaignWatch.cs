@@ -13,19 +13,17 @@ public sealed class CampaignWatch(IOptions<AnomalyOptions> options, PauseNotifie
 {
     public static readonly Principal Guard = new() { Id = "anomaly-guard", Role = Roles.Admin };
 
-    public ValueTask<(string Reason, string Detail)?> Observe(CampaignGrainState state, DateTimeOffset now)
+    /// <summary>Adds a sample of the campaign now (before the caller writes the samples) and returns the anomaly it shows, if any.</summary>
+    public (string Reason, string Detail)? Observe(CampaignWatchState watch, CampaignDefinition? campaign, BudgetView ledger, CampaignTallyState tallies, DateTimeOffset now)
     {
         var o = options.Value;
-        if (!o.Enabled || state.Definition is not { Status: CampaignStatus.Active } campaign) return ValueTask.FromResult<(string, string)?>(null);
-        var ledger = state.Ledger.View(now);
-        var deliveries = state.Variants.Values.Sum(v => v.Deliveries);
-        var conversions = state.Variants.Values.Sum(v => v.Conversions);
+        if (!o.Enabled || campaign is not { Status: CampaignStatus.Active }) return null;
         // A burst inside the first report interval leaves one sample and nothing to compare with:
         // a campaign changed (activated) within the window starts from zero at that moment.
-        if (state.Samples.Count == 0 && campaign.UpdatedAt > now - o.Window) state.Samples.Add(new CampaignSample(campaign.UpdatedAt, 0, 0, 0));
-        var sample = new CampaignSample(now, ledger.Spent + ledger.Reserved + ledger.WrittenOff, deliveries, conversions, state.Unsubscribes, state.Complaints);
-        AnomalyGuard.Record(state.Samples, sample, o.Window);
-        return ValueTask.FromResult(AnomalyGuard.Check(state.Samples, campaign.Budget.Daily, o));
+        if (watch.Samples.Count == 0 && campaign.UpdatedAt > now - o.Window) watch.Samples.Add(new CampaignSample(campaign.UpdatedAt, 0, 0, 0));
+        var sample = new CampaignSample(now, ledger.Spent + ledger.Reserved + ledger.WrittenOff, tallies.Deliveries, tallies.Conversions, tallies.Unsubscribes, tallies.Complaints);
+        AnomalyGuard.Record(watch.Samples, sample, o.Window);
+        return AnomalyGuard.Check(watch.Samples, campaign.Budget.Daily, o);
     }
 
     public async Task Paused(IGrainFactory grains, CampaignDefinition before, CampaignDefinition after, (string Reason, string Detail) anomaly)

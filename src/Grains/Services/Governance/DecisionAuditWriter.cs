@@ -1,3 +1,4 @@
+using MarketingActors.Core.Customers;
 using System.Threading.Channels;
 using MarketingActors.Core.Governance;
 using MarketingActors.Decisions;
@@ -15,7 +16,7 @@ namespace MarketingActors.Services.Governance;
 /// Stopping drains the queue while the silo still serves grain calls (this service stops before
 /// Orleans does); a decision made after that is appended on its own before it is answered.
 /// </summary>
-public sealed class DecisionAuditWriter(IGrainFactory grains, IOptions<GovernanceOptions> options, ILogger<DecisionAuditWriter> logger) : BackgroundService
+public sealed class DecisionAuditWriter(IGrainFactory grains, IOptions<GovernanceOptions> options, ILogger<DecisionAuditWriter> logger) : BackgroundService, IDecisionLog
 {
     private readonly Channel<AuditEntry> _queue = Channel.CreateBounded<AuditEntry>(
         new BoundedChannelOptions(options.Value.DecisionAuditQueue) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });

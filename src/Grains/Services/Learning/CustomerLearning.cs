@@ -1,3 +1,4 @@
+using MarketingActors.Core.Customers;
 using MarketingActors.Core.Learning;
 using MarketingActors.Core.Profiles;
 using MarketingActors.Learning;
@@ -10,7 +11,7 @@ namespace MarketingActors.Services.Learning;
 /// open snapshots, take a new one (the same feature vector it just scored with), hand finished
 /// rows to the silo's outbox, and fire "looks like past high-value customers" on the crossing.
 /// </summary>
-public sealed class CustomerLearning(ModelCache models, TrainingRowOutbox outbox, IOptions<LearningOptions> options)
+public sealed class CustomerLearning(ModelCache models, TrainingRowOutbox outbox, IOptions<LearningOptions> options) : ILearningLoop
 {
     private readonly LearningOptions _options = options.Value;
     private readonly LabelSettings _labels = options.Value.Labels;

@@ -1,6 +1,10 @@
 using MarketingActors.Campaigns;
+using MarketingActors.Core.Campaigns;
 using MarketingActors.Customers;
+using MarketingActors.Storage;
 using MarketingActors.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 
 namespace MarketingActors.Tests.Grains.Campaigns;
 
@@ -138,7 +142,7 @@ public sealed class CampaignGrainSpec(ClusterFixture fixture)
     {
         var definition = SampleCampaigns.PaidPerView(TestEvents.NewId("resent"), total: 10m, cost: 1m);
         var campaign = await Active(definition);
-        var report = new CampaignReport
+        var report = new TallyReport
         {
             CampaignId = definition.Id,
             Holder = "silo-under-test",
@@ -147,9 +151,9 @@ public sealed class CampaignGrainSpec(ClusterFixture fixture)
             Variants = [new VariantTally { ActionId = "ad", Decisions = 3, Deliveries = 2, Conversions = 1, Revenue = 40m }],
         };
 
-        await campaign.Report(report);
-        await campaign.Report(report);
-        await campaign.Report(report with { Sequence = 2, Decisions = 1, Variants = [] });
+        await campaign.ReportTallies(report);
+        await campaign.ReportTallies(report);
+        await campaign.ReportTallies(report with { Sequence = 2, Decisions = 1, Variants = [] });
 
         var state = (await campaign.GetState())!;
         Assert.Equal(4, state.Decisions);
@@ -167,7 +171,7 @@ public sealed class CampaignGrainSpec(ClusterFixture fixture)
         var campaign = await Active(definition);
         VariantTally Tally(string? segment) => new() { ActionId = "ad", Segment = segment, Deliveries = 10, Conversions = 2, Revenue = 80m };
 
-        var feedback = await campaign.Report(new CampaignReport
+        var feedback = await campaign.ReportTallies(new TallyReport
         {
             CampaignId = definition.Id,
             Holder = "silo-under-test",
@@ -180,5 +184,37 @@ public sealed class CampaignGrainSpec(ClusterFixture fixture)
         Assert.Equal(["tier=gold", "tier=silver"], state.Segments.Select(s => s.Segment));
         Assert.All(state.Segments, s => Assert.Equal(10, Assert.Single(s.Variants).Deliveries));
         Assert.Equal(state.Segments.Select(s => s.Segment), feedback.Segments.Select(s => s.Segment));
+    }
+
+    [Fact]
+    public async Task A_campaign_stored_as_one_object_by_an_older_engine_is_split_on_activation_and_the_old_record_cleared()
+    {
+        var definition = SampleCampaigns.PaidPerView(TestEvents.NewId("legacy"), total: 10m, cost: 1m) with { Status = CampaignStatus.Active, Version = 3 };
+        var storage = fixture.Cluster.Primary is Orleans.TestingHost.InProcessSiloHandle silo
+            ? silo.SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Campaigns)
+            : throw new InvalidOperationException("the spec cluster runs its silos in process");
+        var grainId = GrainId.Create("campaign", definition.Id);
+        var old = new GrainState<LegacyCampaignGrainState>(new LegacyCampaignGrainState
+        {
+            Definition = definition,
+            Ledger = new() { Total = 10m, Currency = "USD", ClosedSpent = 4m },
+            Decisions = 12,
+            Variants = new() { ["ad"] = new VariantPosterior { ActionId = "ad", Decisions = 12, Deliveries = 9, Conversions = 2, Revenue = 50m } },
+            Reports = new() { ["old-silo"] = new AppliedReport(7, DateTimeOffset.UtcNow) },
+        });
+        await storage.WriteStateAsync("campaign", grainId, old);
+
+        var campaign = Grains.GetGrain<ICampaignGrain>(definition.Id);
+        var state = (await campaign.GetState())!;
+
+        Assert.Equal((CampaignStatus.Active, 3L), (state.Status, state.Version));
+        Assert.Equal((4m, 6m), (state.Budget.Spent, state.Budget.Remaining));
+        Assert.Equal((12L, 9L, 2L, 50m), (state.Decisions, state.Deliveries, state.Conversions, state.Revenue));
+        // The old silo's report 7 was applied before the split: re-sent on either channel, it counts nothing.
+        await campaign.ReportTallies(new TallyReport { CampaignId = definition.Id, Holder = "old-silo", Sequence = 7, Decisions = 100 });
+        Assert.Equal(12, (await campaign.GetState())!.Decisions);
+        var cleared = new GrainState<LegacyCampaignGrainState>();
+        await storage.ReadStateAsync("campaign", grainId, cleared);
+        Assert.False(cleared.RecordExists);
     }
 }

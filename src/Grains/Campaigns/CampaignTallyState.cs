@@ -1,0 +1,44 @@
+using MarketingActors.Core.Campaigns;
+using MarketingActors.Measurement;
+
+namespace MarketingActors.Campaigns;
+
+/// <summary>What the silos reported for a campaign: variant posteriors (overall and per segment), decisions, the treated/holdout measurement, opt-outs, the audience.</summary>
+[GenerateSerializer, Alias("ma.campaign-tally-state")]
+public sealed class CampaignTallyState
+{
+    [Id(0)] public Dictionary<string, VariantPosterior> Variants { get; set; } = new();
+    /// <summary>Variant evidence per customer segment (bounded by the definition's maxSegments).</summary>
+    [Id(1)] public Dictionary<string, Dictionary<string, VariantPosterior>> Segments { get; set; } = new();
+    [Id(2)] public long Decisions { get; set; }
+    /// <summary>Treated/holdout tallies keyed "group/channel/action".</summary>
+    [Id(3)] public Dictionary<string, MeasurementTally> Measurements { get; set; } = new();
+    [Id(4)] public long Unsubscribes { get; set; }
+    [Id(5)] public long Complaints { get; set; }
+    [Id(6)] public AudienceCount Audience { get; set; } = AudienceCount.None;
+    [Id(7)] public ReportReceipts Receipts { get; set; } = new();
+
+    public long Deliveries => Variants.Values.Sum(v => v.Deliveries);
+
+    public long Conversions => Variants.Values.Sum(v => v.Conversions);
+
+    /// <summary>Adds a silo's tallies; false when they change nothing (an empty report is not worth a write).</summary>
+    public bool Add(TallyReport report, SegmentDefinition? segments)
+    {
+        foreach (var tally in report.Variants)
+        {
+            Variants[tally.ActionId] = SegmentPosteriors.Plus(Variants.GetValueOrDefault(tally.ActionId), tally);
+            if (segments is not null) SegmentPosteriors.Add(Segments, tally, segments.MaxSegments);
+        }
+        foreach (var m in report.Measurements)
+        {
+            var key = $"{m.Group}/{m.Channel}/{m.ActionId}";
+            Measurements[key] = Measurements.TryGetValue(key, out var sum) ? sum.Plus(m) : m;
+        }
+        Decisions += report.Decisions;
+        Unsubscribes += report.Unsubscribes;
+        Complaints += report.Complaints;
+        Audience = Audience.Plus(report.Audience);
+        return !report.IsEmpty;
+    }
+}

@@ -1,0 +1,304 @@
+using MarketingActors.Campaigns;
+using MarketingActors.Core.Budget;
+using MarketingActors.Core.Campaigns;
+using MarketingActors.Core.Decisions;
+using MarketingActors.Core.Governance;
+using MarketingActors.Core.Journeys;
+using MarketingActors.Core.Measurement;
+using MarketingActors.Core.Profiles;
+using MarketingActors.Decisions;
+using MarketingActors.Events;
+using MarketingActors.Measurement;
+
+namespace MarketingActors.Core.Customers;
+
+/// <summary>
+/// One customer's decision path, all of it, on its state: per event, dedup → settle what it
+/// reports (a delivery, a failure, a conversion, an opt-out) → update behaviour → score → triggers
+/// → journeys → decisions (eligibility, ranking, budget, holdout, audit). Also the timer's wake-up,
+/// on-site next best action, and alias merges. It knows nothing of Orleans, storage or HTTP: what
+/// it needs from outside comes through <see cref="CustomerTurnPorts"/>. The customer grain keeps
+/// one per activation (the holdout draws it caches last as long), and the per-event benchmark
+/// runs this same code.
+/// </summary>
+public sealed class CustomerTurn(string customerId, Func<CustomerState> state, CustomerTurnPorts ports, CustomerOptions options, MeasurementOptions measurement, TimeProvider clock)
+{
+    private readonly TriggerThresholds _thresholds = options.Thresholds;
+    /// <summary>This customer's holdout draw per campaign and holdout share: fixed for the activation, so hashed once, not per decision.</summary>
+    private readonly Dictionary<(string CampaignId, double HoldoutPercent), HoldoutAssignment> _holdouts = [];
+    /// <summary>The customer as last scored, for the audience counts at the end of a batch.</summary>
+    private ScoredCustomer? _lastScored;
+
+    private CustomerState S => state();
+
+    /// <summary>Set when the journal alone could not rebuild the state (a profile merged in), so it should be snapshotted at once.</summary>
+    public bool NeedsSnapshot { get; set; }
+
+    /// <summary>The events of a batch not seen before (in the customer's memory or earlier in the batch), in order.</summary>
+    public List<MarketingEvent> Unseen(IReadOnlyList<MarketingEvent> events)
+    {
+        var fresh = new List<MarketingEvent>(events.Count);
+        var inBatch = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            if (!S.Dedup.HasSeen(e.EventId) && inBatch.Add(e.EventId)) fresh.Add(e);
+        }
+        return fresh;
+    }
+
+    /// <summary>Ids the journal already held (re-sent after the customer forgot them): remembered, so they are answered as duplicates.</summary>
+    public void AlreadyRecorded(IEnumerable<string> eventIds)
+    {
+        foreach (var eventId in eventIds) S.Dedup.TryRecord(eventId, options.DedupWindow);
+    }
+
+    /// <summary>
+    /// Rebuilds behaviour from a journaled event after a restart or a move to another silo. No
+    /// journeys run and no budget moves: the decisions of these events were made and answered
+    /// before, and journey progress is restored from the snapshot. False for an event already in the state.
+    /// </summary>
+    public bool Replay(MarketingEvent e)
+    {
+        if (!S.Dedup.TryRecord(e.EventId, options.DedupWindow)) return false;
+        var kind = EventCatalog.KindOf(e.Type);
+        Settle(e, kind, replaying: true);
+        S.RememberTriggers(Score(e, kind).Fired);
+        return true;
+    }
+
+    /// <summary>One live event: its result, with the decisions and triggers it caused.</summary>
+    public async ValueTask<EventResult> Apply(MarketingEvent e)
+    {
+        if (!S.Dedup.TryRecord(e.EventId, options.DedupWindow)) return EventResult.Duplicate(e.EventId);
+        ports.Metrics.EventApplied("accepted");
+        var kind = EventCatalog.KindOf(e.Type);
+        if (e.Type == EventCatalog.Alias) await MergeAlias(e);
+        Settle(e, kind, replaying: false);
+        var (customer, fired) = Score(e, kind);
+        // Live events only: a replay must not emit training rows or lookalike triggers a second time.
+        fired.AddRange(ports.Learning.Observe(customerId, S.Outcomes, S.Triggers, customer, kind.Family == EventFamily.Conversion, (double)Math.Max(0, e.Value ?? 0)));
+        S.RememberTriggers(fired);
+
+        var signal = new JourneySignal(e.Type, kind.Family == EventFamily.Conversion, fired, customer.At);
+        var decisions = await RunJourneys(signal, customer);
+        return new EventResult { EventId = e.EventId, Status = EventStatus.Accepted, Decisions = [.. decisions], Triggers = [.. fired] };
+    }
+
+    /// <summary>The customer's timer: expire outcome windows, fire the cold-lead trigger, end waits; returns the decisions made.</summary>
+    public async ValueTask<List<Decision>> Wake()
+    {
+        var now = Max(clock.GetUtcNow(), S.Profile.LastSeen);
+        ports.Learning.Expire(customerId, S.Outcomes, now);
+        var fired = new List<string>();
+        if (TriggerDetector.IsColdLead(S.Triggers, _thresholds, S.Profile.LastEngagementAt, now)) fired.Add(TriggerNames.ColdLead);
+        S.RememberTriggers(fired);
+        var customer = ScoredCustomer.Score(customerId, S.Profile, ports.Models.Current, now);
+        return await RunJourneys(new JourneySignal(null, false, fired, now), customer);
+    }
+
+    /// <summary>On-site personalization: the best action for a placement right now, or a decision explaining why none (null: no campaign has the placement).</summary>
+    public async ValueTask<Decision?> NextBestAction(string placement)
+    {
+        var customer = ScoreNow();
+        Decision? best = null;
+        foreach (var campaign in ports.Campaigns.Active)
+        {
+            if (!campaign.Actions.Any(a => string.Equals(a.Placement, placement, StringComparison.OrdinalIgnoreCase))) continue;
+            var decision = await Decide(campaign, null, placement, customer, trigger: null);
+            if (decision.Action is not null && (best?.Action is null || decision.Scores.ExpectedValue > best.Scores.ExpectedValue)) best = decision;
+            best ??= decision;
+        }
+        return best;
+    }
+
+    /// <summary>At the end of a batch: the audience memberships the last score implies, their changes counted.</summary>
+    public void CountAudiences()
+    {
+        if (_lastScored is { } scored) Count(AudienceTally.Update(S.Audiences, ports.Campaigns.Active, scored));
+    }
+
+    /// <summary>The customer leaves every audience count (erased, or merged into another profile).</summary>
+    public void LeaveAudiences() => Count(AudienceTally.Leave(S.Audiences));
+
+    /// <summary>When the customer next wants to be woken without an event: the earliest journey wait or cold-lead check.</summary>
+    public DateTimeOffset? NextWake()
+    {
+        var due = TriggerDetector.NextColdLeadCheck(S.Triggers, _thresholds, S.Profile.LastEngagementAt);
+        foreach (var journey in S.Journeys.Values)
+        {
+            if (JourneyRunner.WakeAt(journey) is { } at && (due is null || at < due)) due = at;
+        }
+        return due;
+    }
+
+    public ScoredCustomer ScoreNow() => ScoredCustomer.Score(customerId, S.Profile, ports.Models.Current, Max(clock.GetUtcNow(), S.Profile.LastSeen));
+
+    /// <summary>Applies the event to the profile, scores it and returns the triggers it fired.</summary>
+    private (ScoredCustomer Customer, List<string> Fired) Score(MarketingEvent e, EventKind kind)
+    {
+        S.Profile.Apply(e, kind);
+        var customer = ScoredCustomer.Score(customerId, S.Profile, ports.Models.Current, S.Profile.LastSeen ?? e.Timestamp);
+        S.LastLikelihood = customer.Likelihood;
+        S.LastVelocity = customer.Velocity;
+        S.ModelVersion = customer.ModelVersion;
+        _lastScored = customer;
+        var fired = TriggerDetector.OnScores(S.Triggers, _thresholds, customer.Likelihood, customer.Velocity,
+            S.Profile.Engagement.ValueAt(EngagementVelocity.LongHorizon, customer.At));
+        return (customer, fired);
+    }
+
+    private async ValueTask<List<Decision>> RunJourneys(JourneySignal signal, ScoredCustomer customer)
+    {
+        var decisions = new List<Decision>();
+        foreach (var campaign in ports.Campaigns.Active)
+        {
+            var progress = S.Journeys.GetValueOrDefault(campaign.Id);
+            var step = JourneyRunner.Advance(campaign, ref progress, signal, customer);
+            if (progress is not null) S.Journeys[campaign.Id] = progress;
+            var acts = 0;
+            while (step is not null && progress is not null)
+            {
+                // The fuse, whatever the validator let through: a bounded number of acts per event and per hour, then the campaign pauses.
+                if (acts >= options.MaxJourneyActsPerEvent || !progress.MayActAgain(signal.Now, options.MaxJourneyActsPerHour))
+                {
+                    progress.Finish(JourneyStatus.Exited, AnomalyGuard.DecisionFuse);
+                    ports.Tallies.RecordFuseTrip(campaign.Id);
+                    ports.Metrics.FuseTripped();
+                    break;
+                }
+                var decision = await Decide(campaign, step, null, customer, signal.Triggers.FirstOrDefault());
+                decisions.Add(decision);
+                // A held-out decision moves the journey on as if sent, so treated and holdout walk the same path.
+                var acted = decision.Action is not null || decision.WouldHaveSent is not null;
+                if (acted)
+                {
+                    acts++;
+                    progress.RecordAct();
+                }
+                step = JourneyRunner.AfterDecision(campaign, progress, step, acted, signal, customer);
+            }
+        }
+        S.PruneFinishedJourneys();
+        return decisions;
+    }
+
+    /// <summary>
+    /// Ranks the step's candidates, walks them best first until one is affordable (reserving its
+    /// cost from the silo's lease; a held-out customer only checks), composes the decision, counts
+    /// it, records it in the audit log and remembers it for delivery receipts and attribution.
+    /// </summary>
+    private async ValueTask<Decision> Decide(CampaignDefinition campaign, JourneyStep? step, string? placement, ScoredCustomer customer, string? trigger)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var random = new Random(StableSeed.Of(customerId, campaign.Id, S.Profile.EventCount, S.Decisions.Count));
+        var segment = SegmentKey.Of(campaign.Segments, S.Profile.Traits, customer.Features);
+        var ranking = NextBestActionPolicy.Rank(campaign, step?.ActionIds ?? [], placement, customer, ports.Campaigns.EvidenceOf(campaign.Id), segment, random);
+        var holdout = HoldoutOf(campaign);
+        // Held out after the same eligibility, ranking and budget check as everyone else; only the reservation is skipped.
+        var heldOut = DecisionComposer.IsHeldOut(holdout, ranking);
+        var budgetBlocked = new HashSet<string>();
+        var chosen = -1;
+        BudgetReservation? reservation = null;
+        for (var i = 0; i < ranking.Eligible.Count && chosen < 0; i++)
+        {
+            var action = ranking.Eligible[i].Action;
+            var affordable = action.Cost <= 0 || (heldOut
+                ? await ports.Budget.CanAfford(campaign.Id, action.Cost)
+                : (reservation = await ports.Budget.TryReserve(campaign.Id, action.Cost)) is not null);
+            if (!affordable)
+            {
+                budgetBlocked.Add(action.Id);
+                continue;
+            }
+            chosen = i;
+        }
+        var composed = DecisionComposer.Compose(customerId, campaign, step, placement, customer, ranking, holdout, chosen, budgetBlocked, trigger, segment);
+        var measured = composed.Measured is { } m
+            ? new MeasurementTally { Group = holdout.Group, Channel = m.Action.Channel, ActionId = m.Action.Id, Decisions = 1 }
+            : null;
+        ports.Tallies.RecordDecision(campaign.Id, composed.Picked?.Action.Id, segment, measured);
+        ports.Metrics.Decided(composed.Picked is not null, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        await ports.Decisions.Record(composed.Decision, S.AuditRef ??= Guid.NewGuid().ToString("N"));
+        S.Remember(DecisionComposer.Record(composed, reservation), options.RecentDecisions);
+        return composed.Decision;
+    }
+
+    private HoldoutAssignment HoldoutOf(CampaignDefinition campaign)
+    {
+        if (!_holdouts.TryGetValue((campaign.Id, campaign.HoldoutPercent), out var holdout))
+        {
+            holdout = HoldoutDraw.Assign(measurement.Salt, measurement.SaltId, customerId, campaign.Id, campaign.HoldoutPercent, measurement.GlobalControlPercent);
+            _holdouts[(campaign.Id, campaign.HoldoutPercent)] = holdout;
+        }
+        return holdout;
+    }
+
+    /// <summary>
+    /// What an event reports about an earlier decision: a delivery receipt confirms its spend, a
+    /// failure releases it, a conversion is attributed, an opt-out is blamed on the delivery that
+    /// provoked it. Budget and tallies move only live, never on replay; the decision record's
+    /// status moves either way, through its own guarded transitions.
+    /// </summary>
+    private void Settle(MarketingEvent e, EventKind kind, bool replaying)
+    {
+        if (e.DecisionId is not null && (e.Type == EventCatalog.ActionDelivered || kind.Family == EventFamily.Contact))
+        {
+            var record = S.Decisions.Find(d => d.DecisionId == e.DecisionId);
+            if (record is null || !record.Deliver()) return;
+            if (!replaying)
+            {
+                if (record.Reservation is { } r) ports.Budget.Confirm(r);
+                ports.Tallies.RecordDelivery(record.CampaignId, record.ActionId!, record.Segment);
+                ports.Tallies.Measure(record.CampaignId, new MeasurementTally { Group = record.Group, Channel = record.Channel!, ActionId = record.ActionId, Sends = 1, Spend = record.Reservation?.Amount ?? 0 });
+            }
+            // A bare delivery receipt is the contact; a channel event (email_sent) is counted by the profile itself.
+            if (e.Type == EventCatalog.ActionDelivered) S.Profile.RecordContact(record.Channel!, e.Timestamp);
+        }
+        else if (e.DecisionId is not null && e.Type == EventCatalog.ActionFailed)
+        {
+            var record = S.Decisions.Find(d => d.DecisionId == e.DecisionId);
+            if (record is null || !record.Fail()) return;
+            if (!replaying && record.Reservation is { } r) ports.Budget.Release(r);
+        }
+        else if (!replaying && e.Type is EventCatalog.Unsubscribe or EventCatalog.ConsentRevoked or EventCatalog.Complaint)
+        {
+            // Blamed on the delivery that provoked it, so the campaign's anomaly guard sees its opt-out rate.
+            var record = S.AttributionFor(e.DecisionId, e.CampaignId, e.Timestamp, options.AttributionWindow);
+            if (record is { Status: DecisionStatus.Delivered or DecisionStatus.Converted })
+                ports.Tallies.RecordOptOut(record.CampaignId, complaint: e.Type == EventCatalog.Complaint);
+        }
+        else if (kind.Family == EventFamily.Conversion)
+        {
+            var record = S.AttributionFor(e.DecisionId, e.CampaignId, e.Timestamp, options.AttributionWindow);
+            if (record is null) return;
+            var held = record.Status == DecisionStatus.Held;
+            if (!record.Convert() || replaying) return;
+            var revenue = Math.Max(0, e.Value ?? 0);
+            // Holdout conversions measure lift but are no evidence about a variant nobody received.
+            if (!held) ports.Tallies.RecordConversion(record.CampaignId, record.ActionId!, record.Segment, revenue);
+            ports.Tallies.Measure(record.CampaignId, new MeasurementTally
+            {
+                Group = record.Group, Channel = record.Channel!, ActionId = record.ActionId, Conversions = 1, Revenue = revenue, RevenueSquares = (double)revenue * (double)revenue,
+            });
+        }
+    }
+
+    /// <summary>An alias links an anonymous profile to this customer: its state is handed over and merged in, nothing of either lost.</summary>
+    private async ValueTask MergeAlias(MarketingEvent e)
+    {
+        var previous = e.Properties.GetValueOrDefault("previousId");
+        if (string.IsNullOrEmpty(previous) || previous == customerId || S.MergedFrom.Contains(previous)) return;
+        var handed = await ports.Profiles.HandOver(previous, customerId);
+        if (S.MergedFrom.Count < CustomerState.MaxMergedFrom) S.MergedFrom.Add(previous);
+        if (handed is null) return;
+        S.MergeFrom(handed, options.RecentDecisions, options.DedupWindow);
+        NeedsSnapshot = true;
+    }
+
+    private void Count(List<(string CampaignId, AudienceCount Delta)> changes)
+    {
+        foreach (var (campaignId, delta) in changes) ports.Tallies.RecordAudience(campaignId, delta);
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset? b) => b is { } x && x > a ? x : a;
+}
