@@ -20,7 +20,8 @@ namespace MarketingActors.Benchmarks;
 ///
 /// The customer is warm: the dedup window (1024 ids) is full, so every TryRecord also evicts, and
 /// the profile has history on several channels. Event ids come from a pool of 8192 distinct ids,
-/// more than the dedup window, so no event is a duplicate. Timestamps advance 30 s per event.
+/// more than the dedup window, so no event is a duplicate. Timestamps advance 2 minutes per event:
+/// 30 acts an hour, inside the decision fuse's 60 (a customer acting every 30 s trips it, by design).
 /// One MarketingEvent is allocated per operation (what deserialization hands the grain anyway).
 /// </summary>
 [Config(typeof(ShortRunConfig)), MemoryDiagnoser]
@@ -52,7 +53,7 @@ public class CustomerEventWork
     public int ApplyEvent()
     {
         var n = _n++;
-        var e = Fixtures.ProductView(_eventIds[n % IdPool], CustomerId, Fixtures.Start.AddSeconds(30 * n));
+        var e = Fixtures.ProductView(_eventIds[n % IdPool], CustomerId, Fixtures.Start.AddMinutes(2 * n));
         // In-memory ports answer synchronously, so the turn completes without a scheduler hop.
         var applied = _turn.Apply(e);
         if (!applied.IsCompletedSuccessfully) throw new InvalidOperationException("the in-memory ports must answer synchronously");

@@ -1,4 +1,5 @@
 using MarketingActors.Gateway.Hosting;
+using MarketingActors.Hosting;
 
 namespace MarketingActors.Gateway;
 
@@ -12,7 +13,7 @@ public static class GatewayProgram
             await Build(args).RunAsync();
             return 0;
         }
-        catch (InvalidOperationException e) when (e.Message.Contains(ClientOptions.Section) || e.Message.Contains("ConnectionStrings"))
+        catch (StartupFailure e)
         {
             await Console.Error.WriteLineAsync("marketing-actors-gateway: " + e.Message);
             return 2;
@@ -29,7 +30,7 @@ public static class GatewayProgram
             {
                 var connectionString = builder.Configuration.GetConnectionString("Postgres");
                 if (string.IsNullOrEmpty(connectionString))
-                    throw new InvalidOperationException("AdoNet clustering needs ConnectionStrings:Postgres");
+                    throw new StartupFailure("AdoNet clustering needs ConnectionStrings:Postgres");
                 orleans.Configure<Orleans.Configuration.ClusterOptions>(o =>
                 {
                     o.ClusterId = client.ClusterId;
@@ -49,7 +50,7 @@ public static class GatewayProgram
             }
             else
             {
-                throw new InvalidOperationException($"{ClientOptions.Section}:Clustering '{client.Clustering}' is not supported; use Localhost or AdoNet");
+                throw new StartupFailure($"{ClientOptions.Section}:Clustering '{client.Clustering}' is not supported; use Localhost or AdoNet");
             }
         });
         builder.Services.AddMarketingGateway(builder.Configuration);

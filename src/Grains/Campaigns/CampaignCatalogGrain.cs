@@ -3,14 +3,6 @@ using MarketingActors.Storage;
 
 namespace MarketingActors.Campaigns;
 
-[GenerateSerializer, Alias("ma.catalog-state")]
-public sealed class CampaignCatalogState
-{
-    [Id(0)] public long Version { get; set; }
-    [Id(1)] public Dictionary<string, CampaignDefinition> Campaigns { get; set; } = new();
-    [Id(2)] public KillSwitchState KillSwitch { get; set; } = new();
-}
-
 /// <summary>
 /// Keeps every campaign definition and pushes each change to the subscribed per-silo caches
 /// before the change is acknowledged, so the next event on any silo sees it.

@@ -4,12 +4,6 @@ using MarketingActors.Storage;
 
 namespace MarketingActors.Governance;
 
-[GenerateSerializer, Alias("ma.approval-queue-state")]
-public sealed class ApprovalQueueState
-{
-    [Id(0)] public Dictionary<string, ApprovalRequest> Requests { get; set; } = new();
-}
-
 /// <summary>
 /// Changes waiting for a human. Approving applies the change through the change gate on the
 /// requester's behalf. Reentrant because applying an approved variant can open further approvals.

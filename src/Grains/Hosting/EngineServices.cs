@@ -6,7 +6,6 @@ using MarketingActors.Core.Profiles;
 using MarketingActors.Services.Campaigns;
 using MarketingActors.Services.Customers;
 using MarketingActors.Services.Governance;
-using MarketingActors.Storage;
 using MarketingActors.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +14,11 @@ using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Hosting;
 
-/// <summary>The per-silo services the grains rely on: campaign cache, budget broker, model, options.</summary>
+/// <summary>
+/// The per-silo services the grains rely on: campaign cache, budget broker, tallies, model,
+/// options. Storage is not here: the silo chooses it explicitly (UseMarketingInMemoryStorage or
+/// UseMarketingPostgres), and each backend registers all of it.
+/// </summary>
 public static class EngineServices
 {
     public static IServiceCollection AddMarketingEngine(this IServiceCollection services, IConfiguration configuration)
@@ -26,26 +29,19 @@ public static class EngineServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<EngineMetrics>();
-        // Cluster mode registers the PostgreSQL journal before this; embedded mode keeps nothing.
-        services.TryAddSingleton<IEventJournal, NoEventJournal>();
         services.AddSingleton(sp => new SiloIdentity(sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString()));
         services.AddSingleton<ConversionModelHolder>();
         services.AddSingleton<IConversionModelProvider>(sp => sp.GetRequiredService<ConversionModelHolder>());
-        services.AddSingleton<CampaignDirectory>();
-        services.AddHostedService(sp => sp.GetRequiredService<CampaignDirectory>());
+        services.AddSiloService<CampaignDirectory>(ServiceLifecycleStage.Active);
         services.AddSingleton<ILeaseSource, CampaignLeaseSource>();
         services.AddSingleton<BudgetLeaseBroker>();
         services.AddSingleton<CampaignTallies>();
         services.AddSingleton<CustomerTurnServices>();
-        services.AddSingleton<CampaignSync>();
-        services.AddHostedService(sp => sp.GetRequiredService<CampaignSync>());
+        services.AddSiloService<CampaignSync>(ServiceLifecycleStage.Active);
         services.AddMarketingLearning(configuration);
         services.AddOptions<GovernanceOptions>().Bind(configuration.GetSection(GovernanceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => AuditSeal.FromConfigured(sp.GetRequiredService<IOptions<GovernanceOptions>>().Value.AuditKey) ?? AuditSeal.Ephemeral());
-        // Cluster mode registers the PostgreSQL audit log before this; embedded mode keeps a bounded chain in memory.
-        services.TryAddSingleton<IAuditLog>(sp => new InMemoryAuditLog(sp.GetRequiredService<IOptions<GovernanceOptions>>().Value.AuditCapacity, sp.GetRequiredService<AuditSeal>()));
-        services.AddSingleton<DecisionAuditWriter>();
-        services.AddHostedService(sp => sp.GetRequiredService<DecisionAuditWriter>());
+        services.AddSiloService<DecisionAuditWriter>(ServiceLifecycleStage.Active);
         services.AddOptions<AnomalyOptions>().Bind(configuration.GetSection(AnomalyOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient();
         services.AddSingleton<PauseNotifier>();

@@ -11,4 +11,6 @@ public static class StorageNames
 
     /// <summary>Principals, keys, sessions and the approval queue.</summary>
     public const string Governance = "governance";
+
+    public static readonly IReadOnlyList<string> All = [Customers, Campaigns, Governance];
 }

@@ -1,5 +1,4 @@
 using MarketingActors.Core.Customers;
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace MarketingActors.Telemetry;
@@ -11,7 +10,6 @@ namespace MarketingActors.Telemetry;
 public sealed class EngineMetrics : IDisposable, ITurnMetrics
 {
     public const string MeterName = "MarketingActors";
-    public static readonly ActivitySource Tracing = new(MeterName);
 
     private readonly Meter _meter;
     private readonly Counter<long> _eventsApplied;

@@ -1,4 +1,4 @@
-using MarketingActors.Silo.Hosting;
+using MarketingActors.Storage;
 using MarketingActors.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -41,9 +41,9 @@ public sealed class EmbeddedHostSpec(EmbeddedEngine engine)
     }
 
     [Theory]
-    [InlineData(SiloComposition.CustomerStorage)]
-    [InlineData(SiloComposition.CampaignStorage)]
-    [InlineData(SiloComposition.GovernanceStorage)]
+    [InlineData(StorageNames.Customers)]
+    [InlineData(StorageNames.Campaigns)]
+    [InlineData(StorageNames.Governance)]
     public void Keeps_grain_state_in_memory_with_the_binary_serializer_of_cluster_mode(string storage)
     {
         var options = engine.App.Services.GetRequiredService<IOptionsMonitor<MemoryGrainStorageOptions>>().Get(storage);

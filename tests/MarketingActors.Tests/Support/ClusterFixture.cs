@@ -1,5 +1,5 @@
 using MarketingActors.Hosting;
-using MarketingActors.Silo.Hosting;
+using MarketingActors.Storage;
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 
@@ -45,7 +45,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder silo)
         {
-            SiloComposition.AddEngineStorage(silo, new SiloOptions { MinimumReminderPeriod = TimeSpan.FromSeconds(1) });
+            silo.UseMarketingInMemoryStorage();
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             silo.Services.AddMarketingEngine(silo.Configuration);
         }
     }

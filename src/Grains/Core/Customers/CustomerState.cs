@@ -1,4 +1,5 @@
 using MarketingActors.Core.Budget;
+using MarketingActors.Core.Decisions;
 using MarketingActors.Core.Journeys;
 using MarketingActors.Core.Learning;
 using MarketingActors.Core.Profiles;
@@ -42,6 +43,20 @@ public sealed class DecisionRecord
     [Id(7)] public MeasurementGroup Group { get; init; }
     /// <summary>The customer's segment at decision time, so deliveries and conversions land in the segment that was ranked.</summary>
     [Id(70)] public string? Segment { get; init; }
+
+    /// <summary>What the customer remembers of a decision just made, for delivery receipts and attribution.</summary>
+    public static DecisionRecord Of(ComposedDecision composed, BudgetReservation? reservation) => new()
+    {
+        DecisionId = composed.Decision.DecisionId,
+        CampaignId = composed.Decision.CampaignId,
+        ActionId = composed.Measured?.Action.Id,
+        Channel = composed.Measured?.Action.Channel,
+        Reservation = reservation,
+        DecidedAt = composed.Decision.DecidedAt,
+        Status = composed.HeldOut ? DecisionStatus.Held : composed.Picked is null ? DecisionStatus.NoAction : DecisionStatus.Reserved,
+        Group = composed.Decision.Holdout!.Group,
+        Segment = composed.Segment,
+    };
 
     /// <summary>A delivery receipt: only a decision that reserved its action can be delivered, once.</summary>
     public bool Deliver() => Move(DecisionStatus.Reserved, DecisionStatus.Delivered);

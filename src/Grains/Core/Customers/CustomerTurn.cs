@@ -219,7 +219,7 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
         ports.Tallies.RecordDecision(campaign.Id, composed.Picked?.Action.Id, segment, measured);
         ports.Metrics.Decided(composed.Picked is not null, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         await ports.Decisions.Record(composed.Decision, S.AuditRef ??= Guid.NewGuid().ToString("N"));
-        S.Remember(DecisionComposer.Record(composed, reservation), options.RecentDecisions);
+        S.Remember(DecisionRecord.Of(composed, reservation), options.RecentDecisions);
         return composed.Decision;
     }
 

@@ -12,8 +12,6 @@ public static class BlockReasons
     public const string LocaleMismatch = "locale_mismatch";
     public const string LocaleSuperseded = "locale_superseded";
     public const string LocaleFallbackNotAllowed = "locale_fallback_not_allowed";
-    public const string NotInStep = "not_in_step";
-    public const string PlacementMismatch = "placement_mismatch";
     public const string BudgetExhausted = "budget_exhausted";
     public const string LowerExpectedValue = "lower_expected_value";
     public const string ApprovalRequired = "approval_required";

@@ -1,6 +1,4 @@
 using MarketingActors.Campaigns;
-using MarketingActors.Core.Budget;
-using MarketingActors.Core.Customers;
 using MarketingActors.Core.Profiles;
 using MarketingActors.Decisions;
 using MarketingActors.Measurement;
@@ -70,20 +68,6 @@ public static class DecisionComposer
         };
         return new ComposedDecision(decision, picked, wouldHave, heldOut, segment);
     }
-
-    /// <summary>What the customer grain remembers of a decision, for delivery receipts and attribution.</summary>
-    public static DecisionRecord Record(ComposedDecision composed, BudgetReservation? reservation) => new()
-    {
-        DecisionId = composed.Decision.DecisionId,
-        CampaignId = composed.Decision.CampaignId,
-        ActionId = composed.Measured?.Action.Id,
-        Channel = composed.Measured?.Action.Channel,
-        Reservation = reservation,
-        DecidedAt = composed.Decision.DecidedAt,
-        Status = composed.HeldOut ? DecisionStatus.Held : composed.Picked is null ? DecisionStatus.NoAction : DecisionStatus.Reserved,
-        Group = composed.Decision.Holdout!.Group,
-        Segment = composed.Segment,
-    };
 
     private static ChosenAction? ChosenOf(RankedCandidate? candidate, CampaignDefinition campaign) => candidate is null ? null : new ChosenAction
     {

@@ -31,10 +31,12 @@ public sealed class LogisticPriorModel : IConversionModel
 
     private static readonly (int Index, double Weight)[] Weights =
     [
-        (0, 0.55), (1, 0.45), (2, 0.20), (4, 0.90), (5, 0.35), (6, 0.40), (11, 0.25),
+        (CustomerFeatures.Slot.Engagement1h, 0.55), (CustomerFeatures.Slot.Engagement24h, 0.45), (CustomerFeatures.Slot.Engagement7d, 0.20),
+        (CustomerFeatures.Slot.Intent24h, 0.90), (CustomerFeatures.Slot.Intent7d, 0.35), (CustomerFeatures.Slot.Conversions30d, 0.40),
+        (CustomerFeatures.Slot.Velocity, 0.25),
     ];
 
-    private const int RecencyIndex = 8;
+    private const int RecencyIndex = CustomerFeatures.Slot.RecencyDays;
     private const double RecencyWeight = -0.04;
     private const float RecencyCapDays = 30;
 
@@ -53,7 +55,7 @@ public sealed class LogisticPriorModel : IConversionModel
     }
 }
 
-/// <summary>Holds the current model and swaps it atomically (issue #4 plugs promotions in here).</summary>
+/// <summary>Holds the current model and swaps it atomically: the silo's model cache swaps in each promoted model.</summary>
 public sealed class ConversionModelHolder : IConversionModelProvider
 {
     private IConversionModel _current = new LogisticPriorModel();

@@ -6,12 +6,45 @@ namespace MarketingActors.Core.Profiles;
 /// </summary>
 public static class CustomerFeatures
 {
+    /// <summary>Where each feature sits in the vector: models and training rows depend on this order, so it only grows at the end.</summary>
+    public static class Slot
+    {
+        public const int Engagement1h = 0;
+        public const int Engagement24h = 1;
+        public const int Engagement7d = 2;
+        public const int Engagement30d = 3;
+        public const int Intent24h = 4;
+        public const int Intent7d = 5;
+        public const int Conversions30d = 6;
+        public const int Contacts7d = 7;
+        public const int RecencyDays = 8;
+        public const int Frequency = 9;
+        public const int Monetary = 10;
+        public const int Velocity = 11;
+        public const int EmailAffinity = 12;
+        public const int AdsAffinity = 13;
+        public const int PushAffinity = 14;
+        public const int TenureDays = 15;
+    }
+
     public static readonly string[] Names =
     [
-        "engagement_1h", "engagement_24h", "engagement_7d", "engagement_30d",
-        "intent_24h", "intent_7d", "conversions_30d", "contacts_7d",
-        "recency_days", "frequency", "monetary", "velocity",
-        "email_affinity", "ads_affinity", "push_affinity", "tenure_days",
+        "engagement_1h",
+        "engagement_24h",
+        "engagement_7d",
+        "engagement_30d",
+        "intent_24h",
+        "intent_7d",
+        "conversions_30d",
+        "contacts_7d",
+        "recency_days",
+        "frequency",
+        "monetary",
+        "velocity",
+        "email_affinity",
+        "ads_affinity",
+        "push_affinity",
+        "tenure_days",
     ];
 
     public static int Count => Names.Length;
@@ -28,22 +61,22 @@ public static class CustomerFeatures
 
     public static void Fill(BehaviourProfile p, DateTimeOffset at, Span<float> f)
     {
-        f[0] = LogCount(p.Engagement.ValueAt(0, at));
-        f[1] = LogCount(p.Engagement.ValueAt(1, at));
-        f[2] = LogCount(p.Engagement.ValueAt(2, at));
-        f[3] = LogCount(p.Engagement.ValueAt(3, at));
-        f[4] = LogCount(p.Intent.ValueAt(1, at));
-        f[5] = LogCount(p.Intent.ValueAt(2, at));
-        f[6] = LogCount(p.Conversions.ValueAt(3, at));
-        f[7] = LogCount(p.Contacts.ValueAt(2, at));
-        f[8] = (float)Days(p.LastEngagementAt, at);
-        f[9] = LogCount(p.EventCount);
-        f[10] = LogCount((double)p.MonetaryValue);
-        f[11] = (float)EngagementVelocity.Compute(p.Engagement, at);
-        f[12] = (float)p.AffinityFor("email");
-        f[13] = (float)p.AffinityFor("ads");
-        f[14] = (float)p.AffinityFor("push");
-        f[15] = (float)Days(p.FirstSeen, at);
+        f[Slot.Engagement1h] = LogCount(p.Engagement.ValueAt(0, at));
+        f[Slot.Engagement24h] = LogCount(p.Engagement.ValueAt(1, at));
+        f[Slot.Engagement7d] = LogCount(p.Engagement.ValueAt(2, at));
+        f[Slot.Engagement30d] = LogCount(p.Engagement.ValueAt(3, at));
+        f[Slot.Intent24h] = LogCount(p.Intent.ValueAt(1, at));
+        f[Slot.Intent7d] = LogCount(p.Intent.ValueAt(2, at));
+        f[Slot.Conversions30d] = LogCount(p.Conversions.ValueAt(3, at));
+        f[Slot.Contacts7d] = LogCount(p.Contacts.ValueAt(2, at));
+        f[Slot.RecencyDays] = (float)Days(p.LastEngagementAt, at);
+        f[Slot.Frequency] = LogCount(p.EventCount);
+        f[Slot.Monetary] = LogCount((double)p.MonetaryValue);
+        f[Slot.Velocity] = (float)EngagementVelocity.Compute(p.Engagement, at);
+        f[Slot.EmailAffinity] = (float)p.AffinityFor("email");
+        f[Slot.AdsAffinity] = (float)p.AffinityFor("ads");
+        f[Slot.PushAffinity] = (float)p.AffinityFor("push");
+        f[Slot.TenureDays] = (float)Days(p.FirstSeen, at);
     }
 
     public static Dictionary<string, double> ToDictionary(ReadOnlySpan<float> features)

@@ -3,21 +3,18 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using MarketingActors.Campaigns;
 using MarketingActors.Core.Decisions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace MarketingActors.Services.Campaigns;
 
 /// <summary>
 /// The per-silo cache of active campaigns and their variant posteriors. Customer grains read it
-/// on every event without a grain call; the catalog pushes changes to it, and it re-subscribes
-/// and re-pulls periodically in case a push was lost.
+/// on every event without a grain call; the catalog pushes changes to it (<see cref="GrainSubscription"/>
+/// re-pulls in case a push was lost).
 /// </summary>
 public sealed class CampaignDirectory(IGrainFactory grains, ILogger<CampaignDirectory> logger)
-    : BackgroundService, ICampaignCatalogObserver, ICampaignBook
+    : GrainSubscription(logger), ICampaignCatalogObserver, ICampaignBook
 {
-    public static readonly TimeSpan ResubscribeEvery = TimeSpan.FromSeconds(30);
-
     private volatile Catalog _catalog = Catalog.Empty;
     private readonly ConcurrentDictionary<string, VariantEvidence> _evidence = new();
     private ICampaignCatalogObserver? _reference;
@@ -54,30 +51,16 @@ public sealed class CampaignDirectory(IGrainFactory grains, ILogger<CampaignDire
         return Task.CompletedTask;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override bool Loaded => _catalog.Version >= 0;
+
+    protected override string Describe => $"catalog version {Version}";
+
+    protected override async Task Resubscribe()
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var catalog = grains.GetGrain<ICampaignCatalogGrain>(0);
-                _reference ??= grains.CreateObjectReference<ICampaignCatalogObserver>(this);
-                await catalog.Subscribe(_reference);
-                Apply(await catalog.GetSnapshot());
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Could not refresh the campaign catalog; serving version {Version}", Version);
-            }
-            try
-            {
-                await Task.Delay(_catalog.Version >= 0 ? ResubscribeEvery : TimeSpan.FromSeconds(1), stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+        var catalog = grains.GetGrain<ICampaignCatalogGrain>(0);
+        _reference ??= grains.CreateObjectReference<ICampaignCatalogObserver>(this);
+        await catalog.Subscribe(_reference);
+        Apply(await catalog.GetSnapshot());
     }
 
     private void Apply(CatalogSnapshot snapshot)

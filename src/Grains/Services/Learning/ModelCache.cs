@@ -1,7 +1,6 @@
 using MarketingActors.Core.Learning;
 using MarketingActors.Core.Profiles;
 using MarketingActors.Learning;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace MarketingActors.Services.Learning;
@@ -9,15 +8,12 @@ namespace MarketingActors.Services.Learning;
 /// <summary>
 /// The per-silo copy of the champion: loads each promoted version once and swaps it into the
 /// <see cref="ConversionModelHolder"/> atomically, with the lookalike prototypes published with it.
-/// Same pattern as the campaign directory: the RetrainingGrain pushes changes to subscribers, and
-/// this cache re-subscribes and re-pulls periodically in case a push was lost. A version that does
-/// not load is refused and the current model stays in service.
+/// The RetrainingGrain pushes each promotion (<see cref="GrainSubscription"/> re-pulls in case a
+/// push was lost). A version that does not load is refused and the current model stays in service.
 /// </summary>
 public sealed class ModelCache(IGrainFactory grains, ConversionModelHolder holder, ILogger<ModelCache> logger)
-    : BackgroundService, IModelObserver
+    : GrainSubscription(logger), IModelObserver
 {
-    public static readonly TimeSpan ResubscribeEvery = TimeSpan.FromSeconds(30);
-
     private sealed record Serving(long Generation, LookalikeProfile? Lookalike);
 
     private readonly Lock _swap = new();
@@ -59,29 +55,15 @@ public sealed class ModelCache(IGrainFactory grains, ConversionModelHolder holde
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override bool Loaded => Generation >= 0;
+
+    protected override string Describe => holder.Current.Version;
+
+    protected override async Task Resubscribe()
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var retraining = grains.GetGrain<IRetrainingGrain>(0);
-                _reference ??= grains.CreateObjectReference<IModelObserver>(this);
-                await retraining.Subscribe(_reference);
-                Apply(await retraining.GetChampion());
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Could not refresh the champion model; serving {Version}", holder.Current.Version);
-            }
-            try
-            {
-                await Task.Delay(Generation >= 0 ? ResubscribeEvery : TimeSpan.FromSeconds(1), stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+        var retraining = grains.GetGrain<IRetrainingGrain>(0);
+        _reference ??= grains.CreateObjectReference<IModelObserver>(this);
+        await retraining.Subscribe(_reference);
+        Apply(await retraining.GetChampion());
     }
 }

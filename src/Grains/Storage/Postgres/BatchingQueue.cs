@@ -16,7 +16,7 @@ namespace MarketingActors.Storage.Postgres;
 /// </param>
 internal sealed class BatchingQueue<T>(
     int loops, int maxWeight, Func<T, int> weight, Func<List<T>, Task> serve, Action<T, Exception> fail,
-    Action<int, Exception>? retryingAlone = null)
+    Action<int, Exception>? retryingAlone = null) : IBatchingQueue
 {
     private readonly Channel<T> _queue = Channel.CreateUnbounded<T>();
     private readonly CancellationTokenSource _abandon = new();
@@ -102,5 +102,30 @@ internal sealed class BatchingQueue<T>(
         {
             fail(item, e);
         }
+    }
+}
+
+internal interface IBatchingQueue
+{
+    void Start();
+
+    Task<int> Stop(CancellationToken deadline, Exception why);
+}
+
+/// <summary>The start and stop every batched store shares: all its queues start together and stop in order, within one deadline.</summary>
+internal static class BatchingQueues
+{
+    public static Task Start(params IBatchingQueue[] queues)
+    {
+        foreach (var queue in queues) queue.Start();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops each queue in turn; returns how many requests failed at the deadline, per queue in the order given.</summary>
+    public static async Task<int[]> Stop(CancellationToken deadline, Func<Exception> why, params IBatchingQueue[] queues)
+    {
+        var failed = new int[queues.Length];
+        for (var i = 0; i < queues.Length; i++) failed[i] = await queues[i].Stop(deadline, why());
+        return failed;
     }
 }

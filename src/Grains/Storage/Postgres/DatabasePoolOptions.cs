@@ -1,6 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using MarketingActors.Hosting;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace MarketingActors.Storage.Postgres;
@@ -37,28 +35,11 @@ public sealed class DatabasePoolOptions
     /// </summary>
     [Range(1, 300)] public int ConnectionWaitSeconds { get; set; } = 30;
 
-    /// <summary>All connections one silo may hold.</summary>
-    public int PerSilo => OrleansPoolSize + JournalPoolSize;
-
-    /// <summary>Reads and validates the section against the journal's and the snapshots' needs, failing with one line.</summary>
-    public static DatabasePoolOptions From(IConfiguration configuration)
-    {
-        var pools = configuration.GetSection(Section).Get<DatabasePoolOptions>() ?? new DatabasePoolOptions();
-        var journal = configuration.GetSection(JournalOptions.Section).Get<JournalOptions>() ?? new JournalOptions();
-        var snapshots = configuration.GetSection(CustomerSnapshotOptions.Section).Get<CustomerSnapshotOptions>() ?? new CustomerSnapshotOptions();
-        var problems = new List<ValidationResult>();
-        Validator.TryValidateObject(pools, new ValidationContext(pools), problems, validateAllProperties: true);
-        if (pools.JournalPoolSize < journal.Connections + snapshots.Connections)
-            problems.Add(new($"JournalPoolSize {pools.JournalPoolSize} is below the {journal.Connections + snapshots.Connections} connections of the journal (Writers + TailReaders: {journal.Connections}) and the customer snapshots (Readers + Writers: {snapshots.Connections})"));
-        if (problems.Count > 0) throw new StartupFailure($"{Section}: {string.Join("; ", problems.Select(p => p.ErrorMessage))}");
-        return pools;
-    }
-
     /// <summary>
     /// The connection string with a pool of this size and this wait for a connection. Returned
     /// connections are not reset (`DISCARD ALL`): neither the engine nor Orleans' providers leave
     /// session state behind (no SET, temporary tables or prepared statements), and the reset was a
-    /// round trip per borrowed connection, about 450 a second under batch load (docs/benchmarks.md §5).
+    /// round trip per borrowed connection, about 450 a second under batch load (docs/benchmarks-history.md §5).
     /// </summary>
     public string Bounded(string connectionString, int poolSize) =>
         new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = poolSize, MinPoolSize = 0, Timeout = ConnectionWaitSeconds, NoResetOnClose = true }.ConnectionString;

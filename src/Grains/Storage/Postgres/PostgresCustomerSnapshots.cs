@@ -75,24 +75,18 @@ public sealed class PostgresCustomerSnapshots : IGrainStorage, IHostedService
         grainState.RecordExists = false;
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _reads.Start();
-        _writes.Start();
-        return Task.CompletedTask;
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => BatchingQueues.Start(_reads, _writes);
 
     /// <summary>
-    /// Registered before Orleans, so this runs after the silo deactivated its customers (each
-    /// writing its snapshot): everything queued is committed; at the host's shutdown deadline
-    /// what is still queued fails, so no grain believes a snapshot was written that was not.
+    /// Runs after the silo deactivated its customers (each writing its snapshot): everything
+    /// queued is committed; at the host's shutdown deadline what is still queued fails, so no
+    /// grain believes a snapshot was written that was not.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        var unread = await _reads.Stop(cancellationToken, ShuttingDown());
-        var unwritten = await _writes.Stop(cancellationToken, ShuttingDown());
-        if (unread + unwritten > 0)
-            _logger.LogWarning("Shutdown deadline reached: {Writes} customer snapshot writes not committed and {Reads} reads not served; they failed (the journal keeps every acknowledged event)", unwritten, unread);
+        var failed = await BatchingQueues.Stop(cancellationToken, ShuttingDown, _reads, _writes);
+        if (failed.Sum() > 0)
+            _logger.LogWarning("Shutdown deadline reached: {Writes} customer snapshot writes not committed and {Reads} reads not served; they failed (the journal keeps every acknowledged event)", failed[1], failed[0]);
     }
 
     /// <summary>The "customers" storage serves customer grains only, keyed by customer id like the journal.</summary>

@@ -71,12 +71,7 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
         }
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _appends.Start();
-        _reads.Start();
-        return Task.CompletedTask;
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => BatchingQueues.Start(_appends, _reads);
 
     /// <summary>
     /// Graceful shutdown: stop taking appends, commit everything queued. At the host's shutdown
@@ -85,10 +80,9 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        var unread = await _reads.Stop(cancellationToken, ShuttingDown());
-        var uncommitted = await _appends.Stop(cancellationToken, ShuttingDown());
-        if (unread + uncommitted > 0)
-            _logger.LogWarning("Shutdown deadline reached: {Appends} journal appends not committed and {Reads} tail reads not served; they failed and were not acknowledged", uncommitted, unread);
+        var failed = await BatchingQueues.Stop(cancellationToken, ShuttingDown, _reads, _appends);
+        if (failed.Sum() > 0)
+            _logger.LogWarning("Shutdown deadline reached: {Appends} journal appends not committed and {Reads} tail reads not served; they failed and were not acknowledged", failed[1], failed[0]);
     }
 
     private static JournalUnavailableException ShuttingDown() => new("the journal is shutting down");

@@ -99,4 +99,13 @@ public class CustomerFeaturesSpec
         public string Version => "constant";
         public double Score(ReadOnlySpan<float> features) => 0.42;
     }
+
+    [Fact]
+    public void Every_named_slot_addresses_the_feature_of_its_name_and_every_feature_has_one()
+    {
+        var slots = typeof(CustomerFeatures.Slot).GetFields().ToDictionary(f => (int)f.GetValue(null)!, f => f.Name);
+
+        Assert.Equal(Enumerable.Range(0, CustomerFeatures.Count), slots.Keys.Order());
+        Assert.All(slots, slot => Assert.Equal(CustomerFeatures.Names[slot.Key].Replace("_", ""), slot.Value.ToLowerInvariant()));
+    }
 }

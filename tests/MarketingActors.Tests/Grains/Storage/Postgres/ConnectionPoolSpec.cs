@@ -1,10 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using MarketingActors.Hosting;
 using MarketingActors.Storage.Postgres;
 using MarketingActors.Tests.Support;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace MarketingActors.Tests.Grains.Storage.Postgres;
@@ -41,23 +40,33 @@ public sealed class ConnectionPoolSpec : IAsyncLifetime
         Assert.Equal((500L, 500L), (reader.GetInt64(0), reader.GetInt64(1)));
     }
 
+    private static ValidateOptionsResult Validate(PostgresStorageOptions options) =>
+        new PostgresStorageOptionsValidator(
+            Options.Create(new JournalOptions { Writers = 2, TailReaders = 2 }),
+            Options.Create(new CustomerSnapshotOptions { Readers = 2, Writers = 1 })).Validate(null, options);
+
     [Fact]
-    public void An_engine_pool_smaller_than_the_journal_and_snapshot_loops_fails_at_start_up_with_one_line()
+    public void An_engine_pool_smaller_than_the_journal_and_snapshot_loops_is_refused_before_the_silo_starts()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["MarketingActors:Database:JournalPoolSize"] = "6",
-            ["MarketingActors:Journal:Writers"] = "2",
-            ["MarketingActors:Journal:TailReaders"] = "2",
-            ["MarketingActors:CustomerSnapshots:Readers"] = "2",
-            ["MarketingActors:CustomerSnapshots:Writers"] = "1",
-        }).Build();
+        var result = Validate(new PostgresStorageOptions { ConnectionString = "Host=db;Database=m", Pools = new() { JournalPoolSize = 6 } });
 
-        var failure = Assert.Throws<StartupFailure>(() => DatabasePoolOptions.From(configuration));
-
-        Assert.Contains("JournalPoolSize 6 is below the 7 connections of the journal (Writers + TailReaders: 4) and the customer snapshots (Readers + Writers: 3)", failure.Message);
-        Assert.DoesNotContain("\n", failure.Message);
+        Assert.True(result.Failed);
+        Assert.Equal(["MarketingActors:Database: JournalPoolSize 6 is below the 7 connections of the journal (Writers + TailReaders: 4) and the customer snapshots (Readers + Writers: 3)"], result.Failures);
     }
+
+    [Theory]
+    [InlineData("", "is empty")]
+    [InlineData("Host=db;NoSuchKeyword=1", "is not a PostgreSQL connection string")]
+    public void A_missing_or_unreadable_connection_string_is_refused_with_its_reason(string connectionString, string reason)
+    {
+        var result = Validate(new PostgresStorageOptions { ConnectionString = connectionString });
+
+        Assert.Contains(reason, Assert.Single(result.Failures!));
+    }
+
+    [Fact]
+    public void Default_pools_with_a_connection_string_are_valid() =>
+        Assert.True(Validate(new PostgresStorageOptions { ConnectionString = "Host=db;Database=m" }).Succeeded);
 
     [Fact]
     public void Both_pools_are_bounded_in_the_connection_strings_whatever_the_configured_string_says()
