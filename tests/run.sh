@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command of README.md, and what CI runs: installs what the tests need on a fresh
-# machine (PostgreSQL and Chromium from Debian, the browser spec's node packages), runs every
+# machine (PostgreSQL and Chromium from Debian, the node packages of the browser, SDK and OpenAPI specs), runs every
 # test, then a real three-silo cluster smoke test, and ends with "N passed, N failed, N skipped"
 # taken from the test runner's own summary.
 set -uo pipefail
@@ -23,6 +23,10 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 (cd tests/browser && npm ci --no-audit --no-fund --silent) || exit 1
+# The analytics SDK spec runs the real @segment/analytics-node and @rudderstack/rudder-sdk-node.
+(cd tests/sdk && npm ci --no-audit --no-fund --silent) || exit 1
+# The OpenAPI spec lints the served document with @redocly/cli's recommended rules.
+(cd tests/api && npm ci --no-audit --no-fund --silent) || exit 1
 
 dotnet test MarketingActors.sln 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -11,6 +11,7 @@ M.customers = tonumber(os.getenv("CUSTOMERS") or "") or 100000
 M.run = os.getenv("RUN_ID") or tostring(os.time())
 
 local threads = {}
+M.threads = threads
 local counter = 0
 
 -- Runs in the main Lua state once per thread, before init().

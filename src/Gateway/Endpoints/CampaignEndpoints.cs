@@ -11,24 +11,24 @@ public static class CampaignEndpoints
     {
         var group = app.MapGroup("/v1/campaigns").WithTags("Campaigns");
 
-        group.MapPost("/", CreateCampaign).WithName("CreateCampaign").RequireChangeGate(CampaignFrom.None, Operations.CreateCampaign)
+        group.MapPost("/", CreateCampaign).WithName("CreateCampaign").WithSummary("Creates a draft campaign: validated (journey compiled, bounds checked) before it is stored.").Accepts<CampaignDefinition>("application/json").RequireChangeGate(CampaignFrom.None, Operations.CreateCampaign)
             .Produces<CampaignDefinition>(201).ProducesProblem(400).ProducesProblem(409).ProducesProblem(422);
         group.MapGet("/", ListCampaigns).WithName("ListCampaigns").RequireAccess(Operations.ReadPerformance)
-            .WithSummary("The campaigns this key reaches (all for admins and readers).").Produces<CampaignDefinition[]>();
-        group.MapGet("/{id}", GetCampaign).WithName("GetCampaign").RequireAccess(Operations.ReadPerformance, CampaignFrom.Route)
+            .WithSummary("The campaigns this key reaches (all for admins and readers).").Produces<CampaignDefinition[]>().ProducesProblem(401);
+        group.MapGet("/{id}", GetCampaign).WithName("GetCampaign").WithSummary("One campaign's definition.").RequireAccess(Operations.ReadPerformance, CampaignFrom.Route)
             .Produces<CampaignDefinition>().ProducesProblem(404);
-        group.MapPut("/{id}", UpdateCampaign).WithName("UpdateCampaign")
+        group.MapPut("/{id}", UpdateCampaign).WithName("UpdateCampaign").WithSummary("Replaces a campaign's definition (status and version stay); through the change gate.").Accepts<CampaignDefinition>("application/json")
             .RequireChangeGate(CampaignFrom.Route, Operations.UpdateCampaign, Operations.ChangeAudience, Operations.CreateVariant)
             .Produces<CampaignDefinition>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
-        group.MapPut("/{id}/budget", SetBudget).WithName("SetBudget").RequireChangeGate(CampaignFrom.Route, Operations.ShiftBudget)
+        group.MapPut("/{id}/budget", SetBudget).WithName("SetBudget").WithSummary("Sets the budget envelope (total, daily, currency); never below what is already committed.").Accepts<BudgetEnvelope>("application/json").RequireChangeGate(CampaignFrom.Route, Operations.ShiftBudget)
             .Produces<CampaignDefinition>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         group.MapPost("/{id}/activate", (string id, HttpContext context, IGrainFactory grains) => ChangeStatus(id, ChangeKinds.Activate, context, grains))
-            .WithName("ActivateCampaign").RequireChangeGate(CampaignFrom.Route, Operations.Activate).Produces<CampaignDefinition>().ProducesProblem(404).ProducesProblem(409);
+            .WithName("ActivateCampaign").WithSummary("Starts deciding for the campaign.").RequireChangeGate(CampaignFrom.Route, Operations.Activate).Produces<CampaignDefinition>().ProducesProblem(404).ProducesProblem(409);
         group.MapPost("/{id}/pause", (string id, HttpContext context, IGrainFactory grains) => ChangeStatus(id, ChangeKinds.Pause, context, grains))
-            .WithName("PauseCampaign").RequireChangeGate(CampaignFrom.Route, Operations.Pause).Produces<CampaignDefinition>().ProducesProblem(404).ProducesProblem(409);
+            .WithName("PauseCampaign").WithSummary("Stops deciding for the campaign; journeys wait.").RequireChangeGate(CampaignFrom.Route, Operations.Pause).Produces<CampaignDefinition>().ProducesProblem(404).ProducesProblem(409);
         group.MapPost("/{id}/complete", (string id, HttpContext context, IGrainFactory grains) => ChangeStatus(id, ChangeKinds.Complete, context, grains))
-            .WithName("CompleteCampaign").RequireChangeGate(CampaignFrom.Route, Operations.Complete).Produces<CampaignDefinition>().ProducesProblem(404).ProducesProblem(409);
-        group.MapGet("/{id}/state", GetState).WithName("GetCampaignState").RequireAccess(Operations.ReadPerformance, CampaignFrom.Route)
+            .WithName("CompleteCampaign").WithSummary("Ends the campaign for good; its leases are returned.").RequireChangeGate(CampaignFrom.Route, Operations.Complete).Produces<CampaignDefinition>().ProducesProblem(404).ProducesProblem(409);
+        group.MapGet("/{id}/state", GetState).WithName("GetCampaignState").WithSummary("Budget, tallies, variant evidence and audience of a campaign, as its grain holds them.").RequireAccess(Operations.ReadPerformance, CampaignFrom.Route)
             .Produces<CampaignState>().ProducesProblem(404);
         group.MapGet("/{id}/audience", GetAudience).WithName("GetCampaignAudience").RequireAccess(Operations.ReadPerformance, CampaignFrom.Route)
             .WithSummary("Customers matching the audience rules, and of them those with marketing consent on the campaign's channels (counted as customers change, while the campaign is active).")

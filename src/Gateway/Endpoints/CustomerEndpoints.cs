@@ -13,11 +13,9 @@ public static class CustomerEndpoints
     {
         var group = app.MapGroup("/v1/customers").WithTags("Customers");
 
-        group.MapGet("/{id}", async (string id, IGrainFactory grains) =>
-            id.Length > MaxIdLength ? Problems.Of(400, "id_too_long", $"customer ids are at most {MaxIdLength} characters")
-            : Results.Ok(await grains.GetGrain<ICustomerGrain>(id).GetView()))
-            .WithName("GetCustomer").WithSummary("Profile, features, scores, journeys and recent decisions.")
-            .Produces<CustomerView>().ProducesProblem(400).RequireAccess(Operations.ManageCustomerData);
+        group.MapGet("/{id}", GetCustomer)
+            .WithName("GetCustomer").WithSummary("Profile, features, scores, journeys and recent decisions; 404 for a customer the engine never saw (or erased).")
+            .Produces<CustomerView>().ProducesProblem(400).ProducesProblem(404).RequireAccess(Operations.ManageCustomerData);
 
         group.MapGet("/{id}/next-best-action", async (string id, string? placement, IGrainFactory grains) =>
         {
@@ -30,5 +28,15 @@ public static class CustomerEndpoints
                 : Results.Ok(decision);
         }).WithName("NextBestAction").WithSummary("On-site personalization: the best action for a placement now, with its explanation.")
             .Produces<Decision>().ProducesProblem(400).ProducesProblem(404).RequireAccess(Operations.WriteEvents);
+    }
+
+    private static async Task<IResult> GetCustomer(string id, IGrainFactory grains)
+    {
+        if (id.Length > MaxIdLength) return Problems.Of(400, "id_too_long", $"customer ids are at most {MaxIdLength} characters");
+        var view = await grains.GetGrain<ICustomerGrain>(id).GetView();
+        // An empty profile for an id nobody sent would hide lost events: say it is unknown instead.
+        return view.EventCount == 0 && view.MergedInto is null && view.MergedFrom.Length == 0
+            ? Problems.Of(404, "unknown_customer", $"the engine has no events for customer '{id}'")
+            : Results.Ok(view);
     }
 }

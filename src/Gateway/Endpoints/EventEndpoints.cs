@@ -21,13 +21,12 @@ public sealed record IngestResponse(int Accepted, int Duplicates, int Rejected, 
 
 public static class EventEndpoints
 {
-    /// <summary>A duplicate key anywhere in a batch makes it ambiguous: refused whole (400), never resolved by taking the last value.</summary>
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = GatewayJson.MaxDepth, AllowDuplicateProperties = false };
 
     public static void MapEventEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/events", Ingest)
-            .WithName("IngestEvents")
+            .WithName("IngestEvents").WithTags("Events")
             .WithSummary("Ingest one event or a batch (array, or {\"events\": [...]}); answers with each event's result and the decisions it caused.")
             .Accepts<JsonElement>("application/json")
             .Produces<IngestResponse>()
@@ -39,108 +38,66 @@ public static class EventEndpoints
                 await request.Body.CopyToAsync(Stream.Null);
                 return Results.Ok(new { ok = true });
             })
-            .WithName("NoOp")
+            .WithName("NoOp").WithTags("Operations")
             .WithSummary("Reads the body and answers: the ceiling of this HTTP stack, for benchmarks.")
             .RequireAccess(Operations.WriteEvents);
     }
 
-    private static async Task<IResult> Ingest(HttpRequest request, CustomerGrainReferences customers, EventParser parser, IOptions<TrackingPlanOptions> plan, ILoggerFactory loggers)
+    private static async Task<IResult> Ingest(HttpRequest request, EventParser parser, EventIngestion ingestion, IOptions<TrackingPlanOptions> plan)
     {
         var options = plan.Value;
         var (body, error) = await JsonBody.ReadBytes(request, options.MaxBodyBytes);
         if (error is not null) return error;
+        var (document, invalid) = ParseDocument(body!);
+        if (invalid is not null) return invalid;
+        using (document)
+        {
+            var root = document!.RootElement;
+            var single = root.ValueKind == JsonValueKind.Object && !root.TryGetProperty("events", out _);
+            JsonElement? items = root.ValueKind switch
+            {
+                JsonValueKind.Array => root,
+                JsonValueKind.Object when root.TryGetProperty("events", out var events) && events.ValueKind == JsonValueKind.Array => events,
+                _ => null,
+            };
+            if (!single && items is null) return JsonBody.Invalid("send an event object, an array of events, or {\"events\": [...]}");
+            if (TooMany(single ? 1 : items!.Value.GetArrayLength(), options) is { } refused) return refused;
 
-        JsonDocument document;
+            var incoming = single
+                ? [new IncomingEvent(parser.Parse(root), root, Native, null)]
+                : items!.Value.EnumerateArray().Select(e => new IncomingEvent(parser.Parse(e), e, Native, null)).ToArray();
+            if (single && incoming[0].Parsed.Reason is { } reason)
+            {
+                await ingestion.Answer(incoming, request.HttpContext.Principal().Id);
+                return Problems.Of(StatusCodes.Status422UnprocessableEntity, reason, incoming[0].Parsed.Detail ?? reason);
+            }
+            return await ingestion.Answer(incoming, request.HttpContext.Principal().Id);
+        }
+    }
+
+    /// <summary>The engine's own dialect, as the quarantine records it.</summary>
+    public const string Native = "native";
+
+    /// <summary>A duplicate key anywhere in a batch makes it ambiguous: refused whole (400), never resolved by taking the last value.</summary>
+    public static (JsonDocument? Document, IResult? Error) ParseDocument(byte[] body)
+    {
         try
         {
-            document = JsonDocument.Parse(body, DocumentOptions);
+            return (JsonDocument.Parse(body, DocumentOptions), null);
         }
         catch (JsonException e)
         {
-            return JsonBody.Invalid(e.Message);
+            return (null, JsonBody.Invalid(e.Message));
         }
         catch (InvalidOperationException)
         {
             // Checking for duplicate keys decodes every property name, and an unpaired surrogate in one cannot be decoded.
-            return JsonBody.InvalidText("a property name is not valid Unicode text (an unpaired surrogate)");
-        }
-        using (document)
-        {
-            var root = document.RootElement;
-            var single = root.ValueKind == JsonValueKind.Object && !root.TryGetProperty("events", out _);
-            JsonElement.ArrayEnumerator? items = root.ValueKind switch
-            {
-                JsonValueKind.Array => root.EnumerateArray(),
-                JsonValueKind.Object when root.TryGetProperty("events", out var events) && events.ValueKind == JsonValueKind.Array => events.EnumerateArray(),
-                _ => null,
-            };
-            if (!single && items is null) return JsonBody.Invalid("send an event object, an array of events, or {\"events\": [...]}");
-
-            var count = single ? 1 : root.ValueKind == JsonValueKind.Array ? root.GetArrayLength() : root.GetProperty("events").GetArrayLength();
-            if (count == 0) return Problems.Of(StatusCodes.Status400BadRequest, "empty_batch", "the batch holds no events");
-            if (count > options.MaxBatchEvents)
-                return Problems.Of(StatusCodes.Status413PayloadTooLarge, "batch_too_large", $"at most {options.MaxBatchEvents} events per request, got {count}");
-
-            var parsed = single ? [parser.Parse(root)] : items!.Value.Select(parser.Parse).ToArray();
-            if (single && parsed[0].Reason is { } reason)
-                return Problems.Of(StatusCodes.Status422UnprocessableEntity, reason, parsed[0].Detail ?? reason);
-
-            var results = await Dispatch(customers, parsed, loggers.CreateLogger(typeof(EventEndpoints)));
-            var failed = results.Count(r => r.Status == EventStatus.Failed);
-            var response = new IngestResponse(
-                results.Count(r => r.Status == EventStatus.Accepted),
-                results.Count(r => r.Status == EventStatus.Duplicate),
-                results.Count(r => r.Status == EventStatus.Rejected),
-                results) { Failed = failed, Reason = failed > 0 ? Unavailable : null };
-            // Some events could not be taken: 503 so the sender retries; the results say which were applied, and a retry of all is idempotent.
-            return failed > 0
-                ? new Utf8JsonAnswer<IngestResponse>(response, GatewayJsonContext.Default.IngestResponse, StatusCodes.Status503ServiceUnavailable, TimeSpan.FromSeconds(1))
-                : new Utf8JsonAnswer<IngestResponse>(response, GatewayJsonContext.Default.IngestResponse);
+            return (null, JsonBody.InvalidText("a property name is not valid Unicode text (an unpaired surrogate)"));
         }
     }
 
-    private const string Unavailable = "engine_unavailable";
-
-    /// <summary>
-    /// Events go to their customer grains in request order per customer, customers in parallel.
-    /// A customer whose grain could not take its events gets them back as failed (not applied);
-    /// the other customers' events stand, so every result is true of what is stored.
-    /// </summary>
-    private static async Task<EventResult[]> Dispatch(CustomerGrainReferences customers, ParsedEvent[] parsed, ILogger logger)
-    {
-        var results = new EventResult[parsed.Length];
-        var byCustomer = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        var seenIds = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < parsed.Length; i++)
-        {
-            var p = parsed[i];
-            if (p.Event is null)
-            {
-                results[i] = EventResult.Rejected(p.EventId, p.Reason!);
-                continue;
-            }
-            if (!seenIds.Add(p.EventId))
-            {
-                results[i] = EventResult.Duplicate(p.EventId);
-                continue;
-            }
-            if (!byCustomer.TryGetValue(p.Event.CustomerId, out var indexes)) byCustomer[p.Event.CustomerId] = indexes = [];
-            indexes.Add(i);
-        }
-        await Task.WhenAll(byCustomer.Select(async group =>
-        {
-            var events = group.Value.Select(i => parsed[i].Event!).ToArray();
-            try
-            {
-                var answers = await customers.Of(group.Key).Ingest(events);
-                for (var k = 0; k < answers.Length; k++) results[group.Value[k]] = answers[k];
-            }
-            catch (Exception e) when (e is JournalUnavailableException or TimeoutException or OrleansException or OperationCanceledException)
-            {
-                logger.LogWarning("Customer grain did not take {Count} events ({Reason}); answered as failed", events.Length, e.Message);
-                foreach (var i in group.Value) results[i] = EventResult.Failed(parsed[i].EventId, Unavailable);
-            }
-        }));
-        return results;
-    }
+    public static IResult? TooMany(int count, TrackingPlanOptions options) =>
+        count == 0 ? Problems.Of(StatusCodes.Status400BadRequest, "empty_batch", "the batch holds no events")
+        : count > options.MaxBatchEvents ? Problems.Of(StatusCodes.Status413PayloadTooLarge, "batch_too_large", $"at most {options.MaxBatchEvents} events per request, got {count}")
+        : null;
 }

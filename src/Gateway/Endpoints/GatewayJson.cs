@@ -15,6 +15,8 @@ public static class GatewayJson
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.MaxDepth = MaxDepth;
+        // Numbers are numbers: a string is not read as one (and the API description says so, rather than "integer or string").
+        options.NumberHandling = JsonNumberHandling.Strict;
     }
 
     public static readonly JsonSerializerOptions Options = Create(strict: false);

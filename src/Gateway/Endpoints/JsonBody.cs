@@ -74,7 +74,7 @@ public static class JsonBody
         }
     }
 
-    private static async Task<(byte[]? Body, IResult? Error)> ReadRaw(HttpRequest request, int maxBytes)
+    internal static async Task<(byte[]? Body, IResult? Error)> ReadRaw(HttpRequest request, int maxBytes)
     {
         if (request.ContentLength > maxBytes) return (null, TooLarge(maxBytes));
         // The common case: a declared length, read straight into a buffer of that size.
@@ -105,6 +105,6 @@ public static class JsonBody
         return (buffer.ToArray(), null);
     }
 
-    private static IResult TooLarge(int maxBytes) =>
+    internal static IResult TooLarge(int maxBytes) =>
         Problems.Of(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"the body is larger than {maxBytes} bytes");
 }

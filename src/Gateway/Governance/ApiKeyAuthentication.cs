@@ -11,7 +11,8 @@ using Microsoft.Extensions.Options;
 namespace MarketingActors.Gateway.Governance;
 
 /// <summary>
-/// Who is calling: a Bearer API key, or a browser session cookie a person got by signing in with
+/// Who is calling: an API key (Bearer; Basic with the key as user name, as the analytics SDKs send
+/// their write key; or, on the SDK routes, writeKey in the body), or a browser session cookie a person got by signing in with
 /// their key. Both resolve through the registry (cached in <see cref="KeyCache"/>, which a
 /// revocation empties at once). A write made with a session cookie must also carry the session's
 /// CSRF token in <see cref="CsrfHeader"/>, which only a page of this origin can read.
@@ -21,7 +22,8 @@ public sealed class ApiKeyAuthentication(
     ILoggerFactory logger,
     UrlEncoder encoder,
     KeyCache keys,
-    IOptions<SecurityOptions> security) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    IOptions<SecurityOptions> security,
+    IOptions<Ingestion.TrackingPlanOptions> plan) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string SessionCookie = "ma_session";
@@ -37,11 +39,31 @@ public sealed class ApiKeyAuthentication(
         var header = Request.Headers.Authorization.ToString();
         if (string.IsNullOrEmpty(header))
         {
+            if (Context.GetEndpoint()?.Metadata.GetMetadata<WriteKeyInBody>() is not null && await WriteKeyInBody.Of(Request, plan.Value.MaxBodyBytes) is { } writeKey)
+                return await FromKey(writeKey);
             return Request.Cookies[SessionCookie] is { Length: > 0 } session ? await FromSession(session) : Failure("missing_api_key", "send Authorization: Bearer <api key>");
         }
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return Failure("invalid_api_key", "the Authorization header must be 'Bearer <api key>'");
-        var principal = await keys.Key(header["Bearer ".Length..].Trim());
-        return principal is null ? Failure("invalid_api_key", "the API key is unknown, malformed or revoked") : Success(principal);
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return await FromKey(header["Bearer ".Length..].Trim());
+        // The analytics SDKs' form: Basic with the write key as user name and an empty password.
+        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) && WriteKeyOfBasic(header["Basic ".Length..].Trim()) is { } basicKey) return await FromKey(basicKey);
+        return Failure("invalid_api_key", "the Authorization header must be 'Bearer <api key>' or 'Basic <base64 of api key:>'");
+    }
+
+    private async Task<AuthenticateResult> FromKey(string key) =>
+        await keys.Key(key) is { } principal ? Success(principal) : Failure("invalid_api_key", "the API key is unknown, malformed or revoked");
+
+    private static string? WriteKeyOfBasic(string encoded)
+    {
+        try
+        {
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+            var colon = decoded.IndexOf(':');
+            return colon > 0 ? decoded[..colon] : decoded.Length > 0 && colon < 0 ? decoded : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     private async Task<AuthenticateResult> FromSession(string session)

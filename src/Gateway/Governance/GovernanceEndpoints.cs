@@ -24,48 +24,49 @@ public static class GovernanceEndpoints
     {
         var keys = app.MapGroup("/v1/keys").WithTags("Access").RequireAccess(Operations.ManageAccess);
         keys.MapPost("/", CreateKey).WithName("CreateKey").WithSummary("Issues an API key; the token is in this answer only.")
-            .Produces<KeyView>(201).ProducesProblem(400).ProducesProblem(422);
-        keys.MapGet("/", ListKeys).WithName("ListKeys").Produces<KeyView[]>();
+            .Accepts<KeyRequest>("application/json").Produces<KeyView>(201).ProducesProblem(400).ProducesProblem(422);
+        keys.MapGet("/", ListKeys).WithName("ListKeys").WithSummary("Every key (never its secret), with role, scope and whether it is revoked.").Produces<KeyView[]>().ProducesProblem(401);
         keys.MapDelete("/{keyId}", RevokeKey).WithName("RevokeKey").WithSummary("Revokes a key on every gateway before answering.")
             .Produces<KeyView>().ProducesProblem(404);
 
         var agents = app.MapGroup("/v1/agents").WithTags("Access").RequireAccess(Operations.ManageAccess);
-        agents.MapPut("/{agentId}/policy", SetAgentPolicy).WithName("SetAgentPolicy").Produces<AgentPolicy>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(422);
-        agents.MapGet("/{agentId}/policy", GetAgentPolicy).WithName("GetAgentPolicy").Produces<AgentPolicy>().ProducesProblem(404);
+        agents.MapPut("/{agentId}/policy", SetAgentPolicy).WithName("SetAgentPolicy").WithSummary("Sets what an agent may do: operations, campaigns, segments and daily limits.")
+            .Accepts<AgentPolicy>("application/json").Produces<AgentPolicy>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(422);
+        agents.MapGet("/{agentId}/policy", GetAgentPolicy).WithName("GetAgentPolicy").WithSummary("An agent's policy.").Produces<AgentPolicy>().ProducesProblem(404);
 
         var approvals = app.MapGroup("/v1/approvals").WithTags("Approvals").RequireAccess(Operations.Review);
         approvals.MapGet("/", ListApprovals).WithName("ListApprovals").WithSummary("The approvals of the campaigns this key reaches.")
             .Produces<ApprovalRequest[]>().ProducesProblem(400);
-        approvals.MapGet("/{approvalId}", GetApproval).WithName("GetApproval").Produces<ApprovalRequest>().ProducesProblem(404);
+        approvals.MapGet("/{approvalId}", GetApproval).WithName("GetApproval").WithSummary("One approval request: the change, who asked, and its status.").Produces<ApprovalRequest>().ProducesProblem(404);
         approvals.MapPost("/{approvalId}/approve", (string approvalId, HttpContext context, IGrainFactory grains) => Review(approvalId, approve: true, context, grains))
-            .WithName("Approve").Produces<ApprovalRequest>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+            .WithName("Approve").WithSummary("Approves the change and applies it on the requester's behalf through the change gate.").Accepts<ReviewComment>("application/json").Produces<ApprovalRequest>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         approvals.MapPost("/{approvalId}/reject", (string approvalId, HttpContext context, IGrainFactory grains) => Review(approvalId, approve: false, context, grains))
-            .WithName("Reject").Produces<ApprovalRequest>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+            .WithName("Reject").WithSummary("Rejects the change; nothing is applied.").Accepts<ReviewComment>("application/json").Produces<ApprovalRequest>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
 
         var audit = app.MapGroup("/v1/audit").WithTags("Audit");
         audit.MapGet("/", QueryAudit).WithName("QueryAudit").WithSummary("Newest first; filter by campaign, customer, principal, kind and time.")
             .RequireAccess(Operations.ReadAudit, CampaignFrom.Query).Produces<AuditEntry[]>().ProducesProblem(400);
         audit.MapGet("/verify", VerifyAudit).WithName("VerifyAudit").RequireAccess(Operations.ReadAudit)
             .WithSummary("Recomputes the keyed hash chain and checks it against the last signed checkpoint; names the first edited, missing or reordered entry.")
-            .Produces<AuditVerification>();
+            .Produces<AuditVerification>().ProducesProblem(401);
         audit.MapPost("/verify", VerifyAgainst).WithName("VerifyAuditAgainstCheckpoint").RequireAccess(Operations.ReadAudit)
             .WithSummary("As GET, held against a checkpoint you kept (the JSON of an 'Audit checkpoint' log line); a checkpoint the engine's key did not sign is refused.")
-            .Produces<AuditVerification>().ProducesProblem(400).ProducesProblem(422);
+            .Accepts<AuditCheckpoint>("application/json").Produces<AuditVerification>().ProducesProblem(400).ProducesProblem(422);
         audit.MapGet("/explain", ExplainDecision).WithName("ExplainDecision").RequireAccess(Operations.ReadAudit)
             .WithSummary("Why the customer got action Y and not Z, from the logged decision.").Produces<DecisionExplanation>().ProducesProblem(404);
 
         var kill = app.MapGroup("/v1/kill-switch").WithTags("Kill switch").RequireAccess(Operations.KillSwitch);
-        kill.MapGet("/", GetKillSwitch).WithName("GetKillSwitch").Produces<KillSwitchState>();
+        kill.MapGet("/", GetKillSwitch).WithName("GetKillSwitch").WithSummary("Whether the global stop or any campaign's stop is engaged.").Produces<KillSwitchState>().ProducesProblem(401);
         kill.MapPost("/", SetKillSwitch).WithName("SetKillSwitch")
             .WithSummary("Engage or release the global stop (no campaignId) or one campaign's; every silo honours it before this answers.")
-            .Produces<KillSwitchState>().ProducesProblem(400);
+            .Accepts<KillSwitchRequest>("application/json").Produces<KillSwitchState>().ProducesProblem(400);
 
         var customers = app.MapGroup("/v1/customers").WithTags("Customers").RequireAccess(Operations.ManageCustomerData);
         customers.MapDelete("/{id}", EraseCustomer).WithName("EraseCustomer")
             .WithSummary("Right to erasure: state and journaled events deleted; audit entries stay but can no longer be linked to the customer.")
             .Produces(204).ProducesProblem(400);
         customers.MapGet("/{id}/export", ExportCustomer).WithName("ExportCustomer")
-            .WithSummary("Everything held about the customer: profile, consent, journeys, journaled events and logged decisions.").Produces<CustomerExport>();
+            .WithSummary("Everything held about the customer: profile, consent, journeys, journaled events and logged decisions.").Produces<CustomerExport>().ProducesProblem(400);
     }
 
     private static async Task<IResult> CreateKey(HttpContext context, IGrainFactory grains)

@@ -1,3 +1,4 @@
+using Scalar.AspNetCore;
 using MarketingActors.Gateway.Endpoints;
 using MarketingActors.Gateway.Governance;
 using MarketingActors.Gateway.Ingestion;
@@ -15,16 +16,15 @@ public static class GatewayComposition
     {
         services.AddOptions<TrackingPlanOptions>().Bind(configuration.GetSection(TrackingPlanOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingletonTimeProvider();
-        services.AddSingleton(sp => new EventNormalizer(sp.GetRequiredService<IOptions<TrackingPlanOptions>>().Value));
-        services.AddSingleton(sp => new EventParser(
-            sp.GetRequiredService<IOptions<TrackingPlanOptions>>().Value,
-            sp.GetRequiredService<EventNormalizer>(),
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<EventParser>();
         services.AddSingleton<CustomerGrainReferences>();
+        services.AddSingleton<EventIngestion>();
+        services.AddSingleton<RejectedEvents>();
+        services.AddHostedService(sp => sp.GetRequiredService<RejectedEvents>());
         services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddProtocolErrorBodies();
-        services.AddOpenApi();
+        services.AddOpenApi(ApiDocument.Configure);
         services.AddGatewayTelemetry(configuration);
         services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<KeyCache>();
@@ -68,8 +68,12 @@ public static class GatewayComposition
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapOpenApi("/openapi/{documentName}.json").AllowPublic();
+        // The interactive reference, beside the document it renders.
+        app.MapScalarApiReference("/reference", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowPublic();
         app.MapGatewayProbes();
         app.MapEventEndpoints();
+        app.MapSegmentEndpoints();
+        app.MapQuarantineEndpoints();
         app.MapCampaignEndpoints();
         app.MapCustomerEndpoints();
         app.MapModelEndpoints();

@@ -30,6 +30,18 @@ public sealed class EventNormalizer
         ["push_open"] = "push_opened",
         ["unsubscribed"] = "unsubscribe",
         ["app_opened"] = "app_open",
+        // The Segment e-commerce and mobile specs' standard names ("Product Viewed" and the rest snake-case onto the above).
+        ["products_searched"] = "search",
+        ["product_clicked"] = "product_view",
+        ["product_list_viewed"] = "page_view",
+        ["cart_viewed"] = "page_view",
+        ["checkout_step_viewed"] = "checkout_started",
+        ["checkout_step_completed"] = "checkout_started",
+        ["payment_info_entered"] = "checkout_started",
+        ["application_opened"] = "app_open",
+        ["push_notification_tapped"] = "push_opened",
+        ["email_link_clicked"] = "email_clicked",
+        ["screen_viewed"] = "screen_view",
     };
 
     private readonly Dictionary<string, string> _aliases;

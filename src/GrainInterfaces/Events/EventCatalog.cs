@@ -37,6 +37,16 @@ public static class EventCatalog
 {
     public const string Identify = "identify";
     public const string Alias = "alias";
+    /// <summary>The property of an alias naming the profile it links (Segment's previousId).</summary>
+    public const string PreviousIdProperty = "previousId";
+    /// <summary>
+    /// The anonymous id an analytics SDK sent beside the user id: the first event that carries
+    /// both links the anonymous profile to the known one, like an alias.
+    /// </summary>
+    public const string AnonymousIdProperty = "anonymousId";
+    /// <summary>Account (group) traits of the customer, stored as "group.*" traits.</summary>
+    public const string Group = "group";
+    public const string ScreenView = "screen_view";
     public const string ConsentGranted = "consent_granted";
     public const string ConsentRevoked = "consent_revoked";
     public const string Unsubscribe = "unsubscribe";
@@ -52,6 +62,7 @@ public static class EventCatalog
         new("product_view", EventFamily.Engagement, "web", ChannelInteraction.None),
         new("search", EventFamily.Engagement, "web", ChannelInteraction.None),
         new("app_open", EventFamily.Engagement, "app", ChannelInteraction.None),
+        new(ScreenView, EventFamily.Engagement, "app", ChannelInteraction.None),
         new("add_to_cart", EventFamily.Intent, "web", ChannelInteraction.None),
         new("checkout_started", EventFamily.Intent, "web", ChannelInteraction.None),
         new(Purchase, EventFamily.Conversion, null, ChannelInteraction.None),
@@ -71,6 +82,7 @@ public static class EventCatalog
         new("ad_skipped", EventFamily.Skip, "ads", ChannelInteraction.Skipped),
         new(Identify, EventFamily.Profile, null, ChannelInteraction.None),
         new(Alias, EventFamily.Profile, null, ChannelInteraction.None),
+        new(Group, EventFamily.Profile, null, ChannelInteraction.None),
         new(ConsentGranted, EventFamily.Profile, null, ChannelInteraction.None),
         new(ConsentRevoked, EventFamily.Profile, null, ChannelInteraction.None),
         new(Unsubscribe, EventFamily.Profile, null, ChannelInteraction.None),

@@ -42,6 +42,7 @@ public static class EngineServices
         services.AddOptions<GovernanceOptions>().Bind(configuration.GetSection(GovernanceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => AuditSeal.FromConfigured(sp.GetRequiredService<IOptions<GovernanceOptions>>().Value.AuditKey) ?? AuditSeal.Ephemeral());
         services.AddSiloService<DecisionAuditWriter>(ServiceLifecycleStage.Active);
+        services.AddOptions<Ingestion.QuarantineOptions>().Bind(configuration.GetSection(Ingestion.QuarantineOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AnomalyOptions>().Bind(configuration.GetSection(AnomalyOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient();
         services.AddSingleton<PauseNotifier>();

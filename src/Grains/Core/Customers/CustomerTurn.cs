@@ -72,7 +72,7 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
         if (!S.Dedup.TryRecord(e.EventId, options.DedupWindow)) return EventResult.Duplicate(e.EventId);
         ports.Metrics.EventApplied("accepted");
         var kind = EventCatalog.KindOf(e.Type);
-        if (e.Type == EventCatalog.Alias) await MergeAlias(e);
+        if (e.Type == EventCatalog.Alias || e.Properties.ContainsKey(EventCatalog.AnonymousIdProperty)) await MergeAlias(e);
         Settle(e, kind, replaying: false);
         var (customer, fired) = Score(e, kind);
         // Live events only: a replay must not emit training rows or lookalike triggers a second time.
@@ -286,7 +286,7 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
     /// <summary>An alias links an anonymous profile to this customer: its state is handed over and merged in, nothing of either lost.</summary>
     private async ValueTask MergeAlias(MarketingEvent e)
     {
-        var previous = e.Properties.GetValueOrDefault("previousId");
+        var previous = e.Properties.GetValueOrDefault(EventCatalog.PreviousIdProperty) ?? e.Properties.GetValueOrDefault(EventCatalog.AnonymousIdProperty);
         if (string.IsNullOrEmpty(previous) || previous == customerId || S.MergedFrom.Contains(previous)) return;
         var handed = await ports.Profiles.HandOver(previous, customerId);
         if (S.MergedFrom.Count < CustomerState.MaxMergedFrom) S.MergedFrom.Add(previous);

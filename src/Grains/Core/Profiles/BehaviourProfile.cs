@@ -69,6 +69,7 @@ public sealed class BehaviourProfile
         switch (kind.Type)
         {
             case EventCatalog.Identify:
+            case EventCatalog.Group:
                 MergeTraits(e.Properties);
                 break;
             case EventCatalog.ConsentGranted:

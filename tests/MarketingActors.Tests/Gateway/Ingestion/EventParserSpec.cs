@@ -11,7 +11,7 @@ public class EventParserSpec
     private static EventParser Parser(TrackingPlanOptions? options = null)
     {
         options ??= new TrackingPlanOptions();
-        return new EventParser(options, new EventNormalizer(options), new FixedClock(Now));
+        return new EventParser(new FixedOptions<TrackingPlanOptions>(options), new FixedClock(Now));
     }
 
     private static ParsedEvent Parse(string json, TrackingPlanOptions? options = null)
