@@ -113,6 +113,58 @@ public sealed class AnalyticsSdkSpec : IAsyncLifetime
         Assert.Equal(0, (await _engine.Json(await _engine.Http.GetAsync($"/v1/quarantine?source={principal}"))).GetProperty("matching").GetInt32());
     }
 
+    public static TheoryData<string, string, string, string> PlanRejections() => new()
+    {
+        // reason, what the message carries beyond its ids, the plan setting that lets it in, its new value
+        { "unknown_event_type", "\"event\":\"Rocket Fuelled\"", "Aliases:rocket_fuelled", "signup" },
+        { "too_many_properties", "\"event\":\"Product Viewed\",\"properties\":{" + string.Join(",", Enumerable.Range(0, 70).Select(i => $"\"p{i}\":{i}")) + "}", "MaxProperties", "100" },
+        { "property_too_large", "\"event\":\"Product Viewed\",\"properties\":{\"note\":\"" + new string('x', 3000) + "\"}", "MaxPropertyValueLength", "4096" },
+        { "timestamp_too_old", "\"event\":\"Product Viewed\",\"timestamp\":\"" + DateTimeOffset.UtcNow.AddDays(-120).ToString("O") + "\"", "MaxAge", "200.00:00:00" },
+        { "timestamp_in_future", "\"event\":\"Product Viewed\",\"timestamp\":\"" + DateTimeOffset.UtcNow.AddHours(3).ToString("O") + "\"", "MaxFutureSkew", "06:00:00" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PlanRejections))]
+    public async Task Each_rejection_the_plan_decides_is_quarantined_counted_and_applied_once_when_the_plan_lets_it_in(string reason, string body, string setting, string value)
+    {
+        var (key, principal) = await WriteKey();
+        var user = TestEvents.NewId("plan");
+        var message = $$"""{"type":"track","userId":"{{user}}","messageId":"{{TestEvents.NewId("m")}}",{{body}}}""";
+
+        var refused = await PostBatch($$"""{"batch":[{{message}}]}""", r => r.Headers.Authorization = new("Bearer", key));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var held = await _engine.Json(await _engine.Http.GetAsync($"/v1/quarantine?source={principal}&reason={reason}"));
+        Assert.Equal(1, held.GetProperty("matching").GetInt32());
+        Assert.Contains($"reason=\"{reason}\",source=\"{principal}\"", await (await _engine.Http.GetAsync("/metrics")).Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await _engine.Http.GetAsync($"/v1/customers/{user}")).StatusCode);
+
+        var configuration = (IConfigurationRoot)_engine.App.Configuration;
+        configuration["MarketingActors:TrackingPlan:" + setting] = value;
+        configuration.Reload();
+        var replay = await _engine.Json(await _engine.PostJson("/v1/quarantine/replay", new { source = principal }));
+        var again = await _engine.Json(await _engine.PostJson("/v1/quarantine/replay", new { source = principal }));
+
+        Assert.Equal(1, replay.GetProperty("accepted").GetInt32());
+        Assert.Equal(0, again.GetProperty("replayed").GetInt32());
+        Assert.Equal(1, (await Customer(user)).GetProperty("eventCount").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("missing_customer_id", """{"type":"track","event":"Product Viewed","messageId":"m-1"}""")]
+    [InlineData("unknown_message_type", """{"type":"teleport","userId":"u-1","messageId":"m-2"}""")]
+    [InlineData("invalid_timestamp", """{"type":"track","event":"Product Viewed","userId":"u-1","messageId":"m-3","timestamp":"yesterday"}""")]
+    public async Task A_message_no_plan_can_fix_is_quarantined_with_its_reason_too(string reason, string message)
+    {
+        var (key, principal) = await WriteKey();
+
+        var refused = await PostBatch($$"""{"batch":[{{message}}]}""", r => r.Headers.Authorization = new("Bearer", key));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var held = await _engine.Json(await _engine.Http.GetAsync($"/v1/quarantine?source={principal}"));
+        Assert.Equal(reason, held.GetProperty("events")[0].GetProperty("reason").GetString());
+    }
+
     private async Task<HttpResponseMessage> PostBatch(string json, Action<HttpRequestMessage>? authorize = null, bool gzip = false, string contentType = "application/json")
     {
         var bytes = Encoding.UTF8.GetBytes(json);
