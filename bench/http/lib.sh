@@ -117,6 +117,22 @@ start_silo() {
   STARTED_PIDS+=("$SILO_PID")
 }
 
+# start_embedded LOGFILE: free loopback ports (HTTP_PORT kept if set), the embedded silo on them,
+# ready when /v1/noop answers; sets BASE and SILO_PID. Call after build_silo.
+start_embedded() {
+  local logfile=$1
+  HTTP_PORT="${HTTP_PORT:-}"
+  [[ -n "$HTTP_PORT" ]] || free_port HTTP_PORT
+  free_port SILO_PORT
+  free_port GATEWAY_PORT
+  BASE="http://127.0.0.1:$HTTP_PORT"
+  log "starting embedded silo on $BASE (Orleans silo port $SILO_PORT, gateway port $GATEWAY_PORT); log: $logfile"
+  start_silo "$logfile" --urls "$BASE" \
+    --MarketingActors:Silo:SiloPort="$SILO_PORT" --MarketingActors:Silo:GatewayPort="$GATEWAY_PORT"
+  wait_ready "$SILO_PID" "$logfile" curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' -d '{}' "$BASE/v1/noop"
+  log "silo ready (pid $SILO_PID)"
+}
+
 # wait_ready PID LOGFILE CHECK...: retries the command CHECK for up to 60 s while PID lives.
 wait_ready() {
   local pid=$1 logfile=$2 i; shift 2

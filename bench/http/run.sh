@@ -34,19 +34,9 @@ bench_init
 SCENARIOS="${SCENARIOS:-noop single-event noop-batch batch}"
 
 require_tools
-HTTP_PORT="${HTTP_PORT:-}"
-[[ -n "$HTTP_PORT" ]] || free_port HTTP_PORT
-free_port SILO_PORT
-free_port GATEWAY_PORT
-BASE="http://127.0.0.1:$HTTP_PORT"
 build_silo
-
-# --- start the silo (stopped by the EXIT trap) -----------------------------------------------
-log "starting embedded silo on $BASE (Orleans silo port $SILO_PORT, gateway port $GATEWAY_PORT); log: $OUT_DIR/silo.log"
-start_silo "$OUT_DIR/silo.log" --urls "$BASE" \
-  --MarketingActors:Silo:SiloPort="$SILO_PORT" --MarketingActors:Silo:GatewayPort="$GATEWAY_PORT"
-wait_ready "$SILO_PID" "$OUT_DIR/silo.log" curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' -d '{}' "$BASE/v1/noop"
-log "silo ready (pid $SILO_PID)"
+# The silo is stopped by the EXIT trap.
+start_embedded "$OUT_DIR/silo.log"
 
 setup_campaign "$BASE" "$OUT_DIR"
 

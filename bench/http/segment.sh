@@ -29,16 +29,8 @@ BODIES="${BODIES:-$(( DURATION * 40 ))}"
 
 require_tools
 command -v node >/dev/null || die "node is required (it writes the request bodies)"
-free_port HTTP_PORT
-free_port SILO_PORT
-free_port GATEWAY_PORT
-BASE="http://127.0.0.1:$HTTP_PORT"
 build_silo
-
-log "starting embedded silo on $BASE; log: $OUT_DIR/silo.log"
-start_silo "$OUT_DIR/silo.log" --urls "$BASE" \
-  --MarketingActors:Silo:SiloPort="$SILO_PORT" --MarketingActors:Silo:GatewayPort="$GATEWAY_PORT"
-wait_ready "$SILO_PID" "$OUT_DIR/silo.log" curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' -d '{}' "$BASE/v1/noop"
+start_embedded "$OUT_DIR/silo.log"
 setup_campaign "$BASE" "$OUT_DIR"
 
 # A Segment "Product Viewed" must be decided like a native product_view, or the comparison is void.

@@ -21,6 +21,7 @@ public sealed record IngestResponse(int Accepted, int Duplicates, int Rejected, 
 
 public static class EventEndpoints
 {
+    /// <summary>A duplicate key anywhere in a batch makes it ambiguous: refused whole (400), never resolved by taking the last value.</summary>
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = GatewayJson.MaxDepth, AllowDuplicateProperties = false };
 
     public static void MapEventEndpoints(this IEndpointRouteBuilder app)
