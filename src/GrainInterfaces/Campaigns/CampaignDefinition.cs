@@ -81,6 +81,8 @@ public sealed record ActionOption
     /// <summary>Set only by the approval flow; a change to the variant's content clears it.</summary>
     [Id(7)] public VariantApproval? Approval { get; init; }
     [Id(8)] public bool AgentCreated { get; init; }
+    /// <summary>The copy the engine renders and delivers; null leaves rendering to whoever delivers (the caller, or the webhook's receiver).</summary>
+    [Id(9)] public ActionContent? Content { get; init; }
 
     public bool NeedsApproval => Sensitivity != Sensitivity.None || AgentCreated;
 }
@@ -206,4 +208,15 @@ public sealed record QuietHours
     [Id(1)] public TimeOnly End { get; init; }
     /// <summary>Channels the quiet hours apply to; empty means every outbound channel.</summary>
     [Id(2)] public string[] Channels { get; init; } = [];
+    /// <summary>What a decision that falls inside the window does: skip the action, or defer its delivery to the window's end.</summary>
+    [Id(3)] public QuietHoursMode Mode { get; init; } = QuietHoursMode.Skip;
+}
+
+[GenerateSerializer, Alias("ma.quiet-hours-mode")]
+public enum QuietHoursMode
+{
+    /// <summary>The action is blocked (quiet_hours) and another candidate, or nothing, is chosen.</summary>
+    Skip,
+    /// <summary>The action is chosen and delivered at the next local time outside the window, after its guardrails are checked again.</summary>
+    Defer,
 }

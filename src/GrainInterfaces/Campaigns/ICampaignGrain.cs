@@ -71,6 +71,8 @@ public sealed record CampaignState
     [Id(6)] public decimal Revenue { get; init; }
     [Id(7)] public VariantPosterior[] Variants { get; init; } = [];
     [Id(8)] public long Version { get; init; }
+    /// <summary>Deliveries the engine gave up on: released from the budget, never counted as sent.</summary>
+    [Id(9)] public long Failures { get; init; }
     /// <summary>Customers matching the audience, and those of them with marketing consent on the campaign's channels.</summary>
     [Id(80)] public AudienceCount Audience { get; init; } = AudienceCount.None;
     [Id(70)] public SegmentEvidence[] Segments { get; init; } = [];
@@ -165,6 +167,8 @@ public sealed record VariantTally
     [Id(2)] public long Conversions { get; init; }
     [Id(3)] public decimal Revenue { get; init; }
     [Id(4)] public long Decisions { get; init; }
+    /// <summary>Deliveries the engine gave up on (dead-lettered, or blocked at send time): decided, never received.</summary>
+    [Id(5)] public long Failures { get; init; }
     /// <summary>The customer segment of the decision (<see cref="SegmentDefinition"/>), null when the campaign has none.</summary>
     [Id(70)] public string? Segment { get; init; }
 }
@@ -178,6 +182,7 @@ public sealed record VariantPosterior
     [Id(2)] public long Deliveries { get; init; }
     [Id(3)] public long Conversions { get; init; }
     [Id(4)] public decimal Revenue { get; init; }
+    [Id(5)] public long Failures { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("ma.campaign-feedback")]

@@ -34,6 +34,14 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// <summary>Right of access: the customer's journaled events, oldest first (none in embedded mode, which journals nothing).</summary>
     [Alias("journaled-events")]
     Task<MarketingEvent[]> GetJournaledEvents();
+
+    /// <summary>Before a deferred or retried delivery goes out: the guardrails that now refuse it (empty: send it).</summary>
+    [Alias("check-delivery")]
+    Task<string[]> CheckDelivery(string campaignId, string actionId);
+
+    /// <summary>An action's content rendered for this customer as a decision now would render it, sending nothing.</summary>
+    [Alias("preview")]
+    Task<Delivery.RenderedMessage> Preview(Campaigns.CampaignDefinition campaign, string actionId);
 }
 
 [GenerateSerializer, Immutable, Alias("ma.customer-view")]

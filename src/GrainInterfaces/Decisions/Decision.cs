@@ -25,6 +25,17 @@ public sealed record Decision
     /// <summary>The holdout draw; when held out, Action is null and WouldHaveSent says what treatment would have been.</summary>
     [Id(13)] public Measurement.HoldoutAssignment? Holdout { get; init; }
     [Id(14)] public ChosenAction? WouldHaveSent { get; init; }
+    /// <summary>Who sends the action: "engine" (a connector is configured for its channel; the delivery outbox sends it) or "caller".</summary>
+    [Id(15)] public string? DeliveredBy { get; init; }
+    /// <summary>Set when quiet hours defer the action: it goes out at this instant, not before.</summary>
+    [Id(16)] public DateTimeOffset? DeliverAfter { get; init; }
+}
+
+/// <summary>Who sends a decision's action.</summary>
+public static class DeliveredBy
+{
+    public const string Engine = "engine";
+    public const string Caller = "caller";
 }
 
 [GenerateSerializer, Immutable, Alias("ma.chosen-action")]

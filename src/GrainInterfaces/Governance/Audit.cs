@@ -34,6 +34,10 @@ public static class AuditKinds
     public const string Access = "access";
     public const string KillSwitch = "kill_switch";
     public const string Erasure = "erasure";
+    /// <summary>A delivery's final outcome (delivered, dead-lettered, blocked at send) or an operator's retry of it.</summary>
+    public const string Delivery = "delivery";
+    /// <summary>A consent change made through the engine itself (the one-click unsubscribe link).</summary>
+    public const string Consent = "consent";
 }
 
 [GenerateSerializer, Immutable, Alias("ma.audit-query")]

@@ -101,6 +101,7 @@ public sealed class CampaignGrain(
             Budget = Ledger.View(clock.GetUtcNow()),
             Decisions = T.Decisions,
             Deliveries = variants.Sum(v => v.Deliveries),
+            Failures = variants.Sum(v => v.Failures),
             Conversions = variants.Sum(v => v.Conversions),
             Revenue = variants.Sum(v => v.Revenue),
             Variants = variants,

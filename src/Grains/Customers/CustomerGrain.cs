@@ -1,6 +1,8 @@
+using MarketingActors.Campaigns;
 using MarketingActors.Core.Customers;
 using MarketingActors.Core.Measurement;
 using MarketingActors.Decisions;
+using MarketingActors.Delivery;
 using MarketingActors.Events;
 using MarketingActors.Services.Customers;
 using MarketingActors.Storage;
@@ -61,7 +63,7 @@ public sealed class CustomerGrain(
     public async Task<EventResult[]> Ingest(MarketingEvent[] events)
     {
         if (S.MergedInto is { } target) return await GrainFactory.GetGrain<ICustomerGrain>(target).Ingest(events);
-        await services.Campaigns.EnsureLoaded();
+        await services.EnsureLoaded();
         var fresh = Turn.Unseen(events).Select((e, i) => new JournalEntry(S.JournalSequence + i + 1, e)).ToList();
         // Durable before anything is applied or answered: a failure here changes nothing and the caller may retry.
         Turn.AlreadyRecorded(await journal.Append(Id, fresh));
@@ -73,6 +75,7 @@ public sealed class CustomerGrain(
             if (results[i].Status == EventStatus.Accepted) _unsavedEvents++;
         }
         Turn.CountAudiences();
+        await HandOverDeliveries();
         await AfterChange();
         return results;
     }
@@ -82,8 +85,9 @@ public sealed class CustomerGrain(
     public async Task<Decision?> NextBestAction(string placement)
     {
         if (S.MergedInto is { } target) return await GrainFactory.GetGrain<ICustomerGrain>(target).NextBestAction(placement);
-        await services.Campaigns.EnsureLoaded();
+        await services.EnsureLoaded();
         var best = await Turn.NextBestAction(placement);
+        await HandOverDeliveries();
         await AfterChange();
         return best;
     }
@@ -98,6 +102,7 @@ public sealed class CustomerGrain(
         if (await this.GetReminder(WakeReminder) is { } wake) await this.UnregisterReminder(wake);
         // The journal first: a failure after it leaves state that a retried erasure clears, never history that replays it back.
         await journal.Erase(Id);
+        await services.Deliveries.Forget(Id);
         await state.ClearStateAsync();
         state.State = new CustomerState();
         _unsavedEvents = 0;
@@ -106,6 +111,41 @@ public sealed class CustomerGrain(
     }
 
     public async Task<MarketingEvent[]> GetJournaledEvents() => [.. (await journal.ReadAfter(Id, 0)).Select(e => e.Event)];
+
+    public async Task<string[]> CheckDelivery(string campaignId, string actionId)
+    {
+        if (S.MergedInto is { } target) return await GrainFactory.GetGrain<ICustomerGrain>(target).CheckDelivery(campaignId, actionId);
+        await services.EnsureLoaded();
+        return [.. Turn.CheckDelivery(campaignId, actionId)];
+    }
+
+    public async Task<RenderedMessage> Preview(CampaignDefinition campaign, string actionId)
+    {
+        if (S.MergedInto is { } target) return await GrainFactory.GetGrain<ICustomerGrain>(target).Preview(campaign, actionId);
+        var action = campaign.Actions.FirstOrDefault(a => a.Id == actionId) ?? throw new ArgumentException($"no action '{actionId}'", nameof(actionId));
+        return Turn.Preview(campaign, action);
+    }
+
+    /// <summary>
+    /// The deliveries this call decided go to the outbox before the call answers, so a decision the
+    /// caller hears the engine will deliver is durable (cluster mode) even if this silo dies next.
+    /// If the outbox cannot take them the call fails (the caller retries its events, which are
+    /// duplicates by then) and the orders stay owed, handed over with the next call.
+    /// </summary>
+    private async Task HandOverDeliveries()
+    {
+        var orders = Turn.TakeOrders();
+        if (orders.Count == 0) return;
+        try
+        {
+            await services.Deliveries.Submit(orders);
+        }
+        catch
+        {
+            Turn.StillOwed(orders);
+            throw;
+        }
+    }
 
     public async Task<CustomerState?> HandOver(string knownCustomerId)
     {
@@ -132,8 +172,9 @@ public sealed class CustomerGrain(
         S.WakeRegisteredFor = null;
         if (S.MergedInto is null)
         {
-            await services.Campaigns.EnsureLoaded();
+            await services.EnsureLoaded();
             await Turn.Wake();
+            await HandOverDeliveries();
         }
         _unsavedEvents++;
         await AfterChange(forceSave: true);

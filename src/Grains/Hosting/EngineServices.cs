@@ -1,10 +1,13 @@
 using MarketingActors.Core.Budget;
 using MarketingActors.Core.Customers;
+using MarketingActors.Core.Delivery;
 using MarketingActors.Core.Governance;
 using MarketingActors.Core.Measurement;
 using MarketingActors.Core.Profiles;
 using MarketingActors.Services.Campaigns;
 using MarketingActors.Services.Customers;
+using MarketingActors.Services.Delivery;
+using MarketingActors.Services.Delivery.Connectors;
 using MarketingActors.Services.Governance;
 using MarketingActors.Telemetry;
 using Microsoft.Extensions.Configuration;
@@ -36,6 +39,7 @@ public static class EngineServices
         services.AddSingleton<ILeaseSource, CampaignLeaseSource>();
         services.AddSingleton<BudgetLeaseBroker>();
         services.AddSingleton<CampaignTallies>();
+        services.AddMarketingDelivery(configuration);
         services.AddSingleton<CustomerTurnServices>();
         services.AddSiloService<CampaignSync>(ServiceLifecycleStage.Active);
         services.AddMarketingLearning(configuration);
@@ -47,6 +51,20 @@ public static class EngineServices
         services.AddHttpClient();
         services.AddSingleton<PauseNotifier>();
         services.AddSingleton<CampaignWatch>();
+        return services;
+    }
+
+    /// <summary>The delivery outbox, its connectors and their per-connector pipelines.</summary>
+    private static IServiceCollection AddMarketingDelivery(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSiloService<ConnectorDirectory>(ServiceLifecycleStage.Active);
+        services.AddSingleton<ConnectorPipelines>();
+        services.AddSingleton<IChannelConnector, WebhookConnector>();
+        services.AddSingleton<IChannelConnector, SmtpConnector>();
+        // A receiver's redirect is its answer (a 3xx refuses the delivery), never a hop to wherever it points.
+        services.AddHttpClient(WebhookConnector.ClientName).ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler { AllowAutoRedirect = false });
+        services.AddSiloService<DeliveryOutbox>(ServiceLifecycleStage.Active);
         return services;
     }
 }

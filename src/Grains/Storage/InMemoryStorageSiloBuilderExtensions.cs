@@ -21,6 +21,7 @@ public static class InMemoryStorageSiloBuilderExtensions
         silo.AddMemoryGrainStorage(LearningStreams.PubSubStore);
         silo.UseInMemoryReminderService();
         silo.Services.AddSingleton<IEventJournal, NoEventJournal>();
+        silo.Services.AddSingleton<IDeliveryStore, InMemoryDeliveryStore>();
         silo.Services.AddSingleton<IAuditLog>(sp => new InMemoryAuditLog(sp.GetRequiredService<IOptions<GovernanceOptions>>().Value.AuditCapacity, sp.GetRequiredService<AuditSeal>()));
         // One buffer per RetrainingGrain activation.
         silo.Services.AddTransient<ITrainingRowBuffer>(sp => new BoundedTrainingRowBuffer(sp.GetRequiredService<IOptions<LearningOptions>>().Value.MaxBufferedRows));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MarketingActors.Core.Customers;
 using System.Diagnostics.Metrics;
 
@@ -28,6 +29,9 @@ public sealed class EngineMetrics : IDisposable, ITurnMetrics
     private readonly Histogram<double> _snapshotWrite;
     private readonly Counter<long> _snapshotConflicts;
     private readonly Histogram<double> _snapshotConnectionWait;
+    private readonly Counter<long> _deliveryAttempts;
+    private readonly Counter<long> _deliveryOutcomes;
+    private readonly Histogram<double> _deliveryLatency;
 
     public EngineMetrics(IMeterFactory meters)
     {
@@ -48,6 +52,9 @@ public sealed class EngineMetrics : IDisposable, ITurnMetrics
         _snapshotWriteBatch = _meter.CreateHistogram<long>("ma.snapshots.write.batch.size", "{snapshot}", "Customer snapshots written or cleared by one statement");
         _snapshotWrite = _meter.CreateHistogram<double>("ma.snapshots.write.duration", "ms", "Duration of one snapshot write statement, from an open connection to the commit");
         _snapshotConflicts = _meter.CreateCounter<long>("ma.snapshots.conflicts", "{snapshot}", "Snapshot writes refused because another activation wrote the customer meanwhile");
+        _deliveryAttempts = _meter.CreateCounter<long>("ma.deliveries.attempted", "{attempt}", "Attempts to hand a delivery to its connector, by connector, channel and result (succeeded, failed)");
+        _deliveryOutcomes = _meter.CreateCounter<long>("ma.deliveries.final", "{delivery}", "Deliveries settled, by connector, channel and outcome (delivered, dead_lettered, blocked)");
+        _deliveryLatency = _meter.CreateHistogram<double>("ma.delivery.duration", "ms", "Time one attempt took at its connector, by connector and channel");
         _snapshotConnectionWait = _meter.CreateHistogram<double>("ma.snapshots.connection.wait", "ms", "Time customer snapshot reads and writes waited for a pooled connection");
     }
 
@@ -88,6 +95,16 @@ public sealed class EngineMetrics : IDisposable, ITurnMetrics
     public void SnapshotConflicted() => _snapshotConflicts.Add(1);
 
     public void SnapshotConnectionWaited(TimeSpan took) => _snapshotConnectionWait.Record(took.TotalMilliseconds);
+
+    public void DeliveryAttempted(string connector, string channel, bool succeeded, TimeSpan took)
+    {
+        var tags = new TagList { { "connector", connector }, { "channel", channel }, { "result", succeeded ? "succeeded" : "failed" } };
+        _deliveryAttempts.Add(1, tags);
+        _deliveryLatency.Record(took.TotalMilliseconds, new KeyValuePair<string, object?>("connector", connector), new KeyValuePair<string, object?>("channel", channel));
+    }
+
+    public void DeliverySettled(string connector, string channel, string outcome) =>
+        _deliveryOutcomes.Add(1, new TagList { { "connector", connector }, { "channel", channel }, { "outcome", outcome } });
 
     public void Dispose() => _meter.Dispose();
 }

@@ -7,6 +7,8 @@ using MarketingActors.Core.Rules;
 using MarketingActors.Events;
 using static MarketingActors.Core.Campaigns.CampaignLimits;
 
+using MarketingActors.Core.Content;
+
 namespace MarketingActors.Core.Campaigns;
 
 /// <summary>
@@ -88,6 +90,7 @@ public static partial class CampaignValidator
             else if (a.Cost > MaxCost) errors.Add($"{at}.cost: at most {MaxCost}");
             if (a.Locale is not null && !LocalePattern().IsMatch(a.Locale)) errors.Add($"{at}.locale: a language tag such as fr or fr-CA");
             if (a.Placement is not null && !CampaignIds.IsValid(a.Placement)) errors.Add($"{at}.placement: " + CampaignIds.Rule);
+            errors.AddRange(ActionTemplates.Validate(a, at));
         }
     }
 

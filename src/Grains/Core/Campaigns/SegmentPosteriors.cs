@@ -16,6 +16,7 @@ public static class SegmentPosteriors
         {
             Decisions = v.Decisions + tally.Decisions,
             Deliveries = v.Deliveries + tally.Deliveries,
+            Failures = v.Failures + tally.Failures,
             Conversions = v.Conversions + tally.Conversions,
             Revenue = v.Revenue + tally.Revenue,
         };

@@ -28,6 +28,8 @@ public sealed class TallyBook
 
     public void Delivery(string actionId, string? segment) => Variant(actionId, segment, t => t with { Deliveries = t.Deliveries + 1 });
 
+    public void Failure(string actionId, string? segment) => Variant(actionId, segment, t => t with { Failures = t.Failures + 1 });
+
     public void Conversion(string actionId, string? segment, decimal revenue) =>
         Variant(actionId, segment, t => t with { Conversions = t.Conversions + 1, Revenue = t.Revenue + revenue });
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using MarketingActors.Campaigns;
 using MarketingActors.Core.Budget;
+using MarketingActors.Core.Content;
 using MarketingActors.Core.Decisions;
 using MarketingActors.Core.Learning;
 using MarketingActors.Core.Profiles;
@@ -39,6 +40,9 @@ public interface ICampaignTallies
     void RecordDecision(string campaignId, string? actionId, string? segment, MeasurementTally? measured);
 
     void RecordDelivery(string campaignId, string actionId, string? segment);
+
+    /// <summary>A delivery that never reached the customer (dead letter, or blocked when it was due).</summary>
+    void RecordFailure(string campaignId, string actionId, string? segment);
 
     void RecordConversion(string campaignId, string actionId, string? segment, decimal revenue);
 
@@ -81,6 +85,19 @@ public interface ITurnMetrics
     void FuseTripped();
 }
 
+/// <summary>The delivery side of a decision: which channels the engine sends itself, their compiled content, the unsubscribe link.</summary>
+public interface IDeliveryDesk
+{
+    /// <summary>Whether a connector is configured for the channel (then the engine delivers; otherwise the caller does).</summary>
+    bool Delivers(string channel);
+
+    /// <summary>The action's content compiled once per campaign version (it compiled when the campaign was written).</summary>
+    CompiledContent CompiledFor(CampaignDefinition campaign, ActionOption action);
+
+    /// <summary>The one-click unsubscribe link for an email of this decision; null when the engine has no public address.</summary>
+    string? UnsubscribeUrl(string customerId, string channel, string decisionId);
+}
+
 /// <summary>Everything outside the customer a turn talks to; none of it is Orleans, a database or HTTP.</summary>
 public sealed record CustomerTurnPorts(
     ICampaignBook Campaigns,
@@ -90,4 +107,5 @@ public sealed record CustomerTurnPorts(
     ILearningLoop Learning,
     IDecisionLog Decisions,
     IProfileSource Profiles,
-    ITurnMetrics Metrics);
+    ITurnMetrics Metrics,
+    IDeliveryDesk Deliveries);

@@ -1,12 +1,15 @@
 using MarketingActors.Campaigns;
 using MarketingActors.Core.Budget;
 using MarketingActors.Core.Campaigns;
+using MarketingActors.Core.Content;
+using MarketingActors.Core.Delivery;
 using MarketingActors.Core.Decisions;
 using MarketingActors.Core.Governance;
 using MarketingActors.Core.Journeys;
 using MarketingActors.Core.Measurement;
 using MarketingActors.Core.Profiles;
 using MarketingActors.Decisions;
+using MarketingActors.Delivery;
 using MarketingActors.Events;
 using MarketingActors.Measurement;
 
@@ -28,6 +31,8 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
     private readonly Dictionary<(string CampaignId, double HoldoutPercent), HoldoutAssignment> _holdouts = [];
     /// <summary>The customer as last scored, for the audience counts at the end of a batch.</summary>
     private ScoredCustomer? _lastScored;
+    /// <summary>Deliveries the engine owes for the decisions of this call, until the grain hands them to the outbox.</summary>
+    private readonly List<DeliveryOrder> _orders = [];
 
     private CustomerState S => state();
 
@@ -131,6 +136,29 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
         return due;
     }
 
+    /// <summary>The deliveries decided since the last call, for the outbox; the list starts empty again.</summary>
+    public List<DeliveryOrder> TakeOrders()
+    {
+        if (_orders.Count == 0) return [];
+        var taken = new List<DeliveryOrder>(_orders);
+        _orders.Clear();
+        return taken;
+    }
+
+    /// <summary>Orders the outbox could not take: handed over again with the next call.</summary>
+    public void StillOwed(List<DeliveryOrder> orders) => _orders.InsertRange(0, orders);
+
+    /// <summary>A delivery about to go out later than decided: the guardrails that must still hold (empty: send it).</summary>
+    public List<string> CheckDelivery(string campaignId, string actionId) =>
+        Eligibility.CheckAtSend(ports.Campaigns.Active.FirstOrDefault(c => c.Id == campaignId), actionId, S.Profile, Max(clock.GetUtcNow(), S.Profile.LastSeen));
+
+    /// <summary>An action's content rendered for this customer as a decision now would render it, sending nothing.</summary>
+    public RenderedMessage Preview(CampaignDefinition campaign, ActionOption action)
+    {
+        var previewId = "preview";
+        return ActionTemplates.Render(ports.Deliveries.CompiledFor(campaign, action), ModelFor(campaign, action, previewId, ScoreNow()));
+    }
+
     public ScoredCustomer ScoreNow() => ScoredCustomer.Score(customerId, S.Profile, ports.Models.Current, Max(clock.GetUtcNow(), S.Profile.LastSeen));
 
     /// <summary>Applies the event to the profile, scores it and returns the triggers it fired.</summary>
@@ -217,11 +245,50 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
             ? new MeasurementTally { Group = holdout.Group, Channel = m.Action.Channel, ActionId = m.Action.Id, Decisions = 1 }
             : null;
         ports.Tallies.RecordDecision(campaign.Id, composed.Picked?.Action.Id, segment, measured);
+        var decision = composed.Picked is { } picked ? Routed(campaign, picked.Action, composed.Decision, customer) : composed.Decision;
         ports.Metrics.Decided(composed.Picked is not null, System.Diagnostics.Stopwatch.GetElapsedTime(started));
-        await ports.Decisions.Record(composed.Decision, S.AuditRef ??= Guid.NewGuid().ToString("N"));
+        await ports.Decisions.Record(decision, S.AuditRef ??= Guid.NewGuid().ToString("N"));
         S.Remember(DecisionRecord.Of(composed, reservation), options.RecentDecisions);
-        return composed.Decision;
+        return decision;
     }
+
+    /// <summary>
+    /// Who delivers the chosen action and when: an on-site placement, or a channel without a
+    /// connector, is the caller's; otherwise the engine renders it now and owes a delivery (not
+    /// before the end of deferring quiet hours). The audit records the decision as routed.
+    /// </summary>
+    private Decision Routed(CampaignDefinition campaign, ActionOption action, Decision decision, ScoredCustomer customer)
+    {
+        var deferredTo = Eligibility.QuietHoursEnd(campaign.Guardrails.QuietHours, action.Channel, S.Profile.TimeZone, customer.At);
+        var engine = action.Placement is null && ports.Deliveries.Delivers(action.Channel);
+        decision = decision with { DeliveredBy = engine ? DeliveredBy.Engine : DeliveredBy.Caller, DeliverAfter = deferredTo };
+        if (!engine) return decision;
+        RenderedMessage? message = null;
+        string? renderError = null;
+        if (action.Content is not null)
+        {
+            try
+            {
+                message = ActionTemplates.Render(ports.Deliveries.CompiledFor(campaign, action), ModelFor(campaign, action, decision.DecisionId, customer));
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+            {
+                // A template over its step budget fails its delivery (dead-lettered with the reason), never the decision.
+                renderError = e.Message;
+            }
+        }
+        _orders.Add(new DeliveryOrder
+        {
+            DecisionId = decision.DecisionId, CustomerId = customerId, CampaignId = campaign.Id, ActionId = action.Id, Channel = action.Channel,
+            Variant = action.Variant, Locale = action.Locale, DecidedAt = decision.DecidedAt, DeliverAfter = deferredTo, Message = message,
+            Address = ChannelAddress.Of(action.Channel, S.Profile.Traits), JourneyStepId = decision.JourneyStepId, RenderError = renderError,
+        });
+        return decision;
+    }
+
+    private ContentModel ModelFor(CampaignDefinition campaign, ActionOption action, string decisionId, ScoredCustomer customer) => new(
+        customerId, S.Profile.Traits, CustomerFeatures.ToDictionary(customer.Features), decisionId, campaign.Id, campaign.Name, action.Id, action.Variant,
+        action.Channel, action.Locale ?? S.Profile.Locale, ports.Deliveries.UnsubscribeUrl(customerId, action.Channel, decisionId));
 
     private HoldoutAssignment HoldoutOf(CampaignDefinition campaign)
     {
@@ -257,8 +324,9 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
         else if (e.DecisionId is not null && e.Type == EventCatalog.ActionFailed)
         {
             var record = S.Decisions.Find(d => d.DecisionId == e.DecisionId);
-            if (record is null || !record.Fail()) return;
-            if (!replaying && record.Reservation is { } r) ports.Budget.Release(r);
+            if (record is null || !record.Fail() || replaying) return;
+            if (record.Reservation is { } r) ports.Budget.Release(r);
+            if (record.ActionId is { } actionId) ports.Tallies.RecordFailure(record.CampaignId, actionId, record.Segment);
         }
         else if (!replaying && e.Type is EventCatalog.Unsubscribe or EventCatalog.ConsentRevoked or EventCatalog.Complaint)
         {

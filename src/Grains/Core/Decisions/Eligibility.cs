@@ -23,7 +23,8 @@ public static class Eligibility
         if (campaign.Guardrails.FrequencyCaps.TryGetValue(action.Channel, out var cap) &&
             customer.Profile.ContactHistory.CountWithin(action.Channel, cap.Window, customer.At) >= cap.Max)
             reasons.Add(BlockReasons.FrequencyCap);
-        if (InQuietHours(campaign.Guardrails.QuietHours, action.Channel, customer.Profile.TimeZone, customer.At))
+        // Deferring quiet hours let the action be chosen; its delivery waits for the window's end (QuietHoursEnd).
+        if (campaign.Guardrails.QuietHours is { Mode: QuietHoursMode.Skip } quiet && InQuietHours(quiet, action.Channel, customer.Profile.TimeZone, customer.At))
             reasons.Add(BlockReasons.QuietHours);
         if (customer.Likelihood < campaign.Guardrails.MinLikelihood) reasons.Add(BlockReasons.BelowMinLikelihood);
         var locale = LocaleMatch(action.Locale, customer.Profile.Locale);
@@ -64,6 +65,44 @@ public static class Eligibility
         return quiet.Start < quiet.End
             ? local >= quiet.Start && local < quiet.End
             : local >= quiet.Start || local < quiet.End;
+    }
+
+    /// <summary>
+    /// The guardrails a delivery is checked against again when it goes out later than it was
+    /// decided (deferred by quiet hours, or retried by an operator): the campaign still active and
+    /// not halted (<paramref name="campaign"/> is null otherwise), the action still in it, consent,
+    /// and the frequency cap as of now. Audience and scores were the decision's and stay so.
+    /// </summary>
+    public static List<string> CheckAtSend(CampaignDefinition? campaign, string actionId, BehaviourProfile profile, DateTimeOffset now)
+    {
+        var reasons = new List<string>();
+        var action = campaign?.Actions.FirstOrDefault(a => a.Id == actionId);
+        if (campaign is null || action is null)
+        {
+            reasons.Add(BlockReasons.CampaignInactive);
+            return reasons;
+        }
+        if (!profile.HasConsent(action.Channel, BehaviourProfile.MarketingPurpose)) reasons.Add(BlockReasons.ConsentMissing);
+        if (campaign.Guardrails.FrequencyCaps.TryGetValue(action.Channel, out var cap) && profile.ContactHistory.CountWithin(action.Channel, cap.Window, now) >= cap.Max)
+            reasons.Add(BlockReasons.FrequencyCap);
+        if (action.NeedsApproval && action.Approval is null) reasons.Add(BlockReasons.ApprovalRequired);
+        return reasons;
+    }
+
+    /// <summary>
+    /// When deferring quiet hours end for a decision at <paramref name="at"/>: the next instant the
+    /// customer's local clock reads the window's end; null when <paramref name="at"/> is outside the window.
+    /// </summary>
+    public static DateTimeOffset? QuietHoursEnd(QuietHours? quiet, string channel, string? timeZone, DateTimeOffset at)
+    {
+        if (quiet is not { Mode: QuietHoursMode.Defer } || !InQuietHours(quiet, channel, timeZone, at)) return null;
+        var zone = ZoneOf(timeZone);
+        var local = TimeZoneInfo.ConvertTime(at, zone).DateTime;
+        var end = local.Date + quiet.End.ToTimeSpan();
+        if (end <= local) end = end.AddDays(1);
+        // A local end time that a clock change skips (a DST gap) becomes the first minute after the gap.
+        while (zone.IsInvalidTime(end)) end = end.AddMinutes(1);
+        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(end, DateTimeKind.Unspecified), zone), TimeSpan.Zero);
     }
 
     /// <summary>An unknown or missing time zone falls back to UTC rather than blocking the customer.</summary>

@@ -25,6 +25,11 @@ public sealed class CampaignTallies(SiloIdentity silo) : ICampaignTallies
         lock (_gate) Of(campaignId).Book.Delivery(actionId, segment);
     }
 
+    public void RecordFailure(string campaignId, string actionId, string? segment)
+    {
+        lock (_gate) Of(campaignId).Book.Failure(actionId, segment);
+    }
+
     public void RecordConversion(string campaignId, string actionId, string? segment, decimal revenue)
     {
         lock (_gate) Of(campaignId).Book.Conversion(actionId, segment, revenue);

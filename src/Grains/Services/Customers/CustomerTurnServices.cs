@@ -1,6 +1,7 @@
 using MarketingActors.Core.Customers;
 using MarketingActors.Core.Profiles;
 using MarketingActors.Services.Campaigns;
+using MarketingActors.Services.Delivery;
 using MarketingActors.Services.Governance;
 using MarketingActors.Services.Learning;
 using MarketingActors.Telemetry;
@@ -15,9 +16,18 @@ public sealed class CustomerTurnServices(
     IConversionModelProvider models,
     CustomerLearning learning,
     DecisionAuditWriter audit,
-    EngineMetrics metrics)
+    EngineMetrics metrics,
+    ConnectorDirectory connectors,
+    DeliveryOutbox deliveries)
 {
-    public CampaignDirectory Campaigns => campaigns;
+    public DeliveryOutbox Deliveries => deliveries;
 
-    public CustomerTurnPorts PortsFor(IProfileSource profiles) => new(campaigns, budget, tallies, models, learning, audit, profiles, metrics);
+    /// <summary>The campaign catalog and the connectors, on the first event this silo sees before its subscriptions ran.</summary>
+    public async ValueTask EnsureLoaded()
+    {
+        await campaigns.EnsureLoaded();
+        await connectors.EnsureLoaded();
+    }
+
+    public CustomerTurnPorts PortsFor(IProfileSource profiles) => new(campaigns, budget, tallies, models, learning, audit, profiles, metrics, connectors);
 }

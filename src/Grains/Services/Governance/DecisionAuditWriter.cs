@@ -24,11 +24,10 @@ public sealed class DecisionAuditWriter(IGrainFactory grains, IOptions<Governanc
     private readonly List<AuditEntry> _batch = new(options.Value.DecisionAuditBatch);
     private IAuditLogGrain Log => grains.GetGrain<IAuditLogGrain>(0);
 
-    public ValueTask Record(Decision decision, string customerRef)
-    {
-        var entry = AuditDrafts.Decision(decision, customerRef);
-        return _queue.Writer.TryWrite(entry) ? ValueTask.CompletedTask : WaitOrAppendAlone(entry);
-    }
+    public ValueTask Record(Decision decision, string customerRef) => Record(AuditDrafts.Decision(decision, customerRef));
+
+    /// <summary>Any entry the engine writes at decision rate (a delivery's outcome), batched with the decisions.</summary>
+    public ValueTask Record(AuditEntry entry) => _queue.Writer.TryWrite(entry) ? ValueTask.CompletedTask : WaitOrAppendAlone(entry);
 
     private async ValueTask WaitOrAppendAlone(AuditEntry entry)
     {

@@ -58,6 +58,9 @@ public static class PostgresStorageSiloBuilderExtensions
         // Both stop after the silo has deactivated its customers: queued appends and last snapshots are committed.
         services.AtSiloStage<PostgresEventJournal>(ServiceLifecycleStage.ApplicationServices);
         services.AtSiloStage<PostgresCustomerSnapshots>(ServiceLifecycleStage.ApplicationServices);
+        services.AddSingleton<PostgresDeliveryStore>();
+        services.AddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<PostgresDeliveryStore>());
+        services.AtSiloStage<PostgresDeliveryStore>(ServiceLifecycleStage.ApplicationServices);
         services.AddSingleton<IAuditLog>(sp => new PostgresAuditLog(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<AuditSeal>()));
         // The RetrainingGrain's rows wait in PostgreSQL (deploy/sql/004), so a cluster restart does not lose them.
         services.AddTransient<ITrainingRowBuffer>(sp => new PostgresTrainingRowBuffer(

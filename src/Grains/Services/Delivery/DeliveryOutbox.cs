@@ -1,0 +1,254 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Threading.Channels;
+using MarketingActors.Core.Delivery;
+using MarketingActors.Core.Governance;
+using MarketingActors.Customers;
+using MarketingActors.Delivery;
+using MarketingActors.Events;
+using MarketingActors.Governance;
+using MarketingActors.Services.Campaigns;
+using MarketingActors.Services.Delivery.Connectors;
+using MarketingActors.Services.Governance;
+using MarketingActors.Storage;
+using MarketingActors.Telemetry;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
+using Polly.Timeout;
+
+namespace MarketingActors.Services.Delivery;
+
+/// <summary>
+/// Every decision the engine delivers itself goes through here: stored (durable in cluster mode)
+/// before the deciding call answers, sent through its channel's connector, retried with backoff
+/// and jitter, dead-lettered after the last attempt; and its outcome is fed back to the customer
+/// as <c>action_delivered</c> / <c>action_failed</c>, which confirms or releases the budget and
+/// counts in the evidence, exactly as a backend's receipt would.
+///
+/// At least once: the feedback goes in before the record is saved, so a silo that dies in between
+/// sends again (same decision id, same body) rather than losing the outcome. A silo sends what it
+/// stored itself at once and polls for what is due: retries, deferred deliveries, and what a dead
+/// silo had claimed.
+/// </summary>
+public sealed class DeliveryOutbox(
+    IDeliveryStore store,
+    ConnectorDirectory connectors,
+    ConnectorPipelines pipelines,
+    IEnumerable<IChannelConnector> senders,
+    IGrainFactory grains,
+    DecisionAuditWriter audit,
+    SiloIdentity silo,
+    IOptions<DeliveryOptions> options,
+    EngineMetrics metrics,
+    TimeProvider clock,
+    ILogger<DeliveryOutbox> logger) : BackgroundService
+{
+    public const string EngineConnector = "engine";
+
+    private readonly DeliveryOptions _o = options.Value;
+    private readonly Channel<DeliveryRecord> _fresh = Channel.CreateUnbounded<DeliveryRecord>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _slots = new(options.Value.Concurrency);
+    private readonly ConcurrentDictionary<string, Task> _inFlight = new();
+    private readonly Dictionary<string, IChannelConnector> _senders = senders.ToDictionary(s => s.Type);
+
+    /// <summary>Stores the orders of one deciding call; those due now are sent by this silo straight away.</summary>
+    public async Task Submit(IReadOnlyList<DeliveryOrder> orders)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var record in await store.Add(orders, silo.Name, now, now + _o.ClaimFor))
+            if (record.IsDue(now)) _fresh.Writer.TryWrite(record);
+    }
+
+    public Task Forget(string customerId) => store.Forget(customerId);
+
+    /// <summary>An operator's retry of a dead letter or blocked delivery; false when there is none to retry.</summary>
+    public async Task<DeliveryView?> Retry(string decisionId, Principal actor)
+    {
+        if (await store.Find(decisionId) is not { } record || !record.Retry(clock.GetUtcNow())) return null;
+        await store.Save(record);
+        await audit.Record(Audit(record, "retry_delivery", actor.Id));
+        return record.View();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var poll = Task.Run(() => Poll(stoppingToken), CancellationToken.None);
+        try
+        {
+            await foreach (var record in _fresh.Reader.ReadAllAsync(stoppingToken)) await Dispatch(record, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        await poll;
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        // What does not finish keeps its claim, which runs out: another silo (or the next start) sends it again.
+        try
+        {
+            await Task.WhenAll(_inFlight.Values).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogWarning("Shutdown deadline reached with {Count} deliveries in flight; they are sent again once their claim runs out", _inFlight.Count);
+        }
+    }
+
+    private async Task Poll(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var now = clock.GetUtcNow();
+                var free = Math.Min(_slots.CurrentCount, _o.ClaimBatch);
+                if (free > 0)
+                    foreach (var record in await store.Claim(silo.Name, now, now + _o.ClaimFor, free)) await Dispatch(record, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Delivery outbox poll failed; trying again");
+            }
+            try
+            {
+                await Task.Delay(_o.PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task Dispatch(DeliveryRecord record, CancellationToken stoppingToken)
+    {
+        await _slots.WaitAsync(stoppingToken);
+        var id = record.Order.DecisionId;
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                await Deliver(record);
+            }
+            catch (Exception e)
+            {
+                // Left claimed: the claim runs out and the delivery is tried again, by this silo or another.
+                logger.LogWarning(e, "Delivery {DecisionId} could not be settled; it is retried when its claim runs out", id);
+            }
+            finally
+            {
+                _inFlight.TryRemove(id, out _);
+                _slots.Release();
+            }
+        }, CancellationToken.None);
+        _inFlight[id] = task;
+    }
+
+    /// <summary>One attempt: the guardrails again when due, the connector through its pipeline, then the record and the feedback.</summary>
+    public async Task Deliver(DeliveryRecord record)
+    {
+        var order = record.Order;
+        var customer = grains.GetGrain<ICustomerGrain>(order.CustomerId);
+        var now = clock.GetUtcNow();
+        if (record.Recheck && await customer.CheckDelivery(order.CampaignId, order.ActionId) is [var refusal, ..] refusals)
+        {
+            record.Blocked(new DeliveryAttempt { At = now, Connector = EngineConnector, Outcome = "blocked", Error = string.Join(", ", refusals) }, refusal);
+            await Settle(record, EngineConnector);
+            return;
+        }
+        var settings = connectors.For(order.Channel);
+        var type = settings?.Type ?? EngineConnector;
+        var started = Stopwatch.GetTimestamp();
+        SendOutcome outcome;
+        if (order.RenderError is { } renderError) outcome = SendOutcome.Permanent(DeliveryReasons.RenderFailed, renderError);
+        else if (settings is null || !_senders.TryGetValue(settings.Type, out var sender)) outcome = SendOutcome.Permanent(DeliveryReasons.NoConnector, $"no connector for {order.Channel}");
+        else
+        {
+            try
+            {
+                outcome = await pipelines.For(order.Channel, settings).ExecuteAsync(
+                    static async (s, token) => await s.sender.Send(s.order, s.settings, token), (sender, order, settings));
+            }
+            catch (TimeoutRejectedException)
+            {
+                outcome = SendOutcome.Transient($"timeout after {settings.TimeoutSeconds} s");
+            }
+            catch (Exception e) when (e is BrokenCircuitException or RateLimiterRejectedException)
+            {
+                // The connector was not asked: no attempt counted, the delivery simply waits.
+                record.Postpone(now + (e is BrokenCircuitException ? _o.BreakFor : TimeSpan.FromSeconds(1)), now);
+                await store.Save(record);
+                return;
+            }
+        }
+        var took = Stopwatch.GetElapsedTime(started);
+        var attempt = new DeliveryAttempt
+        {
+            At = now, Connector = type, Outcome = outcome.AttemptOutcome, StatusCode = outcome.StatusCode, Error = outcome.Error, DurationMs = took.TotalMilliseconds,
+        };
+        metrics.DeliveryAttempted(type, order.Channel, outcome.Result == SendResult.Delivered, took);
+        if (outcome.Result == SendResult.Delivered) record.Delivered(attempt);
+        else
+        {
+            var retryAt = now + DeliveryBackoff.Delay(record.Counted + 1, _o.InitialRetryDelay, _o.MaxRetryDelay, order.DecisionId);
+            record.Failed(attempt, outcome.Result == SendResult.Permanent, settings?.MaxAttempts ?? 1, retryAt, outcome.Reason ?? outcome.Error ?? "failed");
+        }
+        if (record.Status == DeliveryStatus.Pending) await store.Save(record);
+        else await Settle(record, type);
+    }
+
+    /// <summary>A final outcome: the customer hears it first (budget, evidence), then the record is saved, then audited and counted.</summary>
+    private async Task Settle(DeliveryRecord record, string connector)
+    {
+        var order = record.Order;
+        var delivered = record.Status == DeliveryStatus.Delivered;
+        var feedback = new MarketingEvent
+        {
+            EventId = (delivered ? "delivered-" : "failed-") + order.DecisionId,
+            CustomerId = order.CustomerId,
+            Type = delivered ? EventCatalog.ActionDelivered : EventCatalog.ActionFailed,
+            Channel = order.Channel,
+            CampaignId = order.CampaignId,
+            DecisionId = order.DecisionId,
+            Timestamp = record.UpdatedAt,
+        };
+        await grains.GetGrain<ICustomerGrain>(order.CustomerId).Ingest([feedback]);
+        await store.Save(record);
+        metrics.DeliverySettled(connector, order.Channel, record.Status switch
+        {
+            DeliveryStatus.Delivered => "delivered",
+            DeliveryStatus.Blocked => "blocked",
+            _ => "dead_lettered",
+        });
+        await audit.Record(Audit(record, delivered ? "delivered" : record.Status == DeliveryStatus.Blocked ? "blocked" : "dead_lettered", "engine"));
+    }
+
+    /// <summary>The outcome without the content or the address: the audit says what happened, not what was said to whom.</summary>
+    private static AuditEntry Audit(DeliveryRecord record, string operation, string principal) => new()
+    {
+        Kind = AuditKinds.Delivery,
+        Principal = principal,
+        CampaignId = record.Order.CampaignId,
+        Operation = operation,
+        SubjectId = record.Order.DecisionId,
+        Payload = AuditJson.Of(new
+        {
+            decisionId = record.Order.DecisionId,
+            actionId = record.Order.ActionId,
+            channel = record.Order.Channel,
+            status = record.Status.ToString(),
+            reason = record.Reason,
+            attempts = record.Attempts.Select(a => new { at = a.At, connector = a.Connector, outcome = a.Outcome, statusCode = a.StatusCode, error = a.Error, durationMs = a.DurationMs }),
+        }),
+    };
+}

@@ -1,0 +1,102 @@
+using MarketingActors.Core.Delivery;
+using MarketingActors.Delivery;
+
+namespace MarketingActors.Storage;
+
+/// <summary>
+/// The delivery outbox's records: in this process in embedded mode, a PostgreSQL table in cluster
+/// mode (<see cref="Postgres.PostgresDeliveryStore"/>). A silo claims the records it sends for a
+/// while; a record whose claim ran out (its silo died) is claimed by the next silo that polls.
+/// </summary>
+public interface IDeliveryStore
+{
+    /// <summary>Stores the orders not stored before (the decision id is the key), those due now claimed by <paramref name="owner"/>; returns those added.</summary>
+    Task<List<DeliveryRecord>> Add(IReadOnlyList<DeliveryOrder> orders, string owner, DateTimeOffset now, DateTimeOffset claimedUntil);
+
+    /// <summary>Pending records that are due and unclaimed (or whose claim ran out), claimed for <paramref name="owner"/>.</summary>
+    Task<List<DeliveryRecord>> Claim(string owner, DateTimeOffset now, DateTimeOffset claimedUntil, int limit);
+
+    /// <summary>Writes the record back and releases its claim; a record already delivered stays delivered.</summary>
+    Task Save(DeliveryRecord record);
+
+    Task<DeliveryRecord?> Find(string decisionId);
+
+    /// <summary>Dead-lettered and blocked records, most recent first.</summary>
+    Task<List<DeliveryRecord>> DeadLetters(string? campaignId, int limit);
+
+    /// <summary>Right to erasure: the customer's deliveries, sent or owed, with the address and content they hold.</summary>
+    Task Forget(string customerId);
+}
+
+/// <summary>Embedded mode's outbox: a dictionary, nothing kept past the process.</summary>
+public sealed class InMemoryDeliveryStore : IDeliveryStore
+{
+    private readonly Dictionary<string, (DeliveryRecord Record, string? Owner, DateTimeOffset? Until)> _records = [];
+    private readonly Lock _gate = new();
+
+    public Task<List<DeliveryRecord>> Add(IReadOnlyList<DeliveryOrder> orders, string owner, DateTimeOffset now, DateTimeOffset claimedUntil)
+    {
+        var added = new List<DeliveryRecord>(orders.Count);
+        lock (_gate)
+        {
+            foreach (var order in orders)
+            {
+                if (_records.ContainsKey(order.DecisionId)) continue;
+                var record = DeliveryRecord.New(order, now);
+                _records[order.DecisionId] = record.IsDue(now) ? (record, owner, claimedUntil) : (record, null, null);
+                added.Add(Copy(record));
+            }
+        }
+        return Task.FromResult(added);
+    }
+
+    public Task<List<DeliveryRecord>> Claim(string owner, DateTimeOffset now, DateTimeOffset claimedUntil, int limit)
+    {
+        lock (_gate)
+        {
+            var due = _records.Values
+                .Where(r => r.Record.IsDue(now) && (r.Until is null || r.Until < now))
+                .OrderBy(r => r.Record.NextAttemptAt).Take(limit).Select(r => r.Record).ToList();
+            foreach (var r in due) _records[r.Order.DecisionId] = (r, owner, claimedUntil);
+            return Task.FromResult(due.Select(Copy).ToList());
+        }
+    }
+
+    public Task Save(DeliveryRecord record)
+    {
+        lock (_gate)
+        {
+            if (_records.TryGetValue(record.Order.DecisionId, out var stored) && stored.Record.Status == DeliveryStatus.Delivered) return Task.CompletedTask;
+            _records[record.Order.DecisionId] = (Copy(record), null, null);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<DeliveryRecord?> Find(string decisionId)
+    {
+        lock (_gate) return Task.FromResult(_records.TryGetValue(decisionId, out var r) ? Copy(r.Record) : null);
+    }
+
+    public Task<List<DeliveryRecord>> DeadLetters(string? campaignId, int limit)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_records.Values.Select(r => r.Record)
+                .Where(r => r.Status is DeliveryStatus.DeadLettered or DeliveryStatus.Blocked && (campaignId is null || r.Order.CampaignId == campaignId))
+                .OrderByDescending(r => r.UpdatedAt).Take(limit).Select(Copy).ToList());
+        }
+    }
+
+    public Task Forget(string customerId)
+    {
+        lock (_gate)
+        {
+            foreach (var id in _records.Where(r => r.Value.Record.Order.CustomerId == customerId).Select(r => r.Key).ToList()) _records.Remove(id);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Callers change the records they get; the stored one changes only through <see cref="Save"/>, as in PostgreSQL.</summary>
+    private static DeliveryRecord Copy(DeliveryRecord r) =>
+        DeliveryRecord.Restore(r.Order, r.Status, [.. r.Attempts], r.Counted, r.NextAttemptAt, r.Reason, r.Recheck, r.UpdatedAt);
+}
