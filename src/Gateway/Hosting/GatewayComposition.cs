@@ -78,6 +78,7 @@ public static class GatewayComposition
         app.MapCustomerEndpoints();
         app.MapModelEndpoints();
         app.MapReportEndpoints();
+        app.MapDeliveryEndpoints();
         app.MapGovernanceEndpoints();
         app.MapSignInEndpoints();
         return app;

@@ -44,6 +44,8 @@ public static class Operations
     public const string ManageAccess = "manage_access";
     public const string ManageCustomerData = "manage_customer_data";
     public const string ManageModels = "manage_models";
+    /// <summary>Channel connectors and their secrets: where the engine sends and with which credentials, so admins only.</summary>
+    public const string ManageConnectors = "manage_connectors";
     /// <summary>Cluster internals (the Orleans dashboard): every grain of every campaign, so admins only.</summary>
     public const string OperateCluster = "operate_cluster";
 

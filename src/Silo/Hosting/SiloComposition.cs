@@ -3,6 +3,7 @@ using MarketingActors.Gateway.Governance;
 using MarketingActors.Gateway.Hosting;
 using MarketingActors.Governance;
 using MarketingActors.Hosting;
+using MarketingActors.Services.Delivery;
 using MarketingActors.Storage;
 using MarketingActors.Storage.Postgres;
 using Orleans.Configuration;
@@ -39,6 +40,8 @@ public static class SiloComposition
         if (silo.Dashboard) app.MapOrleansDashboard("/dashboard").RequireAccess(Operations.OperateCluster);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
+            // Unsubscribe links point at this engine unless MarketingActors:Delivery:PublicBaseUrl names its public address.
+            if (app.Urls.FirstOrDefault() is { } url) app.Services.GetRequiredService<ConnectorDirectory>().UsePublicAddress(url);
             if (silo.Mode == EngineMode.Embedded)
                 app.Logger.LogWarning("EMBEDDED MODE: one silo, in-memory storage. Customer state, campaigns and budgets are NOT durable and are lost when this process stops. Gateway: {Urls}", string.Join(", ", app.Urls));
             else

@@ -2,11 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using MarketingActors.Core.Delivery;
-using MarketingActors.Core.Governance;
 using MarketingActors.Customers;
 using MarketingActors.Delivery;
 using MarketingActors.Events;
-using MarketingActors.Governance;
 using MarketingActors.Services.Campaigns;
 using MarketingActors.Services.Delivery.Connectors;
 using MarketingActors.Services.Governance;
@@ -63,15 +61,6 @@ public sealed class DeliveryOutbox(
     }
 
     public Task Forget(string customerId) => store.Forget(customerId);
-
-    /// <summary>An operator's retry of a dead letter or blocked delivery; false when there is none to retry.</summary>
-    public async Task<DeliveryView?> Retry(string decisionId, Principal actor)
-    {
-        if (await store.Find(decisionId) is not { } record || !record.Retry(clock.GetUtcNow())) return null;
-        await store.Save(record);
-        await audit.Record(Audit(record, "retry_delivery", actor.Id));
-        return record.View();
-    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -230,25 +219,6 @@ public sealed class DeliveryOutbox(
             DeliveryStatus.Blocked => "blocked",
             _ => "dead_lettered",
         });
-        await audit.Record(Audit(record, delivered ? "delivered" : record.Status == DeliveryStatus.Blocked ? "blocked" : "dead_lettered", "engine"));
+        await audit.Record(DeliveryAudit.Of(record, delivered ? "delivered" : record.Status == DeliveryStatus.Blocked ? "blocked" : "dead_lettered", "engine"));
     }
-
-    /// <summary>The outcome without the content or the address: the audit says what happened, not what was said to whom.</summary>
-    private static AuditEntry Audit(DeliveryRecord record, string operation, string principal) => new()
-    {
-        Kind = AuditKinds.Delivery,
-        Principal = principal,
-        CampaignId = record.Order.CampaignId,
-        Operation = operation,
-        SubjectId = record.Order.DecisionId,
-        Payload = AuditJson.Of(new
-        {
-            decisionId = record.Order.DecisionId,
-            actionId = record.Order.ActionId,
-            channel = record.Order.Channel,
-            status = record.Status.ToString(),
-            reason = record.Reason,
-            attempts = record.Attempts.Select(a => new { at = a.At, connector = a.Connector, outcome = a.Outcome, statusCode = a.StatusCode, error = a.Error, durationMs = a.DurationMs }),
-        }),
-    };
 }
