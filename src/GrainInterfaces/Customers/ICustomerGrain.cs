@@ -37,7 +37,7 @@ public interface ICustomerGrain : IGrainWithStringKey
 
     /// <summary>Before a deferred or retried delivery goes out: the guardrails that now refuse it (empty: send it).</summary>
     [Alias("check-delivery")]
-    Task<string[]> CheckDelivery(string campaignId, string actionId);
+    Task<string[]> CheckDelivery(string campaignId, string actionId, string decisionId);
 
     /// <summary>An action's content rendered for this customer as a decision now would render it, sending nothing.</summary>
     [Alias("preview")]

@@ -112,11 +112,15 @@ public sealed class CustomerGrain(
 
     public async Task<MarketingEvent[]> GetJournaledEvents() => [.. (await journal.ReadAfter(Id, 0)).Select(e => e.Event)];
 
-    public async Task<string[]> CheckDelivery(string campaignId, string actionId)
+    public async Task<string[]> CheckDelivery(string campaignId, string actionId, string decisionId)
     {
-        if (S.MergedInto is { } target) return await GrainFactory.GetGrain<ICustomerGrain>(target).CheckDelivery(campaignId, actionId);
+        if (S.MergedInto is { } target) return await GrainFactory.GetGrain<ICustomerGrain>(target).CheckDelivery(campaignId, actionId, decisionId);
         await services.EnsureLoaded();
-        return [.. Turn.CheckDelivery(campaignId, actionId)];
+        var refusals = await Turn.CheckDelivery(campaignId, actionId, decisionId);
+        // A retry may have reserved budget again: that is state to keep.
+        _unsavedEvents++;
+        await AfterChange(forceSave: true);
+        return [.. refusals];
     }
 
     public async Task<RenderedMessage> Preview(CampaignDefinition campaign, string actionId)

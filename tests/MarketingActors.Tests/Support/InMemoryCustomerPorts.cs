@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using MarketingActors.Campaigns;
 using MarketingActors.Core.Budget;
+using MarketingActors.Core.Content;
 using MarketingActors.Core.Customers;
 using MarketingActors.Core.Decisions;
 using MarketingActors.Core.Learning;
@@ -14,7 +15,7 @@ namespace MarketingActors.Tests.Support;
 /// Everything a <see cref="CustomerTurn"/> talks to, in memory and observable: the customer
 /// specs assert on what reached each port, and the per-event benchmark runs the real turn on them.
 /// </summary>
-public sealed class InMemoryCustomerPorts : ICampaignBook, IBudgetDesk, ICampaignTallies, ILearningLoop, IDecisionLog, IProfileSource, ITurnMetrics, IConversionModelProvider
+public sealed class InMemoryCustomerPorts : ICampaignBook, IBudgetDesk, ICampaignTallies, ILearningLoop, IDecisionLog, IProfileSource, ITurnMetrics, IConversionModelProvider, IDeliveryDesk
 {
     private int _leases;
 
@@ -42,7 +43,21 @@ public sealed class InMemoryCustomerPorts : ICampaignBook, IBudgetDesk, ICampaig
     /// <summary>Whether each decision's audit record is kept; the benchmark turns it off so memory stays flat.</summary>
     public bool KeepAudit { get; set; } = true;
 
-    public CustomerTurnPorts Ports => new(this, this, this, this, this, this, this, this);
+    public List<(string CampaignId, string ActionId)> Failures { get; } = [];
+    /// <summary>Channels with a connector: the engine delivers those (none by default, so the caller delivers).</summary>
+    public HashSet<string> DeliveredChannels { get; } = [];
+    /// <summary>Where unsubscribe links point; null: no public address, no link.</summary>
+    public string? UnsubscribeBase { get; set; }
+
+    public CustomerTurnPorts Ports => new(this, this, this, this, this, this, this, this, this);
+
+    public bool Delivers(string channel) => DeliveredChannels.Contains(channel);
+
+    public CompiledContent CompiledFor(CampaignDefinition campaign, ActionOption action) => ActionTemplates.Compile(action.Content ?? new ActionContent());
+
+    public string? UnsubscribeUrl(string customerId, string channel, string decisionId) => UnsubscribeBase is null ? null : $"{UnsubscribeBase}/{customerId}/{channel}/{decisionId}";
+
+    public void RecordFailure(string campaignId, string actionId, string? segment) => Failures.Add((campaignId, actionId));
 
     public VariantEvidence EvidenceOf(string campaignId) => Evidence.GetValueOrDefault(campaignId) ?? VariantEvidence.None;
 

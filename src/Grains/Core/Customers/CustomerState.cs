@@ -24,7 +24,7 @@ public enum DecisionStatus
 /// through the transitions below, each refusing what would make no sense (a receipt for a decision
 /// that reserved nothing, a second conversion), so no caller can put a record in an impossible state:
 ///
-///   Reserved → Delivered (receipt) → Converted;  Reserved → Released (failure);  Held → Converted;
+///   Reserved → Delivered (receipt) → Converted;  Reserved → Released (failure) → Reserved (retried, budget reserved again);  Held → Converted;
 ///   NoAction and Released are final; a conversion named by decision id may also settle a Reserved one.
 /// </summary>
 [GenerateSerializer, Alias("ma.decision-record")]
@@ -32,12 +32,14 @@ public sealed class DecisionRecord
 {
     // The status is serialized through its field so the only writers are the transitions below.
     [Id(6)] private DecisionStatus _status;
+    // Serialized through its field too: besides the constructor, only a retry (Rearm) replaces it.
+    [Id(4)] private BudgetReservation? _reservation;
 
     [Id(0)] public required string DecisionId { get; init; }
     [Id(1)] public required string CampaignId { get; init; }
     [Id(2)] public string? ActionId { get; init; }
     [Id(3)] public string? Channel { get; init; }
-    [Id(4)] public BudgetReservation? Reservation { get; init; }
+    public BudgetReservation? Reservation { get => _reservation; init => _reservation = value; }
     [Id(5)] public DateTimeOffset DecidedAt { get; init; }
     public DecisionStatus Status { get => _status; init => _status = value; }
     [Id(7)] public MeasurementGroup Group { get; init; }
@@ -63,6 +65,14 @@ public sealed class DecisionRecord
 
     /// <summary>A delivery failure: the reservation is released, once.</summary>
     public bool Fail() => Move(DecisionStatus.Reserved, DecisionStatus.Released);
+
+    /// <summary>An operator's retry of a delivery that failed: paid for again, like the first send, before it goes out.</summary>
+    public bool Rearm(BudgetReservation? reservation)
+    {
+        if (!Move(DecisionStatus.Released, DecisionStatus.Reserved)) return false;
+        _reservation = reservation;
+        return true;
+    }
 
     /// <summary>A conversion attributed to this decision; false when it was already credited with one (or decided nothing).</summary>
     public bool Convert()

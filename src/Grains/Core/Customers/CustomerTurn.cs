@@ -148,9 +148,22 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
     /// <summary>Orders the outbox could not take: handed over again with the next call.</summary>
     public void StillOwed(List<DeliveryOrder> orders) => _orders.InsertRange(0, orders);
 
-    /// <summary>A delivery about to go out later than decided: the guardrails that must still hold (empty: send it).</summary>
-    public List<string> CheckDelivery(string campaignId, string actionId) =>
-        Eligibility.CheckAtSend(ports.Campaigns.Active.FirstOrDefault(c => c.Id == campaignId), actionId, S.Profile, Max(clock.GetUtcNow(), S.Profile.LastSeen));
+    /// <summary>
+    /// A delivery about to go out later than decided (deferred, or retried by an operator): the
+    /// guardrails that must still hold (empty: send it). A retried delivery whose reservation was
+    /// released reserves its cost again first, so a retry never sends what the budget did not pay for.
+    /// </summary>
+    public async ValueTask<List<string>> CheckDelivery(string campaignId, string actionId, string decisionId)
+    {
+        var campaign = ports.Campaigns.Active.FirstOrDefault(c => c.Id == campaignId);
+        var refusals = Eligibility.CheckAtSend(campaign, actionId, S.Profile, Max(clock.GetUtcNow(), S.Profile.LastSeen));
+        if (refusals.Count > 0 || S.Decisions.Find(d => d.DecisionId == decisionId) is not { Status: DecisionStatus.Released } released) return refusals;
+        var cost = campaign!.Actions.First(a => a.Id == actionId).Cost;
+        var reservation = cost > 0 ? await ports.Budget.TryReserve(campaignId, cost) : null;
+        if (cost > 0 && reservation is null) refusals.Add(BlockReasons.BudgetExhausted);
+        else released.Rearm(reservation);
+        return refusals;
+    }
 
     /// <summary>An action's content rendered for this customer as a decision now would render it, sending nothing.</summary>
     public RenderedMessage Preview(CampaignDefinition campaign, ActionOption action)

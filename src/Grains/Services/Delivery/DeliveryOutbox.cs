@@ -149,7 +149,7 @@ public sealed class DeliveryOutbox(
         var order = record.Order;
         var customer = grains.GetGrain<ICustomerGrain>(order.CustomerId);
         var now = clock.GetUtcNow();
-        if (record.Recheck && await customer.CheckDelivery(order.CampaignId, order.ActionId) is [var refusal, ..] refusals)
+        if (record.Recheck && await customer.CheckDelivery(order.CampaignId, order.ActionId, order.DecisionId) is [var refusal, ..] refusals)
         {
             record.Blocked(new DeliveryAttempt { At = now, Connector = EngineConnector, Outcome = "blocked", Error = string.Join(", ", refusals) }, refusal);
             await Settle(record, EngineConnector);
@@ -203,7 +203,8 @@ public sealed class DeliveryOutbox(
         var delivered = record.Status == DeliveryStatus.Delivered;
         var feedback = new MarketingEvent
         {
-            EventId = (delivered ? "delivered-" : "failed-") + order.DecisionId,
+            // Delivered happens once; a retried delivery can fail again, and each failure must release what its retry reserved.
+            EventId = delivered ? "delivered-" + order.DecisionId : $"failed-{order.DecisionId}-{record.UpdatedAt.ToUnixTimeMilliseconds()}",
             CustomerId = order.CustomerId,
             Type = delivered ? EventCatalog.ActionDelivered : EventCatalog.ActionFailed,
             Channel = order.Channel,
