@@ -179,6 +179,11 @@ public sealed class DeliveryOutbox(
                 await store.Save(record);
                 return;
             }
+            catch (Exception e)
+            {
+                // A connector's own fault is an attempt that failed, counted and retried like any other.
+                outcome = SendOutcome.Transient($"{e.GetType().Name}: {e.Message}");
+            }
         }
         var took = Stopwatch.GetElapsedTime(started);
         var attempt = new DeliveryAttempt

@@ -46,8 +46,9 @@ public sealed class SmtpConnector(ConnectorDirectory connectors) : IChannelConne
             var code = (int)e.StatusCode;
             return code >= 500 ? SendOutcome.Permanent(DeliveryReasons.Rejected, e.Message, code) : SendOutcome.Transient(e.Message, code);
         }
-        catch (AuthenticationException e)
+        catch (Exception e) when (e is AuthenticationException or NotSupportedException)
         {
+            // Wrong credentials, or credentials for a relay that offers no authentication: the operator's to fix, then retry.
             return SendOutcome.Permanent(DeliveryReasons.Rejected, "SMTP authentication failed: " + e.Message);
         }
         catch (Exception e) when (e is SmtpProtocolException or IOException or SocketException or SslHandshakeException or ServiceNotConnectedException)
