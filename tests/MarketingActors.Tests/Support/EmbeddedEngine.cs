@@ -19,11 +19,16 @@ namespace MarketingActors.Tests.Support;
 public sealed class EmbeddedEngine : IAsyncLifetime
 {
     private readonly string[] _extraArgs;
+    private readonly Action<WebApplicationBuilder>? _customize;
 
     public EmbeddedEngine() : this([]) { }
 
-    /// <summary>An engine with extra settings ("--Section:Key=value"), for specs that need their own limits.</summary>
-    internal EmbeddedEngine(string[] extraArgs) => _extraArgs = extraArgs;
+    /// <summary>An engine with extra settings ("--Section:Key=value"), for specs that need their own limits, and services of their own (a fake clock).</summary>
+    internal EmbeddedEngine(string[] extraArgs, Action<WebApplicationBuilder>? customize = null)
+    {
+        _extraArgs = extraArgs;
+        _customize = customize;
+    }
 
     public WebApplication App { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
@@ -42,7 +47,11 @@ public sealed class EmbeddedEngine : IAsyncLifetime
         };
         args.AddRange(ClusterFixture.TestSettings.Select(s => $"--{s.Key}={s.Value}"));
         args.AddRange(_extraArgs);
-        App = await SiloComposition.Build([.. args], builder => builder.Logging.AddProvider(Logs));
+        App = await SiloComposition.Build([.. args], builder =>
+        {
+            builder.Logging.AddProvider(Logs);
+            _customize?.Invoke(builder);
+        });
         await App.StartAsync();
         AdminKey = Regex.Match(Logs.Entries.Single(e => e.Message.Contains(BootstrapAdminKey.Banner)).Message, @"ma_[0-9a-f]{12}_[A-Za-z0-9_-]{43}").Value;
         Http = ClientWith(AdminKey);

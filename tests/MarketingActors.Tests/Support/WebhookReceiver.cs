@@ -32,7 +32,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public Func<string, int> Otherwise { get; set; } = _ => 200;
 
     /// <summary>Verify the signature without the library's 5-minute timestamp window (for specs whose engine runs on a fake clock).</summary>
-    public bool IgnoreTimestamp { get; init; }
+    public bool IgnoreTimestamp { get; set; }
 
     public int Port { get; }
 
