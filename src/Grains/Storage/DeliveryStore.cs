@@ -16,6 +16,9 @@ public interface IDeliveryStore
     /// <summary>Pending records that are due and unclaimed (or whose claim ran out), claimed for <paramref name="owner"/>.</summary>
     Task<List<DeliveryRecord>> Claim(string owner, DateTimeOffset now, DateTimeOffset claimedUntil, int limit);
 
+    /// <summary>Extends the claims <paramref name="owner"/> still holds on these records (they wait in its queue).</summary>
+    Task Renew(string owner, IReadOnlyList<string> decisionIds, DateTimeOffset claimedUntil);
+
     /// <summary>Writes the record back and releases its claim; a record already delivered stays delivered.</summary>
     Task Save(DeliveryRecord record);
 
@@ -60,6 +63,16 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
             foreach (var r in due) _records[r.Order.DecisionId] = (r, owner, claimedUntil);
             return Task.FromResult(due.Select(Copy).ToList());
         }
+    }
+
+    public Task Renew(string owner, IReadOnlyList<string> decisionIds, DateTimeOffset claimedUntil)
+    {
+        lock (_gate)
+        {
+            foreach (var id in decisionIds)
+                if (_records.TryGetValue(id, out var r) && r.Owner == owner) _records[id] = (r.Record, owner, claimedUntil);
+        }
+        return Task.CompletedTask;
     }
 
     public Task Save(DeliveryRecord record)

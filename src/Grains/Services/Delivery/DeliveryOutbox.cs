@@ -50,6 +50,8 @@ public sealed class DeliveryOutbox(
     private readonly Channel<DeliveryRecord> _fresh = Channel.CreateUnbounded<DeliveryRecord>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _slots = new(options.Value.Concurrency);
     private readonly ConcurrentDictionary<string, Task> _inFlight = new();
+    /// <summary>Everything this silo has claimed and not yet settled (queued or sending): its claims are renewed while it holds them.</summary>
+    private readonly ConcurrentDictionary<string, byte> _held = new();
     private readonly Dictionary<string, IChannelConnector> _senders = senders.ToDictionary(s => s.Type);
 
     /// <summary>Stores the orders of one deciding call; those due now are sent by this silo straight away.</summary>
@@ -57,7 +59,7 @@ public sealed class DeliveryOutbox(
     {
         var now = clock.GetUtcNow();
         foreach (var record in await store.Add(orders, silo.Name, now, now + _o.ClaimFor))
-            if (record.IsDue(now)) _fresh.Writer.TryWrite(record);
+            if (record.IsDue(now) && _held.TryAdd(record.Order.DecisionId, 0)) _fresh.Writer.TryWrite(record);
     }
 
     public Task Forget(string customerId) => store.Forget(customerId);
@@ -65,6 +67,7 @@ public sealed class DeliveryOutbox(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var poll = Task.Run(() => Poll(stoppingToken), CancellationToken.None);
+        var renew = Task.Run(() => RenewClaims(stoppingToken), CancellationToken.None);
         try
         {
             await foreach (var record in _fresh.Reader.ReadAllAsync(stoppingToken)) await Dispatch(record, stoppingToken);
@@ -72,7 +75,7 @@ public sealed class DeliveryOutbox(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-        await poll;
+        await Task.WhenAll(poll, renew);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -98,7 +101,8 @@ public sealed class DeliveryOutbox(
                 var now = clock.GetUtcNow();
                 var free = Math.Min(_slots.CurrentCount, _o.ClaimBatch);
                 if (free > 0)
-                    foreach (var record in await store.Claim(silo.Name, now, now + _o.ClaimFor, free)) await Dispatch(record, stoppingToken);
+                    foreach (var record in await store.Claim(silo.Name, now, now + _o.ClaimFor, free))
+                        if (_held.TryAdd(record.Order.DecisionId, 0)) await Dispatch(record, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -115,6 +119,35 @@ public sealed class DeliveryOutbox(
             catch (OperationCanceledException)
             {
                 return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A delivery waiting its turn (behind the rate limit, or for a free slot) must not look
+    /// abandoned: every third of the claim period this silo extends the claims it holds, so only
+    /// a silo that stopped renewing (it died) loses its deliveries to another.
+    /// </summary>
+    private async Task RenewClaims(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_o.ClaimFor / 3, stoppingToken);
+                if (!_held.IsEmpty)
+                {
+                    var now = clock.GetUtcNow();
+                    await store.Renew(silo.Name, [.. _held.Keys], now + _o.ClaimFor);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Could not renew {Count} delivery claims; another silo may send them too", _held.Count);
             }
         }
     }
@@ -137,6 +170,7 @@ public sealed class DeliveryOutbox(
             finally
             {
                 _inFlight.TryRemove(id, out _);
+                _held.TryRemove(id, out _);
                 _slots.Release();
             }
         }, CancellationToken.None);

@@ -105,6 +105,15 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IHostedService
         return await Read(command);
     }
 
+    public async Task Renew(string owner, IReadOnlyList<string> decisionIds, DateTimeOffset claimedUntil)
+    {
+        await using var command = _database.CreateCommand("UPDATE ma_delivery_outbox SET claimed_until = $3 WHERE decision_id = ANY($1) AND claimed_by = $2 AND status = 0");
+        command.Parameters.AddWithValue(decisionIds.ToArray());
+        command.Parameters.AddWithValue(owner);
+        command.Parameters.AddWithValue(claimedUntil.UtcDateTime);
+        await command.ExecuteNonQueryAsync();
+    }
+
     public async Task Save(DeliveryRecord record)
     {
         await using var command = _database.CreateCommand(

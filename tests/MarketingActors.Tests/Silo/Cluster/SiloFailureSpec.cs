@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using MarketingActors.Gateway.Endpoints;
 using MarketingActors.Storage.Postgres;
@@ -88,7 +87,7 @@ public sealed class SiloFailureSpec(PostgresServer postgres, ITestOutputHelper o
             await Parallel.ForEachAsync(Enumerable.Range(0, Customers), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (c, token) =>
             {
                 var body = $$"""{"eventId":"e{{c}}-{{round}}","customerId":"cust-{{c}}","type":"page_view"}""";
-                var (status, json) = await PostUntilAcknowledged(gateway.Http, body);
+                var json = await gateway.Http.PostUntilAcknowledged(body);
                 acknowledged.AddOrUpdate($"cust-{c}", 1, (_, n) => n + 1);
                 var actions = json.GetProperty("results")[0].GetProperty("decisions").EnumerateArray().Count(d => d.TryGetProperty("action", out var a) && a.ValueKind == JsonValueKind.Object);
                 if (actions == 0) return;
@@ -121,37 +120,5 @@ public sealed class SiloFailureSpec(PostgresServer postgres, ITestOutputHelper o
         var resumed = decisionsAt.Where(t => t > killedAt).DefaultIfEmpty(DateTime.MaxValue).Min();
         output.WriteLine($"first decision after the kill: {(resumed - killedAt!.Value).TotalSeconds:F1} s");
         Assert.True(resumed - killedAt.Value <= DecisionResumeBound, $"decisions resumed after {(resumed - killedAt.Value).TotalSeconds:F1} s");
-    }
-
-    /// <summary>A client that retries until the engine acknowledges: the same event id makes each retry idempotent.</summary>
-    private static async Task<(int Status, JsonElement Body)> PostUntilAcknowledged(HttpClient http, string body)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                var response = await http.PostAsync("/v1/events", new StringContent(body, Encoding.UTF8, "application/json"));
-                var text = await response.Content.ReadAsStringAsync();
-                if (response.IsSuccessStatusCode) return ((int)response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
-                Assert.True((int)response.StatusCode == 503, $"only 503 may signal a retry, got {(int)response.StatusCode}: {text}");
-            }
-            catch (TaskCanceledException) when (attempt < 20)
-            {
-            }
-            Assert.True(attempt < 60, "the event was never acknowledged");
-            await Task.Delay(250);
-        }
-    }
-
-    private sealed class AsyncDisposables(IEnumerable<IAsyncDisposable> items) : IAsyncDisposable
-    {
-        private readonly List<IAsyncDisposable> _items = [.. items];
-
-        public void Add(IAsyncDisposable item) => _items.Add(item);
-
-        public async ValueTask DisposeAsync()
-        {
-            foreach (var item in _items) await item.DisposeAsync();
-        }
     }
 }
