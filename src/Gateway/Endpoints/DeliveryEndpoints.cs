@@ -25,6 +25,8 @@ public static class DeliveryEndpoints
         connectors.MapPut("/{channel}", PutConnector).WithName("PutConnector")
             .WithSummary("Sets a channel's connector: {\"type\":\"webhook\",\"url\",\"secret\"} or {\"type\":\"smtp\",\"host\",\"port\",\"username\",\"password\",\"from\"}. Secrets are write-only; a write without one keeps the stored one. Audited.")
             .Accepts<ConnectorSettings>("application/json").Produces<ConnectorView>().ProducesProblem(400).ProducesProblem(422);
+        connectors.MapDelete("/{channel}", RemoveConnector).WithName("RemoveConnector")
+            .WithSummary("Removes a channel's connector: its decisions are the caller's to deliver again (deliveredBy: caller). Audited.").Produces<ConnectorView>().ProducesProblem(404);
 
         var deliveries = app.MapGroup("/v1/deliveries").WithTags("Delivery");
         deliveries.MapGet("/", FindDelivery).WithName("GetDelivery").RequireAccess(Operations.ReadAudit)
@@ -61,6 +63,12 @@ public static class DeliveryEndpoints
         if (error is not null) return error;
         var result = await grains.GetGrain<IConnectorRegistryGrain>(0).Put(context.Principal(), channel, settings!);
         return result.Succeeded ? Results.Ok(result.Value) : Problems.Of(422, result.ErrorReason!, string.Join("; ", result.Errors), result.Errors);
+    }
+
+    private static async Task<IResult> RemoveConnector(string channel, HttpContext context, IGrainFactory grains)
+    {
+        var result = await grains.GetGrain<IConnectorRegistryGrain>(0).Remove(context.Principal(), channel);
+        return result.Succeeded ? Results.Ok(result.Value) : NoConnector(channel);
     }
 
     private static async Task<IResult> FindDelivery(string? decisionId, HttpContext context, IGrainFactory grains)

@@ -78,6 +78,9 @@ public interface IConnectorRegistryGrain : IGrainWithIntegerKey
     /// <summary>Validates, stores and audits a channel's connector; refused with a reason otherwise.</summary>
     Task<Governance.AccessResult<ConnectorView>> Put(Governance.Principal actor, string channel, ConnectorSettings settings);
 
+    /// <summary>Removes a channel's connector (audited): its decisions are the caller's to deliver again; deliveries already owed fail as connector_missing.</summary>
+    Task<Governance.AccessResult<ConnectorView>> Remove(Governance.Principal actor, string channel);
+
     Task<ConnectorView?> Get(string channel);
 
     Task<ConnectorView[]> List();

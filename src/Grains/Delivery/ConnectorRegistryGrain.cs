@@ -17,6 +17,7 @@ public sealed class ConnectorRegistryGrain(
     ILogger<ConnectorRegistryGrain> logger) : Grain, IConnectorRegistryGrain
 {
     public const string Operation = "put_connector";
+    public const string RemoveOperation = "remove_connector";
     private static readonly TimeSpan NotifyTimeout = TimeSpan.FromSeconds(2);
     private readonly HashSet<IConnectorObserver> _observers = [];
 
@@ -47,6 +48,18 @@ public sealed class ConnectorRegistryGrain(
         await Audit(AuditDrafts.Change(actor, Operation, null, before, view, subjectId: channel));
         await Notify();
         return AccessResult.Ok(view);
+    }
+
+    public async Task<AccessResult<ConnectorView>> Remove(Principal actor, string channel)
+    {
+        if (!S.Views.TryGetValue(channel, out var before)) return AccessResult.Refused<ConnectorView>("connector_not_found", $"no connector for channel '{channel}'");
+        S.Version++;
+        S.Channels.Remove(channel);
+        S.Views.Remove(channel);
+        await state.WriteStateAsync();
+        await Audit(AuditDrafts.Change(actor, RemoveOperation, null, before, null, subjectId: channel));
+        await Notify();
+        return AccessResult.Ok(before);
     }
 
     public Task<ConnectorView?> Get(string channel) => Task.FromResult(S.Views.GetValueOrDefault(channel));

@@ -29,12 +29,21 @@ public interface IDeliveryStore
 
     /// <summary>Right to erasure: the customer's deliveries, sent or owed, with the address and content they hold.</summary>
     Task Forget(string customerId);
+
+    /// <summary>Retention: delivered records last changed before <paramref name="before"/> go (dead letters stay until retried or erased); returns how many.</summary>
+    Task<int> Prune(DateTimeOffset before);
 }
 
-/// <summary>Embedded mode's outbox: a dictionary, nothing kept past the process.</summary>
+/// <summary>Embedded mode's outbox: a dictionary, nothing kept past the process, and at most <see cref="MaxDelivered"/> delivered records.</summary>
 public sealed class InMemoryDeliveryStore : IDeliveryStore
 {
+    public const int MaxDelivered = 100_000;
+
     private readonly Dictionary<string, (DeliveryRecord Record, string? Owner, DateTimeOffset? Until)> _records = [];
+    /// <summary>The pending ones, which the pollers scan; the rest are only looked up.</summary>
+    private readonly HashSet<string> _pending = [];
+    /// <summary>Delivered ids oldest first, for the cap.</summary>
+    private readonly Queue<string> _delivered = new();
     private readonly Lock _gate = new();
 
     public Task<List<DeliveryRecord>> Add(IReadOnlyList<DeliveryOrder> orders, string owner, DateTimeOffset now, DateTimeOffset claimedUntil)
@@ -47,6 +56,7 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
                 if (_records.ContainsKey(order.DecisionId)) continue;
                 var record = DeliveryRecord.New(order, now);
                 _records[order.DecisionId] = record.IsDue(now) ? (record, owner, claimedUntil) : (record, null, null);
+                _pending.Add(order.DecisionId);
                 added.Add(Copy(record));
             }
         }
@@ -57,7 +67,7 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
     {
         lock (_gate)
         {
-            var due = _records.Values
+            var due = _pending.Select(id => _records[id])
                 .Where(r => r.Record.IsDue(now) && (r.Until is null || r.Until < now))
                 .OrderBy(r => r.Record.NextAttemptAt).Take(limit).Select(r => r.Record).ToList();
             foreach (var r in due) _records[r.Order.DecisionId] = (r, owner, claimedUntil);
@@ -79,8 +89,14 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
     {
         lock (_gate)
         {
-            if (_records.TryGetValue(record.Order.DecisionId, out var stored) && stored.Record.Status == DeliveryStatus.Delivered) return Task.CompletedTask;
-            _records[record.Order.DecisionId] = (Copy(record), null, null);
+            var id = record.Order.DecisionId;
+            if (!_records.TryGetValue(id, out var stored) || stored.Record.Status == DeliveryStatus.Delivered) return Task.CompletedTask;
+            _records[id] = (Copy(record), null, null);
+            if (record.Status == DeliveryStatus.Pending) _pending.Add(id);
+            else _pending.Remove(id);
+            if (record.Status != DeliveryStatus.Delivered) return Task.CompletedTask;
+            _delivered.Enqueue(id);
+            while (_delivered.Count > MaxDelivered) _records.Remove(_delivered.Dequeue());
         }
         return Task.CompletedTask;
     }
@@ -104,9 +120,27 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
     {
         lock (_gate)
         {
-            foreach (var id in _records.Where(r => r.Value.Record.Order.CustomerId == customerId).Select(r => r.Key).ToList()) _records.Remove(id);
+            foreach (var id in _records.Where(r => r.Value.Record.Order.CustomerId == customerId).Select(r => r.Key).ToList())
+            {
+                _records.Remove(id);
+                _pending.Remove(id);
+            }
         }
         return Task.CompletedTask;
+    }
+
+    public Task<int> Prune(DateTimeOffset before)
+    {
+        var pruned = 0;
+        lock (_gate)
+        {
+            while (_delivered.TryPeek(out var id) && (!_records.TryGetValue(id, out var r) || r.Record.UpdatedAt < before))
+            {
+                _delivered.Dequeue();
+                if (_records.Remove(id)) pruned++;
+            }
+        }
+        return Task.FromResult(pruned);
     }
 
     /// <summary>Callers change the records they get; the stored one changes only through <see cref="Save"/>, as in PostgreSQL.</summary>

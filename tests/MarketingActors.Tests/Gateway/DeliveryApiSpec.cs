@@ -93,8 +93,13 @@ public sealed class DeliveryApiSpec : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await owner.GetAsync("/v1/connectors/sms")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await owner.Put("/v1/connectors/sms", new ConnectorSettings { Type = "webhook", Url = "https://evil.example" })).StatusCode);
 
+        Assert.Equal(HttpStatusCode.OK, (await _engine.Http.DeleteAsync("/v1/connectors/sms")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _engine.Http.GetAsync("/v1/connectors/sms")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _engine.Http.DeleteAsync("/v1/connectors/sms")).StatusCode);
+
         var audit = await _engine.Http.GetStringAsync("/v1/audit?subjectId=sms&limit=50");
         Assert.Contains("put_connector", audit);
+        Assert.Contains("remove_connector", audit);
         Assert.Contains("hooks.example.com/sms2", audit);
         Assert.DoesNotContain(WebhookReceiver.Secret[6..], audit);
     }

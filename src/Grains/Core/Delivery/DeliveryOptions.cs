@@ -30,6 +30,9 @@ public sealed class DeliveryOptions : IValidatableObject
 
     [Range(1, 10_000)] public int ClaimBatch { get; set; } = 500;
 
+    /// <summary>How long a delivered record (its attempts, for GET /v1/deliveries) is kept; dead letters stay until retried or erased.</summary>
+    public TimeSpan KeepDelivered { get; set; } = TimeSpan.FromDays(7);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (PublicBaseUrl is not null && (!Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https")))
@@ -41,6 +44,7 @@ public sealed class DeliveryOptions : IValidatableObject
             (nameof(InitialRetryDelay), InitialRetryDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)),
             (nameof(MaxRetryDelay), MaxRetryDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromDays(1)),
             (nameof(BreakFor), BreakFor, TimeSpan.FromMilliseconds(500), TimeSpan.FromHours(1)),
+            (nameof(KeepDelivered), KeepDelivered, TimeSpan.FromMinutes(1), TimeSpan.FromDays(3650)),
         })
         {
             if (value < min || value > max) yield return new ValidationResult($"{name}: between {min} and {max}", [name]);

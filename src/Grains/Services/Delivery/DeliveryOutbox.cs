@@ -45,6 +45,7 @@ public sealed class DeliveryOutbox(
     ILogger<DeliveryOutbox> logger) : BackgroundService
 {
     public const string EngineConnector = "engine";
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(10);
 
     private readonly DeliveryOptions _o = options.Value;
     private readonly Channel<DeliveryRecord> _fresh = Channel.CreateUnbounded<DeliveryRecord>(new UnboundedChannelOptions { SingleReader = true });
@@ -94,11 +95,17 @@ public sealed class DeliveryOutbox(
 
     private async Task Poll(CancellationToken stoppingToken)
     {
+        var pruned = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var now = clock.GetUtcNow();
+                if (now - pruned >= PruneEvery)
+                {
+                    pruned = now;
+                    await store.Prune(now - _o.KeepDelivered);
+                }
                 var free = Math.Min(_slots.CurrentCount, _o.ClaimBatch);
                 if (free > 0)
                     foreach (var record in await store.Claim(silo.Name, now, now + _o.ClaimFor, free))

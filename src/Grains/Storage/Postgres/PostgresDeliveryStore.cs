@@ -156,6 +156,13 @@ public sealed class PostgresDeliveryStore : IDeliveryStore, IHostedService
         await command.ExecuteNonQueryAsync();
     }
 
+    public async Task<int> Prune(DateTimeOffset before)
+    {
+        await using var command = _database.CreateCommand("DELETE FROM ma_delivery_outbox WHERE status = 1 AND updated_at < $1");
+        command.Parameters.AddWithValue(before.UtcDateTime);
+        return await command.ExecuteNonQueryAsync();
+    }
+
     private async Task<List<DeliveryRecord>> Read(NpgsqlCommand command)
     {
         var records = new List<DeliveryRecord>();

@@ -40,6 +40,8 @@ public sealed class ApiDocumentSpec(EmbeddedEngine engine)
     [InlineData("/v1/batch", "post")]
     [InlineData("/v1/track", "post")]
     [InlineData("/v1/quarantine/replay", "post")]
+    [InlineData("/v1/connectors/{channel}", "put")]
+    [InlineData("/v1/actions/preview", "post")]
     public async Task Each_write_declares_its_request_body(string path, string method)
     {
         var operation = (await Document()).GetProperty("paths").GetProperty(path).GetProperty(method);
