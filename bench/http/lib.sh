@@ -181,17 +181,17 @@ pg_statements() {
 }
 
 # --- campaign + decision check ---------------------------------------------------------------
-# setup_campaign BASE DIR: creates + activates the campaign `bench` (journey enters on
-# product_view, one action step over free/cheap actions, big budget: every event yields a
-# decision) and checks with curl that one event's answer carries a chosen action.
+# setup_campaign BASE DIR [CAMPAIGN_JSON]: creates + activates the campaign `bench` (by default:
+# journey enters on product_view, one action step over free/cheap actions, big budget: every
+# event yields a decision) and checks with curl that one event's answer carries a chosen action.
 setup_campaign() {
   local base=$1 dir=$2
-  local campaign='{"id":"bench","name":"Bench","conversionValue":80,
+  local campaign=${3:-'{"id":"bench","name":"Bench","conversionValue":80,
   "actions":[{"id":"web-banner","channel":"web","variant":"banner","cost":0},
              {"id":"ads-retarget","channel":"ads","variant":"retargeting","cost":0.001},
              {"id":"app-card","channel":"app","variant":"card","cost":0}],
   "journey":{"entryTrigger":"product_view","allowReentry":true,"steps":[{"id":"pick","kind":"action"}]},
-  "budget":{"total":1000000,"currency":"USD"}}'
+  "budget":{"total":1000000,"currency":"USD"}}'}
   curl -fsS -o "$dir/campaign.json" -X POST -H 'Content-Type: application/json' -d "$campaign" "$base/v1/campaigns" \
     || die "could not create the campaign"
   curl -fsS -o "$dir/campaign-activated.json" -X POST "$base/v1/campaigns/bench/activate" \

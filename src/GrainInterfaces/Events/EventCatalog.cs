@@ -44,6 +44,8 @@ public static class EventCatalog
     /// both links the anonymous profile to the known one, like an alias.
     /// </summary>
     public const string AnonymousIdProperty = "anonymousId";
+    /// <summary>Marks the engine's own delivery receipts (action_delivered / action_failed from its outbox): bookkeeping of a decision, not behaviour of the customer.</summary>
+    public const string EngineReceiptProperty = "ma_engine_receipt";
     /// <summary>Account (group) traits of the customer, stored as "group.*" traits.</summary>
     public const string Group = "group";
     public const string ScreenView = "screen_view";

@@ -63,7 +63,8 @@ public static class EngineServices
         services.AddSingleton<IChannelConnector, WebhookConnector>();
         services.AddSingleton<IChannelConnector, SmtpConnector>();
         // A receiver's redirect is its answer (a 3xx refuses the delivery), never a hop to wherever it points.
-        services.AddHttpClient(WebhookConnector.ClientName).ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler { AllowAutoRedirect = false });
+        // The connector's timeout is its pipeline's; the client adds no second timer per request.
+        services.AddHttpClient(WebhookConnector.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan).ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddSiloService<DeliveryOutbox>(ServiceLifecycleStage.Active);
         return services;
     }

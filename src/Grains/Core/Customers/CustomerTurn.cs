@@ -67,7 +67,7 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
         if (!S.Dedup.TryRecord(e.EventId, options.DedupWindow)) return false;
         var kind = EventCatalog.KindOf(e.Type);
         Settle(e, kind, replaying: true);
-        S.RememberTriggers(Score(e, kind).Fired);
+        if (!IsEngineReceipt(e)) S.RememberTriggers(Score(e, kind).Fired);
         return true;
     }
 
@@ -77,6 +77,11 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
         if (!S.Dedup.TryRecord(e.EventId, options.DedupWindow)) return EventResult.Duplicate(e.EventId);
         ports.Metrics.EventApplied("accepted");
         var kind = EventCatalog.KindOf(e.Type);
+        if (IsEngineReceipt(e))
+        {
+            Settle(e, kind, replaying: false);
+            return new EventResult { EventId = e.EventId, Status = EventStatus.Accepted };
+        }
         if (e.Type == EventCatalog.Alias || e.Properties.ContainsKey(EventCatalog.AnonymousIdProperty)) await MergeAlias(e);
         Settle(e, kind, replaying: false);
         var (customer, fired) = Score(e, kind);
@@ -312,6 +317,13 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
         }
         return holdout;
     }
+
+    /// <summary>
+    /// The outbox's own receipt settles its decision (spend, evidence, the contact) and is not
+    /// behaviour: not scored, not matched against journeys, not learned from, live or on replay.
+    /// </summary>
+    private static bool IsEngineReceipt(MarketingEvent e) =>
+        e.Type is EventCatalog.ActionDelivered or EventCatalog.ActionFailed && e.Properties.ContainsKey(EventCatalog.EngineReceiptProperty);
 
     /// <summary>
     /// What an event reports about an earlier decision: a delivery receipt confirms its spend, a

@@ -14,9 +14,12 @@ public static class StandardWebhookSignature
     public const string TimestampHeader = "webhook-timestamp";
     public const string SignatureHeader = "webhook-signature";
 
-    public static string Sign(byte[] key, string id, long timestamp, string body)
+    public static string Sign(byte[] key, string id, long timestamp, ReadOnlySpan<byte> body)
     {
-        var signed = Encoding.UTF8.GetBytes($"{id}.{timestamp}.{body}");
+        var prefix = Encoding.UTF8.GetBytes($"{id}.{timestamp}.");
+        var signed = new byte[prefix.Length + body.Length];
+        prefix.CopyTo(signed, 0);
+        body.CopyTo(signed.AsSpan(prefix.Length));
         return "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, signed));
     }
 }

@@ -257,6 +257,7 @@ public sealed class DeliveryOutbox(
             CampaignId = order.CampaignId,
             DecisionId = order.DecisionId,
             Timestamp = record.UpdatedAt,
+            Properties = new() { [EventCatalog.EngineReceiptProperty] = connector },
         };
         await grains.GetGrain<ICustomerGrain>(order.CustomerId).Ingest([feedback]);
         await store.Save(record);

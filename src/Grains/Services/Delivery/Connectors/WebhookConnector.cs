@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using MarketingActors.Core.Delivery;
 using MarketingActors.Delivery;
@@ -14,6 +13,7 @@ public sealed class WebhookConnector(IHttpClientFactory http, TimeProvider clock
 {
     public const string ClientName = "delivery-webhook";
     public const string EventType = "delivery.requested";
+    private static readonly System.Net.Http.Headers.MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
     public string Type => ConnectorTypes.Webhook;
 
@@ -22,7 +22,10 @@ public sealed class WebhookConnector(IHttpClientFactory http, TimeProvider clock
         var now = clock.GetUtcNow();
         var body = Body(order, now);
         var timestamp = now.ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, settings.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        // The signature is over the bytes sent: one UTF-8 body, never re-encoded between signing and sending.
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = Json;
+        using var request = new HttpRequestMessage(HttpMethod.Post, settings.Url) { Content = content };
         request.Headers.Add(StandardWebhookSignature.IdHeader, order.DecisionId);
         request.Headers.Add(StandardWebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add(StandardWebhookSignature.SignatureHeader, StandardWebhookSignature.Sign(ConnectorRules.SecretBytes(settings.Secret!)!, order.DecisionId, timestamp, body));
@@ -38,9 +41,9 @@ public sealed class WebhookConnector(IHttpClientFactory http, TimeProvider clock
         }
     }
 
-    public static string Body(DeliveryOrder order, DateTimeOffset now)
+    public static byte[] Body(DeliveryOrder order, DateTimeOffset now)
     {
-        using var buffer = new MemoryStream();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
@@ -76,7 +79,7 @@ public sealed class WebhookConnector(IHttpClientFactory http, TimeProvider clock
             w.WriteEndObject();
             w.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static void Optional(Utf8JsonWriter w, string name, string? value)

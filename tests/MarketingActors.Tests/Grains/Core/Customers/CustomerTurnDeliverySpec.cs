@@ -127,6 +127,26 @@ public class CustomerTurnDeliverySpec
     }
 
     [Fact]
+    public async Task The_outboxs_receipt_confirms_the_spend_and_counts_the_contact_but_is_not_behaviour_of_the_customer()
+    {
+        var (turn, state, ports) = Turn(EmailOnView());
+        ports.DeliveredChannels.Add("email");
+        await Consent(turn, T0);
+        var decision = Assert.Single((await turn.Apply(TestEvents.Of(Customer, "product_view", T0))).Decisions);
+        var events = state.Profile.EventCount;
+
+        var receipt = TestEvents.Of(Customer, EventCatalog.ActionDelivered, T0.AddMinutes(1), decisionId: decision.DecisionId,
+            properties: new() { [EventCatalog.EngineReceiptProperty] = "smtp" });
+        Assert.Equal(EventStatus.Accepted, (await turn.Apply(receipt)).Status);
+
+        Assert.Equal(events, state.Profile.EventCount);
+        Assert.Single(ports.Confirmed);
+        Assert.Equal(("welcome", "welcome"), Assert.Single(ports.Deliveries));
+        Assert.Equal(DecisionStatus.Delivered, Assert.Single(state.Decisions).Status);
+        Assert.Equal(1, state.Profile.ContactHistory.CountWithin("email", TimeSpan.FromDays(1), T0.AddMinutes(2)));
+    }
+
+    [Fact]
     public async Task A_late_send_is_refused_once_consent_was_withdrawn_meanwhile()
     {
         var (turn, _, ports) = Turn(EmailOnView());

@@ -62,7 +62,7 @@ public class DeliveryRulesSpec
         {
             [StandardWebhookSignature.IdHeader] = "dec-9",
             [StandardWebhookSignature.TimestampHeader] = timestamp.ToUnixTimeSeconds().ToString(),
-            [StandardWebhookSignature.SignatureHeader] = StandardWebhookSignature.Sign(ConnectorRules.SecretBytes(Secret)!, "dec-9", timestamp.ToUnixTimeSeconds(), body),
+            [StandardWebhookSignature.SignatureHeader] = StandardWebhookSignature.Sign(ConnectorRules.SecretBytes(Secret)!, "dec-9", timestamp.ToUnixTimeSeconds(), System.Text.Encoding.UTF8.GetBytes(body)),
         };
 
         new StandardWebhook(Secret).Verify(body, headers);
