@@ -51,7 +51,7 @@ connector() {
     curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' \
       -d "{\"type\":\"webhook\",\"url\":\"$RECEIVER/hook\",\"secret\":\"$SECRET\",\"ratePerSecond\":10000,\"maxAttempts\":3}" "$BASE/v1/connectors/ads" || die "PUT connector failed"
   else
-    curl -fsS -o /dev/null -X DELETE "$BASE/v1/connectors/ads" || true
+    curl -fsS -o /dev/null -X DELETE "$BASE/v1/connectors/ads" 2>/dev/null || true   # 404 when there is none
   fi
   # The connector set reaches the silo's outbox by a push; give it a moment.
   sleep 1
