@@ -35,6 +35,8 @@ public sealed record EndpointAccess(string Operation, CampaignFrom Campaign = Ca
     public const string ChangeGate = "change_gate";
     /// <summary>Probes, the metrics scrape, the API description and the sign-in page.</summary>
     public const string Public = "public";
+    /// <summary>A door to several operations (the MCP endpoint): open to a key whose role may do any of <see cref="GateOperations"/>; each call checks its own.</summary>
+    public const string AnyOf = "any_of";
 }
 
 public static class EndpointAccessConventions
@@ -45,6 +47,9 @@ public static class EndpointAccessConventions
 
     public static TBuilder RequireChangeGate<TBuilder>(this TBuilder builder, CampaignFrom campaign, params string[] operations) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new EndpointAccess(EndpointAccess.ChangeGate, campaign) { GateOperations = operations }).RequireAuthorization(EndpointAccess.Policy);
+
+    public static TBuilder RequireAnyOf<TBuilder>(this TBuilder builder, string[] operations) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new EndpointAccess(EndpointAccess.AnyOf) { GateOperations = operations }).RequireAuthorization(EndpointAccess.Policy);
 
     public static TBuilder AllowPublic<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new EndpointAccess(EndpointAccess.Public)).AllowAnonymous();
@@ -89,7 +94,7 @@ public sealed class EndpointAccessHandler(IGrainFactory grains) : AuthorizationH
             CampaignFrom.Query => http.Request.Query["campaignId"].FirstOrDefault(),
             _ => null,
         };
-        var denial = access.Operation == EndpointAccess.ChangeGate ? scope.CheckWrite(access.GateOperations, campaignId) : scope.Check(access.Operation, campaignId);
+        var denial = access.Operation is EndpointAccess.ChangeGate or EndpointAccess.AnyOf ? scope.CheckWrite(access.GateOperations, campaignId) : scope.Check(access.Operation, campaignId);
         if (denial is null && access.Campaign == CampaignFrom.Query && campaignId is null && scope.IsRestricted)
             denial = new("campaign_out_of_scope", $"this key reaches only some campaigns: pass ?campaignId= with one of them");
         if (denial is null) context.Succeed(requirement);

@@ -1,4 +1,5 @@
 using Scalar.AspNetCore;
+using MarketingActors.Gateway.Agents;
 using MarketingActors.Gateway.Endpoints;
 using MarketingActors.Gateway.Governance;
 using MarketingActors.Gateway.Ingestion;
@@ -32,6 +33,7 @@ public static class GatewayComposition
         services.AddAuthentication(ApiKeyAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddEndpointAccess();
         services.AddRateLimiter(PerKeyRateLimits.Configure);
+        services.AddMarketingMcp();
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<SecurityOptions>>((o, security) => PerKeyRateLimits.Partition(o, security.Value));
         return services;
     }
@@ -79,6 +81,7 @@ public static class GatewayComposition
         app.MapModelEndpoints();
         app.MapReportEndpoints();
         app.MapDeliveryEndpoints();
+        app.MapMarketingMcp();
         app.MapGovernanceEndpoints();
         app.MapSignInEndpoints();
         return app;

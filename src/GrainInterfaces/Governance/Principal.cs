@@ -9,6 +9,8 @@ public sealed record Principal
     /// <summary>Campaign ids a campaign owner may manage; empty for roles that are not campaign-scoped.</summary>
     [Id(2)] public string[] Campaigns { get; init; } = [];
     [Id(3)] public string KeyId { get; init; } = "";
+    /// <summary>How this request reached the engine when not by REST (e.g. "mcp:set_budget"): recorded in the audit of what it changes.</summary>
+    [Id(4)] public string? Via { get; init; }
 
     public bool Covers(string campaignId) => Role == Roles.Admin || Campaigns.Contains(campaignId, StringComparer.Ordinal);
 }

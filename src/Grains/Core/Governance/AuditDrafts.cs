@@ -14,7 +14,7 @@ public static class AuditDrafts
         SubjectId = subjectId,
         Operation = operation,
         ApprovalId = approvalId,
-        Payload = AuditJson.Of(new { before, after }),
+        Payload = AuditJson.Of(new { before, after, via = actor.Via }),
     };
 
     public static AuditEntry Refusal(Principal actor, string operation, string? campaignId, string reason, IEnumerable<string> errors) => new()
@@ -23,7 +23,7 @@ public static class AuditDrafts
         Principal = actor.Id,
         CampaignId = campaignId,
         Operation = operation,
-        Payload = AuditJson.Of(new { reason, errors }),
+        Payload = AuditJson.Of(new { reason, errors, via = actor.Via }),
     };
 
     /// <summary>A decision with the customer id replaced by the customer's audit reference.</summary>
