@@ -14,12 +14,16 @@ public static class McpComposition
 {
     public const string Path = "/mcp";
 
+    /// <summary>The API's JSON shape (camelCase, enums as strings) for tool arguments and results, as REST has it.</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions ToolJson =
+        new(GatewayJson.Options) { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() };
+
     public static IServiceCollection AddMarketingMcp(this IServiceCollection services)
     {
         services.AddHttpContextAccessor();
         services.AddMcpServer(o => o.ServerInfo = new Implementation { Name = "marketing-actors", Version = "1.0.0" })
             .WithHttpTransport(o => o.Stateless = true)
-            .WithTools<AgentTools>(GatewayJson.Options)
+            .WithTools<AgentTools>(ToolJson)
             .WithRequestFilters(filters =>
             {
                 filters.AddListToolsFilter(next => async (context, cancellation) =>
