@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using MarketingActors.Campaigns;
 using MarketingActors.Customers;
+using MarketingActors.Gateway.Endpoints;
 using MarketingActors.Gateway.Governance;
 using MarketingActors.Governance;
 using MarketingActors.Measurement;
@@ -19,7 +20,7 @@ public sealed record BudgetShift(string From, string To, decimal Amount, string 
 /// <c>Via = "mcp:&lt;tool&gt;"</c>, so the audit says the change came over MCP and by which tool.
 /// Refusals are tool errors whose text starts with the machine-readable reason.
 /// </summary>
-[McpServerToolType]
+[McpServerToolType, McpServerResourceType]
 public sealed class AgentTools(IHttpContextAccessor http, IGrainFactory grains)
 {
     /// <summary>The operation each tool performs: a key whose role (or agent policy) lacks it does not see the tool.</summary>
@@ -75,6 +76,12 @@ public sealed class AgentTools(IHttpContextAccessor http, IGrainFactory grains)
         Read("campaign_report", campaignId);
         return await grains.GetGrain<ICampaignGrain>(campaignId).GetLiftReport(latestScheduled: scheduled) ?? throw NotFound(campaignId);
     }
+
+    /// <summary>The same report as a resource a client can attach to a conversation (MCP resources), by URI.</summary>
+    [McpServerResource(UriTemplate = "marketing://campaigns/{campaignId}/report", Name = "campaign_report", Title = "Campaign lift and ROI report", MimeType = "application/json")]
+    [Description("A campaign's live lift and ROI report (treated vs holdout, per channel and action), as JSON.")]
+    public async Task<string> CampaignReportResource(string campaignId) =>
+        System.Text.Json.JsonSerializer.Serialize(await CampaignReport(campaignId), GatewayJson.Options);
 
     [McpServerTool(Name = "campaign_audience", Title = "Audience size", ReadOnly = true, Idempotent = true, UseStructuredContent = true)]
     [Description("Customers matching the campaign's audience rules, and of them those with marketing consent on its channels (counted while the campaign is active).")]

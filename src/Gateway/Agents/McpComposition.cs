@@ -24,6 +24,7 @@ public static class McpComposition
         services.AddMcpServer(o => o.ServerInfo = new Implementation { Name = "marketing-actors", Version = "1.0.0" })
             .WithHttpTransport(o => o.Stateless = true)
             .WithTools<AgentTools>(ToolJson)
+            .WithResources<AgentTools>()
             .WithRequestFilters(filters =>
             {
                 filters.AddListToolsFilter(next => async (context, cancellation) =>

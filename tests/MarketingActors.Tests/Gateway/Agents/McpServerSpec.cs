@@ -143,6 +143,20 @@ public sealed class McpServerSpec(EmbeddedEngine engine)
         Assert.Contains("unknown_customer: ", Text(erased));
     }
 
+    [Fact]
+    public async Task A_campaign_report_is_a_resource_readable_within_scope()
+    {
+        var mine = await engine.Created(SampleCampaigns.SpringSale(TestEvents.NewId("mcp-res")));
+        var theirs = await engine.Created(SampleCampaigns.SpringSale(TestEvents.NewId("mcp-res-other")));
+        await using var owner = await Connect((await Key(Roles.CampaignOwner, mine.Id)).Token);
+
+        Assert.Contains(await owner.ListResourceTemplatesAsync(), t => t.UriTemplate == "marketing://campaigns/{campaignId}/report");
+        var report = await owner.ReadResourceAsync($"marketing://campaigns/{mine.Id}/report");
+        var json = JsonDocument.Parse(report.Contents.OfType<TextResourceContents>().Single().Text).RootElement;
+        Assert.Equal(mine.Id, json.GetProperty("campaignId").GetString());
+        await Assert.ThrowsAnyAsync<Exception>(async () => await owner.ReadResourceAsync($"marketing://campaigns/{theirs.Id}/report"));
+    }
+
     /// <summary>
     /// The contract a generic client sees, pinned: each tool's name, hints and input parameters.
     /// A change here is a change of the agent-facing API, made on purpose.
