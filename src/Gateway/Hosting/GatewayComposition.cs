@@ -82,6 +82,7 @@ public static class GatewayComposition
         app.MapReportEndpoints();
         app.MapDeliveryEndpoints();
         app.MapMarketingMcp();
+        app.MapBudgetAgentEndpoints();
         app.MapGovernanceEndpoints();
         app.MapSignInEndpoints();
         return app;

@@ -36,6 +36,8 @@ public static class AuditKinds
     public const string Erasure = "erasure";
     /// <summary>A delivery's final outcome (delivered, dead-lettered, blocked at send) or an operator's retry of it.</summary>
     public const string Delivery = "delivery";
+    /// <summary>What the engine's own budget agent did on a look, with its rationale and the figures it used.</summary>
+    public const string Agent = "agent";
     /// <summary>A consent change made through the engine itself (the one-click unsubscribe link).</summary>
     public const string Consent = "consent";
 }

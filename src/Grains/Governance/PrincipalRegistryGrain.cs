@@ -119,7 +119,8 @@ public sealed class PrincipalRegistryGrain(
     {
         if (ActorRefusal<AgentPolicy>(actor) is { } refused) return refused;
         if (!Operations.RoleAllows(actor.Role, Operations.ManageAccess)) return AccessResult.Refused<AgentPolicy>("forbidden_operation", "only admins set agent policies");
-        if (!S.Keys.Values.Any(k => k.Principal.Id == agentId && k.Principal.Role == Roles.Agent))
+        // The engine's own budget agent holds no key: it acts inside the silo, under the policy set here like any agent's.
+        if (agentId != Agents.BudgetAgentGrain.PrincipalId && !S.Keys.Values.Any(k => k.Principal.Id == agentId && k.Principal.Role == Roles.Agent))
             return AccessResult.Refused<AgentPolicy>("unknown_agent", $"no agent key for principal '{agentId}'; create one first");
         var errors = AccessValidator.Check(policy);
         if (errors.Count > 0) return AccessResult.Refused<AgentPolicy>("invalid_policy", [.. errors]);
