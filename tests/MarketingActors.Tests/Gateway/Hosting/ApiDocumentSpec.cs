@@ -42,6 +42,7 @@ public sealed class ApiDocumentSpec(EmbeddedEngine engine)
     [InlineData("/v1/quarantine/replay", "post")]
     [InlineData("/v1/connectors/{channel}", "put")]
     [InlineData("/v1/actions/preview", "post")]
+    [InlineData("/v1/budget-agent/{group}", "put")]
     public async Task Each_write_declares_its_request_body(string path, string method)
     {
         var operation = (await Document()).GetProperty("paths").GetProperty(path).GetProperty(method);
