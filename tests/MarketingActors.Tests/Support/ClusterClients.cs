@@ -27,6 +27,32 @@ public static class ClusterClients
     }
 }
 
+/// <summary>Silo processes of one cluster on PostgreSQL, on loopback, with fast failure detection (a killed silo is noticed in about two seconds).</summary>
+public static class ClusterSilos
+{
+    /// <summary>What every process of a cluster spec shares: the database, no API keys (access control has its own specs), the audit key.</summary>
+    public static string[] Common(string database) =>
+    [
+        $"--ConnectionStrings:Postgres={database}",
+        "--MarketingActors:Security:RequireApiKeys=false",
+        $"--MarketingActors:Governance:AuditKey={ClusterFixture.TestSettings["MarketingActors:Governance:AuditKey"]}",
+    ];
+
+    public static List<HostProcess> Start(int count, string cluster, string logs, IEnumerable<string> settings) =>
+        [.. Enumerable.Range(1, count).Select(i => HostProcess.Start($"silo{i}", RepositoryPaths.HostAssembly("Silo", "MarketingActors.Silo"), logs,
+        [
+            .. settings,
+            "--MarketingActors:Silo:Mode=Cluster",
+            $"--MarketingActors:Silo:ClusterId={cluster}",
+            $"--MarketingActors:Silo:ServiceId={cluster}",
+            $"--MarketingActors:Silo:SiloPort={EmbeddedEngine.FreePort()}",
+            $"--MarketingActors:Silo:GatewayPort={EmbeddedEngine.FreePort()}",
+            "--MarketingActors:Silo:Membership:ProbeTimeout=00:00:01",
+            "--MarketingActors:Silo:Membership:NumMissedProbesLimit=2",
+            "--MarketingActors:Silo:Messaging:ResponseTimeout=00:00:05",
+        ]))];
+}
+
 /// <summary>Processes and receivers a cluster spec started, disposed together however the spec ends.</summary>
 public sealed class AsyncDisposables(IEnumerable<IAsyncDisposable> items) : IAsyncDisposable
 {

@@ -30,22 +30,8 @@ public sealed class DeliveryFailoverSpec(PostgresServer postgres, ITestOutputHel
         var cluster = "deliver-" + Guid.NewGuid().ToString("N")[..6];
         var logs = Directory.CreateTempSubdirectory("ma-deliver-").FullName;
         await using var receiver = await WebhookReceiver.Start();
-        var silos = Enumerable.Range(1, 2).Select(i => HostProcess.Start($"silo{i}", RepositoryPaths.HostAssembly("Silo", "MarketingActors.Silo"), logs,
-        [
-            $"--ConnectionStrings:Postgres={database}",
-            "--MarketingActors:Security:RequireApiKeys=false",
-            $"--MarketingActors:Governance:AuditKey={ClusterFixture.TestSettings["MarketingActors:Governance:AuditKey"]}",
-            "--MarketingActors:Silo:Mode=Cluster",
-            $"--MarketingActors:Silo:ClusterId={cluster}",
-            $"--MarketingActors:Silo:ServiceId={cluster}",
-            $"--MarketingActors:Silo:SiloPort={EmbeddedEngine.FreePort()}",
-            $"--MarketingActors:Silo:GatewayPort={EmbeddedEngine.FreePort()}",
-            "--MarketingActors:Silo:Membership:ProbeTimeout=00:00:01",
-            "--MarketingActors:Silo:Membership:NumMissedProbesLimit=2",
-            "--MarketingActors:Silo:Messaging:ResponseTimeout=00:00:05",
-            "--MarketingActors:Delivery:ClaimFor=00:00:03",
-            "--MarketingActors:Delivery:PollInterval=00:00:00.250",
-        ])).ToList();
+        var silos = ClusterSilos.Start(2, cluster, logs,
+            [.. ClusterSilos.Common(database), "--MarketingActors:Delivery:ClaimFor=00:00:03", "--MarketingActors:Delivery:PollInterval=00:00:00.250"]);
         await using var cleanup = new AsyncDisposables(silos);
         await Task.WhenAll(silos.Select(s => s.WaitReady(TimeSpan.FromSeconds(180))));
         var http = silos[0].Http;

@@ -33,26 +33,12 @@ public sealed class SiloFailureSpec(PostgresServer postgres, ITestOutputHelper o
         var logs = Directory.CreateTempSubdirectory("ma-fault-").FullName;
         string[] common =
         [
-            $"--ConnectionStrings:Postgres={database}",
-            // Durability is under test here; access control has its own specs.
-            "--MarketingActors:Security:RequireApiKeys=false",
-            $"--MarketingActors:Governance:AuditKey={ClusterFixture.TestSettings["MarketingActors:Governance:AuditKey"]}",
+            .. ClusterSilos.Common(database),
             "--MarketingActors:Budget:LeaseTtl=00:00:05",
             "--MarketingActors:Budget:LeaseGrace=00:00:03",
             "--MarketingActors:Budget:ReportInterval=00:00:00.500",
         ];
-        var silos = Enumerable.Range(1, 3).Select(i => HostProcess.Start($"silo{i}", RepositoryPaths.HostAssembly("Silo", "MarketingActors.Silo"), logs,
-        [
-            .. common,
-            "--MarketingActors:Silo:Mode=Cluster",
-            $"--MarketingActors:Silo:ClusterId={cluster}",
-            $"--MarketingActors:Silo:ServiceId={cluster}",
-            $"--MarketingActors:Silo:SiloPort={EmbeddedEngine.FreePort()}",
-            $"--MarketingActors:Silo:GatewayPort={EmbeddedEngine.FreePort()}",
-            "--MarketingActors:Silo:Membership:ProbeTimeout=00:00:01",
-            "--MarketingActors:Silo:Membership:NumMissedProbesLimit=2",
-            "--MarketingActors:Silo:Messaging:ResponseTimeout=00:00:05",
-        ])).ToList();
+        var silos = ClusterSilos.Start(3, cluster, logs, common);
         await using var cleanup = new AsyncDisposables(silos);
         await Task.WhenAll(silos.Select(s => s.WaitReady(TimeSpan.FromSeconds(180))));
         var gateway = HostProcess.Start("gateway", RepositoryPaths.HostAssembly("Gateway", "MarketingActors.Gateway"), logs,

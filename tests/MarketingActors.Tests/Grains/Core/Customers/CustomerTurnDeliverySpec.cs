@@ -47,6 +47,18 @@ public class CustomerTurnDeliverySpec
         await turn.Apply(TestEvents.Of(Customer, EventCatalog.ConsentGranted, at, channel: "email"));
     }
 
+    /// <summary>An email decision that reserved the whole 1.00 budget and whose delivery then failed.</summary>
+    private async Task<(CustomerTurn Turn, CustomerState State, InMemoryCustomerPorts Ports, Decision Decision)> FailedDelivery()
+    {
+        var (turn, state, ports) = Turn(EmailOnView());
+        ports.DeliveredChannels.Add("email");
+        ports.Budget["welcome"] = 1m;
+        await Consent(turn, T0);
+        var decision = Assert.Single((await turn.Apply(TestEvents.Of(Customer, "product_view", T0))).Decisions);
+        await turn.Apply(TestEvents.Of(Customer, EventCatalog.ActionFailed, T0.AddMinutes(1), decisionId: decision.DecisionId));
+        return (turn, state, ports, decision);
+    }
+
     [Fact]
     public async Task Without_a_connector_the_caller_delivers_and_nothing_is_owed()
     {
@@ -163,12 +175,7 @@ public class CustomerTurnDeliverySpec
     [Fact]
     public async Task A_retried_delivery_after_a_failure_reserves_its_cost_again_and_the_failure_counted_in_the_evidence()
     {
-        var (turn, state, ports) = Turn(EmailOnView());
-        ports.DeliveredChannels.Add("email");
-        ports.Budget["welcome"] = 1m;
-        await Consent(turn, T0);
-        var decision = Assert.Single((await turn.Apply(TestEvents.Of(Customer, "product_view", T0))).Decisions);
-        await turn.Apply(TestEvents.Of(Customer, EventCatalog.ActionFailed, T0.AddMinutes(1), decisionId: decision.DecisionId));
+        var (turn, state, ports, decision) = await FailedDelivery();
         Assert.Equal(("welcome", "welcome"), Assert.Single(ports.Failures));
         Assert.Equal(1m, ports.Budget["welcome"]);
 
@@ -181,12 +188,7 @@ public class CustomerTurnDeliverySpec
     [Fact]
     public async Task A_retry_the_budget_cannot_pay_for_is_refused()
     {
-        var (turn, _, ports) = Turn(EmailOnView());
-        ports.DeliveredChannels.Add("email");
-        ports.Budget["welcome"] = 1m;
-        await Consent(turn, T0);
-        var decision = Assert.Single((await turn.Apply(TestEvents.Of(Customer, "product_view", T0))).Decisions);
-        await turn.Apply(TestEvents.Of(Customer, EventCatalog.ActionFailed, T0.AddMinutes(1), decisionId: decision.DecisionId));
+        var (turn, _, ports, decision) = await FailedDelivery();
         ports.Budget["welcome"] = 0.5m;
 
         Assert.Equal([BlockReasons.BudgetExhausted], await turn.CheckDelivery("welcome", "welcome", decision.DecisionId));
