@@ -12,8 +12,8 @@ namespace MarketingActors.Tests.Gateway.Agents;
 /// writes into the campaign grains: it moves budget toward clearly higher incremental ROI within
 /// its policy, waits for approval beyond it, leaves equal campaigns alone, and is off until enabled.
 /// </summary>
-[Collection(EmbeddedEngineCollection.Name)]
-public sealed class BudgetAgentSpec(EmbeddedEngine engine)
+/// <remarks>Its own engine: the active campaigns it creates would otherwise decide on other specs' product views.</remarks>
+public sealed class BudgetAgentSpec(EmbeddedEngine engine) : IClassFixture<EmbeddedEngine>
 {
     private IGrainFactory Grains => engine.App.Services.GetRequiredService<IGrainFactory>();
 

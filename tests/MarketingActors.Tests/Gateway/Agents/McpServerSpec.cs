@@ -10,8 +10,8 @@ using ModelContextProtocol.Protocol;
 namespace MarketingActors.Tests.Gateway.Agents;
 
 /// <summary>The official C# MCP client against the engine's /mcp on loopback, with the engine's own keys.</summary>
-[Collection(EmbeddedEngineCollection.Name)]
-public sealed class McpServerSpec(EmbeddedEngine engine)
+/// <remarks>Its own engine: the active campaigns it creates would otherwise decide on other specs' product views.</remarks>
+public sealed class McpServerSpec(EmbeddedEngine engine) : IClassFixture<EmbeddedEngine>
 {
     private async Task<(string Token, string KeyId)> Key(string role, params string[] campaigns)
     {
