@@ -4,9 +4,14 @@ namespace MarketingActors.Benchmarks;
 
 /// <summary>
 /// dotnet run -c Release --project bench/MarketingActors.Benchmarks -- --filter '*'
-/// (any BenchmarkDotNet switch works: --list flat, --filter '*Scoring*', --job short, ...)
+/// (any BenchmarkDotNet switch works: --list flat, --filter '*Scoring*', --job short, ...);
+/// `-- agent-latency [rounds]` runs <see cref="AgentLatency"/> instead.
 /// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static async Task Main(string[] args)
+    {
+        if (args is ["agent-latency", ..]) await AgentLatency.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10);
+        else BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

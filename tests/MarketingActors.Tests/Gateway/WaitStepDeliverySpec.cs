@@ -42,7 +42,8 @@ public sealed class WaitStepDeliverySpec(EmbeddedEngine engine) : IClassFixture<
         Assert.Contains($"\"campaignId\":\"{campaign.Id}\"", call.Body);
         Assert.Contains("\"journeyStepId\":\"follow\"", call.Body);
         Assert.Contains($"Hi {c}", call.Body);
-        var delivery = await engine.Json(await engine.Http.GetAsync($"/v1/deliveries?decisionId={call.Id}"));
-        Assert.Equal("delivered", delivery.GetProperty("status").GetString());
+        // The receiver answers before the engine records the outcome: the record follows within moments.
+        await Eventually.Holds(async () => await engine.Json(await engine.Http.GetAsync($"/v1/deliveries?decisionId={call.Id}")),
+            d => d.GetProperty("status").GetString() == "delivered", TimeSpan.FromSeconds(10), "the delivery recorded as delivered");
     }
 }
