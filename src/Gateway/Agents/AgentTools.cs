@@ -182,8 +182,12 @@ public sealed class AgentTools(IHttpContextAccessor http, IGrainFactory grains)
     {
         var scope = Context.AccessScope();
         if (campaignId is not null && !CampaignIds.IsValid(campaignId)) throw NotFound(campaignId);
-        return scope.Check(OperationOf[tool], campaignId) is { } denial ? throw new McpException($"{denial.Reason}: {denial.Detail}") : scope;
+        return Denial(scope, tool, campaignId) is { } denial ? throw new McpException($"{denial.Reason}: {denial.Detail}") : scope;
     }
+
+    /// <summary>Why this scope may not use the tool (on the campaign, when given); null when it may. The tool list is filtered by the same check.</summary>
+    public static AccessDenial? Denial(AccessScope scope, string tool, string? campaignId) =>
+        OperationOf.TryGetValue(tool, out var operation) ? scope.Check(operation, campaignId) : new("unknown_tool", $"no tool '{tool}'");
 
     private async Task<CampaignDefinition> Campaign(string campaignId)
     {

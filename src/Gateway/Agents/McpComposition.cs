@@ -55,6 +55,5 @@ public static class McpComposition
     private static AccessScope Scope(IServiceProvider? services) =>
         (services?.GetService<IHttpContextAccessor>()?.HttpContext ?? throw new InvalidOperationException("MCP requests run inside HTTP")).AccessScope();
 
-    private static bool Allowed(AccessScope scope, string tool) =>
-        AgentTools.OperationOf.TryGetValue(tool, out var operation) && scope.Check(operation, null) is null;
+    private static bool Allowed(AccessScope scope, string tool) => AgentTools.Denial(scope, tool, null) is null;
 }

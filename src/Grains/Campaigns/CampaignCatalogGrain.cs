@@ -1,3 +1,4 @@
+using MarketingActors.Services;
 using Microsoft.Extensions.Logging;
 using MarketingActors.Storage;
 
@@ -9,14 +10,12 @@ namespace MarketingActors.Campaigns;
 /// </summary>
 public sealed class CampaignCatalogGrain(
     [PersistentState("catalog", StorageNames.Campaigns)] IPersistentState<CampaignCatalogState> state,
+    TimeProvider clock,
     ILogger<CampaignCatalogGrain> logger) : Grain, ICampaignCatalogGrain
 {
-    /// <summary>A cache that has not re-subscribed for this long is presumed gone with its silo.</summary>
-    public static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromMinutes(2);
-
     private static readonly TimeSpan NotifyTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly Dictionary<ICampaignCatalogObserver, DateTimeOffset> _observers = new();
+    private readonly GrainObservers<ICampaignCatalogObserver> _observers = new(clock, NotifyTimeout);
 
     public async Task Publish(CampaignDefinition definition)
     {
@@ -42,7 +41,7 @@ public sealed class CampaignCatalogGrain(
 
     public Task Subscribe(ICampaignCatalogObserver observer)
     {
-        _observers[observer] = DateTimeOffset.UtcNow;
+        _observers.Subscribe(observer);
         return Task.CompletedTask;
     }
 
@@ -53,24 +52,11 @@ public sealed class CampaignCatalogGrain(
         KillSwitch = state.State.KillSwitch,
     };
 
-    private async Task NotifyAll()
+    private Task NotifyAll()
     {
-        var cutoff = DateTimeOffset.UtcNow - SubscriptionLifetime;
-        foreach (var stale in _observers.Where(o => o.Value < cutoff).Select(o => o.Key).ToList()) _observers.Remove(stale);
         var snapshot = Snapshot();
-        var calls = _observers.Keys.Select(async observer =>
-        {
-            try
-            {
-                await observer.OnCatalogChanged(snapshot).WaitAsync(NotifyTimeout);
-            }
-            catch (Exception e)
-            {
-                // The cache re-pulls the snapshot on its own schedule; a dead one is dropped.
-                logger.LogWarning(e, "Campaign cache did not take catalog version {Version}; dropping it until it re-subscribes", snapshot.Version);
-                _observers.Remove(observer);
-            }
-        }).ToList();
-        await Task.WhenAll(calls);
+        // The cache re-pulls the snapshot on its own schedule; a dead one is dropped.
+        return _observers.Push(observer => observer.OnCatalogChanged(snapshot),
+            e => logger.LogWarning(e, "Campaign cache did not take catalog version {Version}; dropping it until it re-subscribes", snapshot.Version));
     }
 }

@@ -117,9 +117,9 @@ public sealed class CustomerGrain(
         if (S.MergedInto is { } target) return await GrainFactory.GetGrain<ICustomerGrain>(target).CheckDelivery(campaignId, actionId, decisionId);
         await services.EnsureLoaded();
         var refusals = await Turn.CheckDelivery(campaignId, actionId, decisionId);
-        // A retry may have reserved budget again: that is state to keep.
-        _unsavedEvents++;
-        await AfterChange(forceSave: true);
+        // A retry that reserved its budget again changed the decision record: that is state to keep (NeedsSnapshot saves it).
+        if (Turn.NeedsSnapshot) _unsavedEvents++;
+        await AfterChange();
         return [.. refusals];
     }
 

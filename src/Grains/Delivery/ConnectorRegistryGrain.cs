@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using MarketingActors.Core.Delivery;
 using MarketingActors.Core.Governance;
 using MarketingActors.Governance;
+using MarketingActors.Services;
 using MarketingActors.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -19,7 +20,7 @@ public sealed class ConnectorRegistryGrain(
     public const string Operation = "put_connector";
     public const string RemoveOperation = "remove_connector";
     private static readonly TimeSpan NotifyTimeout = TimeSpan.FromSeconds(2);
-    private readonly HashSet<IConnectorObserver> _observers = [];
+    private readonly GrainObservers<IConnectorObserver> _observers = new(clock, NotifyTimeout);
 
     private ConnectorRegistryState S => state.State;
 
@@ -70,7 +71,7 @@ public sealed class ConnectorRegistryGrain(
 
     public Task Subscribe(IConnectorObserver observer)
     {
-        _observers.Add(observer);
+        _observers.Subscribe(observer);
         return Task.CompletedTask;
     }
 
@@ -79,20 +80,10 @@ public sealed class ConnectorRegistryGrain(
     private Task Audit(AuditEntry entry) => GrainFactory.GetGrain<IAuditLogGrain>(0).Append([entry]);
 
     /// <summary>Pushes to each silo; one that does not answer is dropped and catches up when it re-subscribes.</summary>
-    private async Task Notify()
+    private Task Notify()
     {
         var set = Set();
-        foreach (var observer in _observers.ToList())
-        {
-            try
-            {
-                await observer.OnConnectorsChanged(set).WaitAsync(NotifyTimeout);
-            }
-            catch (Exception e) when (e is TimeoutException or OrleansException)
-            {
-                logger.LogInformation("Connector observer did not answer ({Error}); it re-pulls on its next refresh", e.Message);
-                _observers.Remove(observer);
-            }
-        }
+        return _observers.Push(observer => observer.OnConnectorsChanged(set),
+            e => logger.LogInformation("Connector observer did not take version {Version} ({Error}); it re-pulls on its next refresh", set.Version, e.Message));
     }
 }

@@ -1,3 +1,4 @@
+using MarketingActors.Services;
 using MarketingActors.Core.Learning;
 using MarketingActors.Core.Profiles;
 using MarketingActors.Services.Learning;
@@ -32,7 +33,7 @@ public sealed class RetrainingGrain(
 
     private readonly LearningOptions _options = options.Value;
     private readonly LiveQualityMonitor _live = new();
-    private readonly Dictionary<IModelObserver, DateTimeOffset> _observers = new();
+    private readonly GrainObservers<IModelObserver> _observers = new(clock, NotifyTimeout);
     private Task<TrainingOutcome>? _training;
     private IConversionModel _champion = new LogisticPriorModel();
     private long _received, _rejected;
@@ -111,7 +112,7 @@ public sealed class RetrainingGrain(
 
     public Task Subscribe(IModelObserver observer)
     {
-        _observers[observer] = clock.GetUtcNow();
+        _observers.Subscribe(observer);
         return Task.CompletedTask;
     }
 
@@ -236,23 +237,11 @@ public sealed class RetrainingGrain(
         return new ModelCommandResult { Champion = Registry.Champion, Detail = reason };
     }
 
-    private async Task NotifyAll()
+    private Task NotifyAll()
     {
-        var cutoff = clock.GetUtcNow() - TimeSpan.FromMinutes(2);
-        foreach (var stale in _observers.Where(o => o.Value < cutoff).Select(o => o.Key).ToList()) _observers.Remove(stale);
         var published = Registry.Published();
-        await Task.WhenAll(_observers.Keys.ToList().Select(async observer =>
-        {
-            try
-            {
-                await observer.OnChampionChanged(published).WaitAsync(NotifyTimeout);
-            }
-            catch (Exception e)
-            {
-                // The silo's cache re-pulls the champion on its own schedule; a dead one is dropped.
-                logger.LogWarning(e, "A model cache did not take {Version}; dropping it until it re-subscribes", published.Version);
-                _observers.Remove(observer);
-            }
-        }));
+        // The silo's cache re-pulls the champion on its own schedule; a dead one is dropped.
+        return _observers.Push(observer => observer.OnChampionChanged(published),
+            e => logger.LogWarning(e, "A model cache did not take {Version}; dropping it until it re-subscribes", published.Version));
     }
 }

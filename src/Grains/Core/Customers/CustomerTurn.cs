@@ -166,7 +166,7 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
         var cost = campaign!.Actions.First(a => a.Id == actionId).Cost;
         var reservation = cost > 0 ? await ports.Budget.TryReserve(campaignId, cost) : null;
         if (cost > 0 && reservation is null) refusals.Add(BlockReasons.BudgetExhausted);
-        else released.Rearm(reservation);
+        else NeedsSnapshot |= released.Rearm(reservation);
         return refusals;
     }
 

@@ -19,10 +19,7 @@ public static class Eligibility
         var reasons = new List<string>();
         if (campaign.Status != CampaignStatus.Active) reasons.Add(BlockReasons.CampaignInactive);
         if (!RuleEvaluator.Matches(campaign.Audience, customer)) reasons.Add(BlockReasons.AudienceMismatch);
-        if (!customer.Profile.HasConsent(action.Channel, BehaviourProfile.MarketingPurpose)) reasons.Add(BlockReasons.ConsentMissing);
-        if (campaign.Guardrails.FrequencyCaps.TryGetValue(action.Channel, out var cap) &&
-            customer.Profile.ContactHistory.CountWithin(action.Channel, cap.Window, customer.At) >= cap.Max)
-            reasons.Add(BlockReasons.FrequencyCap);
+        CheckContact(campaign, action, customer.Profile, customer.At, reasons);
         // Deferring quiet hours let the action be chosen; its delivery waits for the window's end (QuietHoursEnd).
         if (campaign.Guardrails.QuietHours is { Mode: QuietHoursMode.Skip } quiet && InQuietHours(quiet, action.Channel, customer.Profile.TimeZone, customer.At))
             reasons.Add(BlockReasons.QuietHours);
@@ -82,11 +79,17 @@ public static class Eligibility
             reasons.Add(BlockReasons.CampaignInactive);
             return reasons;
         }
-        if (!profile.HasConsent(action.Channel, BehaviourProfile.MarketingPurpose)) reasons.Add(BlockReasons.ConsentMissing);
-        if (campaign.Guardrails.FrequencyCaps.TryGetValue(action.Channel, out var cap) && profile.ContactHistory.CountWithin(action.Channel, cap.Window, now) >= cap.Max)
-            reasons.Add(BlockReasons.FrequencyCap);
+        CheckContact(campaign, action, profile, now, reasons);
         if (action.NeedsApproval && action.Approval is null) reasons.Add(BlockReasons.ApprovalRequired);
         return reasons;
+    }
+
+    /// <summary>Whether the customer may be contacted on the action's channel at <paramref name="at"/>: marketing consent, and the campaign's frequency cap.</summary>
+    private static void CheckContact(CampaignDefinition campaign, ActionOption action, BehaviourProfile profile, DateTimeOffset at, List<string> reasons)
+    {
+        if (!profile.HasConsent(action.Channel, BehaviourProfile.MarketingPurpose)) reasons.Add(BlockReasons.ConsentMissing);
+        if (campaign.Guardrails.FrequencyCaps.TryGetValue(action.Channel, out var cap) && profile.ContactHistory.CountWithin(action.Channel, cap.Window, at) >= cap.Max)
+            reasons.Add(BlockReasons.FrequencyCap);
     }
 
     /// <summary>

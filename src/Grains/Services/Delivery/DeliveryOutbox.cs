@@ -93,41 +93,23 @@ public sealed class DeliveryOutbox(
         }
     }
 
-    private async Task Poll(CancellationToken stoppingToken)
+    /// <summary>Due retries, deferred deliveries and what a dead silo left, claimed as slots allow; delivered records pruned now and then.</summary>
+    private Task Poll(CancellationToken stoppingToken)
     {
         var pruned = DateTimeOffset.MinValue;
-        while (!stoppingToken.IsCancellationRequested)
+        return Every(_o.PollInterval, "Delivery outbox poll failed; trying again", async () =>
         {
-            try
+            var now = clock.GetUtcNow();
+            if (now - pruned >= PruneEvery)
             {
-                var now = clock.GetUtcNow();
-                if (now - pruned >= PruneEvery)
-                {
-                    pruned = now;
-                    await store.Prune(now - _o.KeepDelivered);
-                }
-                var free = Math.Min(_slots.CurrentCount, _o.ClaimBatch);
-                if (free > 0)
-                    foreach (var record in await store.Claim(silo.Name, now, now + _o.ClaimFor, free))
-                        if (_held.TryAdd(record.Order.DecisionId, 0)) await Dispatch(record, stoppingToken);
+                pruned = now;
+                await store.Prune(now - _o.KeepDelivered);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Delivery outbox poll failed; trying again");
-            }
-            try
-            {
-                await Task.Delay(_o.PollInterval, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+            var free = Math.Min(_slots.CurrentCount, _o.ClaimBatch);
+            if (free == 0) return;
+            foreach (var record in await store.Claim(silo.Name, now, now + _o.ClaimFor, free))
+                if (_held.TryAdd(record.Order.DecisionId, 0)) await Dispatch(record, stoppingToken);
+        }, stoppingToken);
     }
 
     /// <summary>
@@ -135,18 +117,20 @@ public sealed class DeliveryOutbox(
     /// abandoned: every third of the claim period this silo extends the claims it holds, so only
     /// a silo that stopped renewing (it died) loses its deliveries to another.
     /// </summary>
-    private async Task RenewClaims(CancellationToken stoppingToken)
+    private Task RenewClaims(CancellationToken stoppingToken) =>
+        Every(_o.ClaimFor / 3, "Could not renew delivery claims; another silo may send them too", async () =>
+        {
+            if (!_held.IsEmpty) await store.Renew(silo.Name, [.. _held.Keys], clock.GetUtcNow() + _o.ClaimFor);
+        }, stoppingToken);
+
+    /// <summary>Runs <paramref name="work"/>, then waits <paramref name="interval"/>, until stopped; a failed round is logged and the next one comes.</summary>
+    private async Task Every(TimeSpan interval, string failure, Func<Task> work, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(_o.ClaimFor / 3, stoppingToken);
-                if (!_held.IsEmpty)
-                {
-                    var now = clock.GetUtcNow();
-                    await store.Renew(silo.Name, [.. _held.Keys], now + _o.ClaimFor);
-                }
+                await work();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -154,7 +138,15 @@ public sealed class DeliveryOutbox(
             }
             catch (Exception e)
             {
-                logger.LogWarning(e, "Could not renew {Count} delivery claims; another silo may send them too", _held.Count);
+                logger.LogWarning(e, "{Failure}", failure);
+            }
+            try
+            {
+                await Task.Delay(interval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
         }
     }
@@ -261,12 +253,13 @@ public sealed class DeliveryOutbox(
         };
         await grains.GetGrain<ICustomerGrain>(order.CustomerId).Ingest([feedback]);
         await store.Save(record);
-        metrics.DeliverySettled(connector, order.Channel, record.Status switch
+        var outcome = record.Status switch
         {
             DeliveryStatus.Delivered => "delivered",
             DeliveryStatus.Blocked => "blocked",
             _ => "dead_lettered",
-        });
-        await audit.Record(DeliveryAudit.Of(record, delivered ? "delivered" : record.Status == DeliveryStatus.Blocked ? "blocked" : "dead_lettered", "engine"));
+        };
+        metrics.DeliverySettled(connector, order.Channel, outcome);
+        await audit.Record(DeliveryAudit.Of(record, outcome, EngineConnector));
     }
 }
