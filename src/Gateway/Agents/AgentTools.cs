@@ -3,6 +3,7 @@ using MarketingActors.Campaigns;
 using MarketingActors.Customers;
 using MarketingActors.Gateway.Endpoints;
 using MarketingActors.Gateway.Governance;
+using MarketingActors.Gateway.Reports;
 using MarketingActors.Governance;
 using MarketingActors.Measurement;
 using ModelContextProtocol;
@@ -21,7 +22,7 @@ public sealed record BudgetShift(string From, string To, decimal Amount, string 
 /// Refusals are tool errors whose text starts with the machine-readable reason.
 /// </summary>
 [McpServerToolType, McpServerResourceType]
-public sealed class AgentTools(IHttpContextAccessor http, IGrainFactory grains)
+public sealed class AgentTools(IHttpContextAccessor http, IGrainFactory grains, TimeProvider clock)
 {
     /// <summary>The operation each tool performs: a key whose role (or agent policy) lacks it does not see the tool.</summary>
     public static readonly IReadOnlyDictionary<string, string> OperationOf = new Dictionary<string, string>
@@ -31,6 +32,7 @@ public sealed class AgentTools(IHttpContextAccessor http, IGrainFactory grains)
         ["campaign_performance"] = Operations.ReadPerformance,
         ["campaign_report"] = Operations.ReadPerformance,
         ["campaign_audience"] = Operations.ReadPerformance,
+        ["audience_size"] = Operations.ReadPerformance,
         ["explain_decision"] = Operations.ReadAudit,
         ["get_customer"] = Operations.ManageCustomerData,
         ["create_draft_campaign"] = Operations.CreateCampaign,
@@ -70,11 +72,16 @@ public sealed class AgentTools(IHttpContextAccessor http, IGrainFactory grains)
     }
 
     [McpServerTool(Name = "campaign_report", Title = "Lift and ROI report", ReadOnly = true, Idempotent = true, UseStructuredContent = true)]
-    [Description("Treated vs holdout: conversion lift with 95% intervals, incremental revenue, ROI and cost per incremental conversion, per channel and per action, since the campaign started (or the latest scheduled report when scheduled is true).")]
-    public async Task<LiftReport> CampaignReport([Description("The campaign id.")] string campaignId, [Description("The latest scheduled (periodic) report instead of a live one.")] bool scheduled = false)
+    [Description("Treated vs holdout: conversion lift with 95% intervals, incremental revenue, ROI and cost per incremental conversion, per channel and per action, since the campaign started or over the UTC days from..to.")]
+    public async Task<LiftReport> CampaignReport([Description("The campaign id.")] string campaignId,
+        [Description("First UTC day of the period (yyyy-MM-dd); omit for the whole campaign.")] string? from = null,
+        [Description("Last UTC day of the period (yyyy-MM-dd, inclusive); defaults to today.")] string? to = null)
     {
         Read("campaign_report", campaignId);
-        return await grains.GetGrain<ICampaignGrain>(campaignId).GetLiftReport(latestScheduled: scheduled) ?? throw NotFound(campaignId);
+        var (period, invalid) = ReportPeriod.Parse(from, to, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        if (invalid is not null) throw new McpException($"{ReportPeriod.InvalidReason}: {invalid}");
+        var campaign = grains.GetGrain<ICampaignGrain>(campaignId);
+        return await (period is { } p ? campaign.GetPeriodReport(p.From, p.To) : campaign.GetLiftReport(latestScheduled: false)) ?? throw NotFound(campaignId);
     }
 
     /// <summary>The same report as a resource a client can attach to a conversation (MCP resources), by URI.</summary>
@@ -89,6 +96,16 @@ public sealed class AgentTools(IHttpContextAccessor http, IGrainFactory grains)
     {
         Read("campaign_audience", campaignId);
         return (await grains.GetGrain<ICampaignGrain>(campaignId).GetState() ?? throw NotFound(campaignId)).Audience;
+    }
+
+    [McpServerTool(Name = "audience_size", Title = "Size an audience rule", ReadOnly = true, Idempotent = true, UseStructuredContent = true)]
+    [Description("How many live customers an audience rule matches, and of them how many may be sent marketing on a channel: counted exactly for a small population, estimated from a uniform sample (95% intervals) for a large one. The rule has the shape of a campaign's audience.")]
+    public async Task<AudienceEstimate> AudienceSize([Description("The audience rule: {\"all\": [conditions]} and/or {\"any\": [conditions]}, each condition {\"field\", \"op\", \"value\"}.")] AudienceRule rule,
+        [Description("A channel (email, sms, push, ads, web, app) to count reachable customers on; omit for matching only.")] string? channel = null)
+    {
+        Read("audience_size", null);
+        var answer = await AudienceEndpoints.Estimate(grains, new AudienceQuery { Rule = rule, Channel = channel });
+        return answer.Estimate ?? throw new McpException($"{AudienceEstimateAnswer.InvalidReason}: {string.Join("; ", answer.Errors)}");
     }
 
     [McpServerTool(Name = "explain_decision", Title = "Explain a decision", ReadOnly = true, Idempotent = true, UseStructuredContent = true)]

@@ -77,6 +77,7 @@ public static class GatewayComposition
         app.MapSegmentEndpoints();
         app.MapQuarantineEndpoints();
         app.MapCampaignEndpoints();
+        app.MapAudienceEndpoints();
         app.MapCustomerEndpoints();
         app.MapModelEndpoints();
         app.MapReportEndpoints();

@@ -27,7 +27,7 @@ public static class LiftReportPage
             <html lang="en"><head><meta charset="utf-8"><title>Lift report · {E(r.CampaignName)}</title>
             <style>{Style}</style></head><body>
             <h1>{E(r.CampaignName)} <small>({E(r.CampaignId)})</small></h1>
-            <p>Generated {r.GeneratedAt.ToString("u", Inv)} ({E(r.Trigger)}); holdout {r.HoldoutPercent.ToString("0.##", Inv)}% of customers plus the global control. Rates are per decision; intervals are 95%.</p>
+            <p>Generated {r.GeneratedAt.ToString("u", Inv)} ({E(r.Trigger)}){Period(r)}; holdout {r.HoldoutPercent.ToString("0.##", Inv)}% of customers plus the global control. Rates are per decision; intervals are 95%.</p>
             <section id="headline">
             <span class="kpi">Absolute lift<b id="absolute-lift">{Pp(r.Overall.AbsoluteLift?.Estimate)}</b>{Range(r.Overall.AbsoluteLift, Pp)}</span>
             <span class="kpi">Relative lift<b id="relative-lift">{Pct(r.Overall.RelativeLift?.Estimate)}</b>{Range(r.Overall.RelativeLift, Pct)}</span>
@@ -131,4 +131,7 @@ public static class LiftReportPage
     private static string F(double v) => v.ToString("0.##", Inv);
 
     private static string E(string s) => WebUtility.HtmlEncode(s);
+
+    private static string Period(LiftReport r) =>
+        r.PeriodFrom is { } from && r.PeriodTo is { } to ? $" for the UTC days {from.ToString("yyyy-MM-dd", Inv)} to {to.ToString("yyyy-MM-dd", Inv)}" : "";
 }

@@ -38,6 +38,10 @@ public interface ICampaignGrain : IGrainWithStringKey
     [Alias("lift-report")]
     Task<Measurement.LiftReport?> GetLiftReport(bool latestScheduled);
 
+    /// <summary>Treated vs holdout lift and ROI over the UTC days <paramref name="from"/> to <paramref name="to"/> (inclusive); null when the campaign does not exist.</summary>
+    [Alias("period-report")]
+    Task<Measurement.LiftReport?> GetPeriodReport(DateOnly from, DateOnly to);
+
     /// <summary>The scheduled reports kept (oldest first); null when the campaign does not exist.</summary>
     [Alias("scheduled-reports")]
     Task<Measurement.LiftReport[]?> ListScheduledReports();

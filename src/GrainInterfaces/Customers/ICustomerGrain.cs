@@ -39,6 +39,10 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("check-delivery")]
     Task<string[]> CheckDelivery(string campaignId, string actionId, string decisionId);
 
+    /// <summary>This customer's answer to an audience rule, for sizing it (an id without events, or merged into another profile, is not a customer).</summary>
+    [Alias("probe-audience")]
+    Task<Campaigns.AudienceProbe> ProbeAudience(Campaigns.AudienceRule rule, string? channel);
+
     /// <summary>An action's content rendered for this customer as a decision now would render it, sending nothing.</summary>
     [Alias("preview")]
     Task<Delivery.RenderedMessage> Preview(Campaigns.CampaignDefinition campaign, string actionId);

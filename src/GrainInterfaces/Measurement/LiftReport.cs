@@ -22,6 +22,9 @@ public sealed record LiftReport
     [Id(11)] public SpendPoint[] Pacing { get; init; } = [];
     /// <summary>Per action: customers sent it vs holdout customers it would have been sent to.</summary>
     [Id(70)] public LiftSummary[] Actions { get; init; } = [];
+    /// <summary>For a report over a period: its first and last UTC day (inclusive); decisions, sends, spend and outcomes counted on the day they reached the campaign. Null: since the campaign started.</summary>
+    [Id(71)] public DateOnly? PeriodFrom { get; init; }
+    [Id(72)] public DateOnly? PeriodTo { get; init; }
 }
 
 /// <summary>Treated vs holdout for one scope ("all" or a channel).</summary>

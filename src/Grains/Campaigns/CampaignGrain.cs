@@ -136,7 +136,7 @@ public sealed class CampaignGrain(
     public async Task<CampaignFeedback> ReportTallies(TallyReport report)
     {
         var now = clock.GetUtcNow();
-        if (!T.Receipts.Accept(report.Holder, report.Sequence, now) || !T.Add(report, Definition?.Segments)) return Feedback();
+        if (!T.Receipts.Accept(report.Holder, report.Sequence, now) || !T.Add(report, Definition?.Segments, DateOnly.FromDateTime(now.UtcDateTime), _measurement.DailyTalliesKept)) return Feedback();
         var anomaly = report.FuseTrips > 0
             ? (AnomalyGuard.DecisionFuse, $"{report.FuseTrips} journey(s) on {report.Holder} made more acting decisions than the fuse allows (per event or per customer per hour)")
             : watch.Observe(samples.State, Definition, Ledger.View(now), T, now);
@@ -154,6 +154,11 @@ public sealed class CampaignGrain(
 
     public Task<LiftReport?> GetLiftReport(bool latestScheduled) =>
         Task.FromResult(latestScheduled && Definition is not null && scheduled.State.Reports.Count > 0 ? scheduled.State.Reports[^1] : BuildReport("on_demand"));
+
+    public Task<LiftReport?> GetPeriodReport(DateOnly from, DateOnly to) =>
+        Task.FromResult(Definition is { } d
+            ? LiftReportBuilder.BuildForPeriod(d, T.MeasurementsBetween(from, to), ledger.State.Pacing, from, to, clock.GetUtcNow())
+            : null);
 
     public Task<LiftReport[]?> ListScheduledReports() =>
         Task.FromResult(Definition is null ? null : scheduled.State.Reports.ToArray());

@@ -17,23 +17,31 @@ public sealed class CampaignTallyState
     [Id(5)] public long Complaints { get; set; }
     [Id(6)] public AudienceCount Audience { get; set; } = AudienceCount.None;
     [Id(7)] public ReportReceipts Receipts { get; set; } = new();
+    /// <summary>The same treated/holdout tallies per UTC day they reached the campaign: reports over a period sum these.</summary>
+    [Id(8)] public Dictionary<DateOnly, Dictionary<string, MeasurementTally>> DailyMeasurements { get; set; } = new();
 
     public long Deliveries => Variants.Values.Sum(v => v.Deliveries);
 
     public long Conversions => Variants.Values.Sum(v => v.Conversions);
 
-    /// <summary>Adds a silo's tallies; false when they change nothing (an empty report is not worth a write).</summary>
-    public bool Add(TallyReport report, SegmentDefinition? segments)
+    /// <summary>Adds a silo's tallies, counted on <paramref name="day"/> (keeping <paramref name="daysKept"/> days); false when they change nothing (an empty report is not worth a write).</summary>
+    public bool Add(TallyReport report, SegmentDefinition? segments, DateOnly day, int daysKept)
     {
         foreach (var tally in report.Variants)
         {
             Variants[tally.ActionId] = SegmentPosteriors.Plus(Variants.GetValueOrDefault(tally.ActionId), tally);
             if (segments is not null) SegmentPosteriors.Add(Segments, tally, segments.MaxSegments);
         }
+        if (report.Measurements.Length > 0 && !DailyMeasurements.ContainsKey(day))
+        {
+            DailyMeasurements[day] = new();
+            foreach (var old in DailyMeasurements.Keys.Where(d => d <= day.AddDays(-daysKept)).ToList()) DailyMeasurements.Remove(old);
+        }
         foreach (var m in report.Measurements)
         {
             var key = $"{m.Group}/{m.Channel}/{m.ActionId}";
-            Measurements[key] = Measurements.TryGetValue(key, out var sum) ? sum.Plus(m) : m;
+            Accumulate(Measurements, key, m);
+            Accumulate(DailyMeasurements[day], key, m);
         }
         Decisions += report.Decisions;
         Unsubscribes += report.Unsubscribes;
@@ -41,4 +49,11 @@ public sealed class CampaignTallyState
         Audience = Audience.Plus(report.Audience);
         return !report.IsEmpty;
     }
+
+    /// <summary>The tallies that reached the campaign on the UTC days from <paramref name="from"/> to <paramref name="to"/>, inclusive.</summary>
+    public IEnumerable<MeasurementTally> MeasurementsBetween(DateOnly from, DateOnly to) =>
+        DailyMeasurements.Where(d => d.Key >= from && d.Key <= to).SelectMany(d => d.Value.Values);
+
+    private static void Accumulate(Dictionary<string, MeasurementTally> sums, string key, MeasurementTally m) =>
+        sums[key] = sums.TryGetValue(key, out var sum) ? sum.Plus(m) : m;
 }

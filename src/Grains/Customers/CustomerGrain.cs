@@ -123,6 +123,14 @@ public sealed class CustomerGrain(
         return [.. refusals];
     }
 
+    public async Task<AudienceProbe> ProbeAudience(AudienceRule rule, string? channel)
+    {
+        // A merged anonymous profile is counted as the customer it became.
+        if (S.MergedInto is not null) return AudienceProbe.Unknown;
+        await services.EnsureLoaded();
+        return Turn.ProbeAudience(rule, channel);
+    }
+
     public async Task<RenderedMessage> Preview(CampaignDefinition campaign, string actionId)
     {
         if (S.MergedInto is { } target) return await GrainFactory.GetGrain<ICustomerGrain>(target).Preview(campaign, actionId);

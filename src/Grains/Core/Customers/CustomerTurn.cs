@@ -8,6 +8,7 @@ using MarketingActors.Core.Governance;
 using MarketingActors.Core.Journeys;
 using MarketingActors.Core.Measurement;
 using MarketingActors.Core.Profiles;
+using MarketingActors.Core.Rules;
 using MarketingActors.Decisions;
 using MarketingActors.Delivery;
 using MarketingActors.Events;
@@ -125,6 +126,14 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
     public void CountAudiences()
     {
         if (_lastScored is { } scored) Count(AudienceTally.Update(S.Audiences, ports.Campaigns.Active, scored));
+    }
+
+    /// <summary>Whether this customer matches <paramref name="rule"/> now, and may be sent marketing on <paramref name="channel"/>.</summary>
+    public AudienceProbe ProbeAudience(AudienceRule rule, string? channel)
+    {
+        if (S.Profile.EventCount == 0) return AudienceProbe.Unknown;
+        var matches = RuleEvaluator.Matches(rule, ScoreNow());
+        return new AudienceProbe(true, matches, matches && channel is { } asked && S.Profile.HasConsent(asked, BehaviourProfile.MarketingPurpose));
     }
 
     /// <summary>The customer leaves every audience count (erased, or merged into another profile).</summary>

@@ -13,7 +13,7 @@ public static class LiftReportBuilder
     public const string AllChannels = "all";
 
     public static LiftReport Build(CampaignDefinition campaign, IEnumerable<MeasurementTally> tallies, IReadOnlyList<SpendPoint> pacing,
-        decimal budgetSpent, DateTimeOffset at, string trigger)
+        decimal budgetSpent, DateTimeOffset at, string trigger, (DateOnly From, DateOnly To)? period = null)
     {
         var all = tallies.ToList();
         var channels = all.Select(t => t.Channel).Distinct().Order(StringComparer.Ordinal)
@@ -36,7 +36,23 @@ public static class LiftReportBuilder
             Pacing = [.. pacing],
             Actions = [.. all.Where(t => t.ActionId is not null).Select(t => t.ActionId!).Distinct().Order(StringComparer.Ordinal)
                 .Select(a => Summarize(a, all.Where(t => t.ActionId == a)))],
+            PeriodFrom = period?.From,
+            PeriodTo = period?.To,
         };
+    }
+
+    /// <summary>
+    /// The report over the UTC days <paramref name="from"/> to <paramref name="to"/>: the tallies that
+    /// reached the campaign on those days, the spend they carry, and the pacing points inside them.
+    /// Both arms are counted the same way, so treated vs holdout stays like for like.
+    /// </summary>
+    public static LiftReport BuildForPeriod(CampaignDefinition campaign, IEnumerable<MeasurementTally> periodTallies, IReadOnlyList<SpendPoint> pacing,
+        DateOnly from, DateOnly to, DateTimeOffset at)
+    {
+        var tallies = periodTallies.ToList();
+        var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        return Build(campaign, tallies, [.. pacing.Where(p => p.Hour >= start && p.Hour < end)], tallies.Sum(t => t.Spend), at, "period", (from, to));
     }
 
     public static LiftSummary Summarize(string scope, IEnumerable<MeasurementTally> tallies)

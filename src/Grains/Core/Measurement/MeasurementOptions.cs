@@ -25,6 +25,12 @@ public sealed class MeasurementOptions : IValidatableObject
     /// <summary>Hourly pacing points kept per campaign (the oldest are dropped): 31 days by default.</summary>
     [Range(1, 24 * 400)] public int PacingHours { get; set; } = 24 * 31;
 
+    /// <summary>Days of treated/holdout tallies kept per campaign for reports over a period (older days are dropped).</summary>
+    [Range(1, 3660)] public int DailyTalliesKept { get; set; } = 400;
+
+    /// <summary>Live customers asked when sizing an audience rule: a census up to this many, a uniform sample beyond.</summary>
+    [Range(100, 1_000_000)] public int AudienceSampleSize { get; set; } = 2_000;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext context)
     {
         if (ReportEvery < TimeSpan.FromSeconds(1)) yield return new("ReportEvery must be at least one second", [nameof(ReportEvery)]);
