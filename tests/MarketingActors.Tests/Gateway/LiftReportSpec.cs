@@ -110,6 +110,19 @@ public sealed class LiftReportSpec(EmbeddedEngine engine)
             report.GetProperty("channels").EnumerateArray().Sum(c => c.GetProperty("treated").GetProperty("decisions").GetInt64()));
         Assert.True(report.GetProperty("pacing").GetArrayLength() >= 1);
         Assert.Equal("on_demand", report.GetProperty("trigger").GetString());
+
+        // Everything reached the campaign in the last two UTC days; nothing ten days before.
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var recent = await engine.Json(await engine.Http.GetAsync($"/v1/campaigns/{campaign}/report?from={today.AddDays(-1):yyyy-MM-dd}&to={today:yyyy-MM-dd}"));
+        var past = await engine.Json(await engine.Http.GetAsync($"/v1/campaigns/{campaign}/report?from={today.AddDays(-12):yyyy-MM-dd}&to={today.AddDays(-10):yyyy-MM-dd}"));
+        Assert.Equal(treated.GetProperty("decisions").GetInt64(), recent.GetProperty("overall").GetProperty("treated").GetProperty("decisions").GetInt64());
+        Assert.Equal(holdout.GetProperty("conversions").GetInt64(), recent.GetProperty("overall").GetProperty("holdout").GetProperty("conversions").GetInt64());
+        Assert.Equal(treated.GetProperty("spend").GetDecimal(), recent.GetProperty("budgetSpent").GetDecimal());
+        Assert.Equal(lift.GetProperty("estimate").GetDouble(), recent.GetProperty("overall").GetProperty("absoluteLift").GetProperty("estimate").GetDouble(), 9);
+        Assert.Equal($"{today.AddDays(-1):yyyy-MM-dd}", recent.GetProperty("periodFrom").GetString());
+        Assert.Equal(0, past.GetProperty("overall").GetProperty("treated").GetProperty("decisions").GetInt64());
+        Assert.Equal(0, past.GetProperty("budgetSpent").GetDecimal());
+        Assert.Empty(past.GetProperty("pacing").EnumerateArray());
     }
 
     [Fact]
@@ -123,6 +136,8 @@ public sealed class LiftReportSpec(EmbeddedEngine engine)
         var badSource = await engine.Http.GetAsync($"/reports/campaigns/{campaign}?source=yesterday");
         var unknown = await engine.Http.GetAsync("/v1/campaigns/no-such-campaign/report");
         var unknownPage = await engine.Http.GetAsync("/reports/campaigns/no-such-campaign");
+        var badPeriods = await Task.WhenAll(new[] { "from=2026-13-01", "to=2026-12-01", "from=2026-12-02&to=2026-12-01", "from=2026-12-01&source=scheduled" }
+            .Select(q => engine.Http.GetAsync($"/v1/campaigns/{campaign}/report?{q}")));
 
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
         var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -134,6 +149,11 @@ public sealed class LiftReportSpec(EmbeddedEngine engine)
         Assert.Equal("unsupported_source", (await engine.Json(badSource)).GetProperty("reason").GetString());
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("campaign_not_found", (await engine.Json(unknownPage)).GetProperty("reason").GetString());
+        foreach (var bad in badPeriods)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Equal("invalid_period", (await engine.Json(bad)).GetProperty("reason").GetString());
+        }
     }
 
     [Fact]

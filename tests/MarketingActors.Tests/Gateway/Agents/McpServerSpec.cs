@@ -60,7 +60,7 @@ public sealed class McpServerSpec(EmbeddedEngine engine) : IClassFixture<Embedde
         Assert.DoesNotContain("get_customer", reader);
         Assert.Superset(new HashSet<string> { "create_draft_campaign", "set_budget", "pause_campaign", "propose_variant", "list_approvals" }, owner);
         Assert.DoesNotContain("get_customer", owner);
-        Assert.Equal(new HashSet<string> { "list_campaigns", "get_campaign", "campaign_performance", "campaign_report", "campaign_audience", "set_budget", "shift_budget" }, agent);
+        Assert.Equal(new HashSet<string> { "list_campaigns", "get_campaign", "campaign_performance", "campaign_report", "campaign_audience", "audience_size", "set_budget", "shift_budget" }, agent);
         Assert.Equal(AgentToolNames, admin);
     }
 
@@ -157,6 +157,41 @@ public sealed class McpServerSpec(EmbeddedEngine engine) : IClassFixture<Embedde
         await Assert.ThrowsAnyAsync<Exception>(async () => await owner.ReadResourceAsync($"marketing://campaigns/{theirs.Id}/report"));
     }
 
+    [Fact]
+    public async Task An_agent_sizes_an_audience_rule_and_reads_a_report_over_a_period()
+    {
+        var cohort = TestEvents.NewId("cohort");
+        var now = DateTimeOffset.UtcNow.ToString("O");
+        var customers = Enumerable.Range(0, 12).Select(i => $$$"""{"eventId":"{{{cohort}}}-{{{i}}}","customerId":"{{{cohort}}}-c{{{i}}}","type":"identify","timestamp":"{{{now}}}","traits":{"cohort":"{{{cohort}}}","consent.email":"{{{(i % 3 != 0 ? "true" : "false")}}}"}}""");
+        Assert.Equal(HttpStatusCode.OK, (await engine.PostJson("/v1/events", "[" + string.Join(",", customers) + "]")).StatusCode);
+        var campaign = await engine.Created(SampleCampaigns.SpringSale(TestEvents.NewId("mcp-period")));
+        var (token, _) = await Agent(new AgentPolicy { AllowedOperations = [Operations.ReadPerformance], Campaigns = [campaign.Id] });
+        await using var agent = await Connect(token);
+        var rule = JsonSerializer.SerializeToElement(new { all = new[] { new { field = "trait.cohort", op = "eq", value = cohort } } });
+
+        var sized = await agent.CallToolAsync("audience_size", new Dictionary<string, object?> { ["rule"] = rule, ["channel"] = "email" });
+        var badRule = await agent.CallToolAsync("audience_size", new Dictionary<string, object?>
+        {
+            ["rule"] = JsonSerializer.SerializeToElement(new { all = new[] { new { field = "trait.cohort", op = "like", value = cohort } } }),
+        });
+        var today = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd");
+        var period = await agent.CallToolAsync("campaign_report", new Dictionary<string, object?> { ["campaignId"] = campaign.Id, ["from"] = "2020-01-01", ["to"] = today });
+        var badPeriod = await agent.CallToolAsync("campaign_report", new Dictionary<string, object?> { ["campaignId"] = campaign.Id, ["from"] = "yesterday" });
+
+        Assert.True(sized.IsError != true, Text(sized));
+        var estimate = sized.StructuredContent!.Value;
+        Assert.True(estimate.GetProperty("exact").GetBoolean());
+        Assert.Equal(12, estimate.GetProperty("matching").GetProperty("estimate").GetDouble());
+        Assert.Equal(8, estimate.GetProperty("reachable").GetProperty("estimate").GetDouble());
+        Assert.True(badRule.IsError == true);
+        Assert.Contains("invalid_rule: rule.all[0]: unknown operator", Text(badRule));
+        Assert.True(period.IsError != true, Text(period));
+        Assert.Equal("2020-01-01", period.StructuredContent!.Value.GetProperty("periodFrom").GetString());
+        Assert.Equal("period", period.StructuredContent!.Value.GetProperty("trigger").GetString());
+        Assert.True(badPeriod.IsError == true);
+        Assert.Contains("invalid_period: from 'yesterday'", Text(badPeriod));
+    }
+
     /// <summary>
     /// The contract a generic client sees, pinned: each tool's name, hints and input parameters.
     /// A change here is a change of the agent-facing API, made on purpose.
@@ -178,14 +213,15 @@ public sealed class McpServerSpec(EmbeddedEngine engine) : IClassFixture<Embedde
 
     private static readonly HashSet<string> AgentToolNames =
     [
-        "list_campaigns", "get_campaign", "campaign_performance", "campaign_report", "campaign_audience", "explain_decision", "get_customer",
+        "list_campaigns", "get_campaign", "campaign_performance", "campaign_report", "campaign_audience", "audience_size", "explain_decision", "get_customer",
         "create_draft_campaign", "set_budget", "shift_budget", "pause_campaign", "resume_campaign", "propose_variant", "list_approvals", "get_approval",
     ];
 
     private const string PinnedTools = """
+        audience_size ro=True destructive= idempotent=True in=[rule,channel] required=[rule] described=True output=True
         campaign_audience ro=True destructive= idempotent=True in=[campaignId] required=[campaignId] described=True output=True
         campaign_performance ro=True destructive= idempotent=True in=[campaignId] required=[campaignId] described=True output=True
-        campaign_report ro=True destructive= idempotent=True in=[campaignId,scheduled] required=[campaignId] described=True output=True
+        campaign_report ro=True destructive= idempotent=True in=[campaignId,from,to] required=[campaignId] described=True output=True
         create_draft_campaign ro= destructive=False idempotent=False in=[campaign] required=[campaign] described=True output=True
         explain_decision ro=True destructive= idempotent=True in=[customerId,decisionId] required=[customerId,decisionId] described=True output=True
         get_approval ro=True destructive= idempotent=True in=[approvalId] required=[approvalId] described=True output=True

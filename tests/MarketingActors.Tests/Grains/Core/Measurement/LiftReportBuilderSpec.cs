@@ -61,4 +61,21 @@ public sealed class LiftReportBuilderSpec
         Assert.Equal(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero), series[0].Hour);
         Assert.Equal(6m, series[^1].CumulativeSpend);
     }
+
+    [Fact]
+    public void A_period_report_counts_the_periods_tallies_and_spend_and_keeps_the_pacing_inside_it()
+    {
+        var from = new DateOnly(2026, 12, 1);
+        SpendPoint At(int day, int hour, decimal spend) => new() { Hour = new DateTimeOffset(2026, 12, day, hour, 0, 0, TimeSpan.Zero), CumulativeSpend = spend };
+
+        var report = LiftReportBuilder.BuildForPeriod(Campaign,
+            [T(MeasurementGroup.Treated, "email", 100, 10, 500, 12), T(MeasurementGroup.CampaignHoldout, "email", 100, 5, 250)],
+            [At(1, 0, 0), At(1, 23, 10), At(2, 0, 20), At(3, 5, 30)], from, from.AddDays(1), DateTimeOffset.UnixEpoch);
+
+        Assert.Equal((from, from.AddDays(1)), (report.PeriodFrom, report.PeriodTo));
+        Assert.Equal("period", report.Trigger);
+        Assert.Equal(12m, report.BudgetSpent);
+        Assert.Equal(0.05, report.Overall.AbsoluteLift!.Estimate, 9);
+        Assert.Equal([0m, 10m, 20m], report.Pacing.Select(p => p.CumulativeSpend));
+    }
 }
