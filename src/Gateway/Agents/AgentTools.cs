@@ -64,7 +64,7 @@ public sealed class AgentTools(IHttpContextAccessor http, IGrainFactory grains, 
     }
 
     [McpServerTool(Name = "campaign_performance", Title = "Campaign performance", ReadOnly = true, Idempotent = true, UseStructuredContent = true)]
-    [Description("A campaign's live state: budget ledger (total, spent, reserved, remaining), decisions, deliveries, failures, conversions, revenue, and the evidence per variant.")]
+    [Description("A campaign's live state: budget ledger (total, spent, reserved, remaining), decisions, deliveries, failures, conversions, revenue, unsubscribes, complaints, and the evidence per variant.")]
     public async Task<CampaignState> CampaignPerformance([Description("The campaign id.")] string campaignId)
     {
         Read("campaign_performance", campaignId);

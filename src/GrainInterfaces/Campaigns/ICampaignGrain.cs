@@ -77,6 +77,10 @@ public sealed record CampaignState
     [Id(8)] public long Version { get; init; }
     /// <summary>Deliveries the engine gave up on: released from the budget, never counted as sent.</summary>
     [Id(9)] public long Failures { get; init; }
+    /// <summary>Unsubscribes and consent revocations attributed to this campaign's deliveries.</summary>
+    [Id(10)] public long Unsubscribes { get; init; }
+    /// <summary>Spam complaints attributed to this campaign's deliveries.</summary>
+    [Id(11)] public long Complaints { get; init; }
     /// <summary>Customers matching the audience, and those of them with marketing consent on the campaign's channels.</summary>
     [Id(80)] public AudienceCount Audience { get; init; } = AudienceCount.None;
     [Id(70)] public SegmentEvidence[] Segments { get; init; } = [];

@@ -106,6 +106,8 @@ public sealed class CampaignGrain(
             Revenue = variants.Sum(v => v.Revenue),
             Variants = variants,
             Audience = T.Audience,
+            Unsubscribes = T.Unsubscribes,
+            Complaints = T.Complaints,
             Segments = SegmentPosteriors.Evidence(T.Segments),
         });
     }
