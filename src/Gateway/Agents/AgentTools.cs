@@ -113,7 +113,7 @@ public sealed class AgentTools(IHttpContextAccessor http, IGrainFactory grains, 
     public async Task<DecisionExplanation> ExplainDecision([Description("The customer id.")] string customerId, [Description("The decision id.")] string decisionId)
     {
         var scope = Read("explain_decision", null);
-        var reference = await grains.GetGrain<ICustomerGrain>(customerId).GetAuditReference();
+        var reference = await Customer(customerId).GetAuditReference();
         return reference is not null && await grains.GetGrain<IAuditLogGrain>(0).Explain(reference, decisionId, []) is { } answer && scope.Covers(answer.CampaignId)
             ? answer : throw new McpException($"decision_not_found: no decision '{decisionId}' for customer '{customerId}' in this key's scope");
     }
@@ -123,7 +123,7 @@ public sealed class AgentTools(IHttpContextAccessor http, IGrainFactory grains, 
     public async Task<CustomerView> GetCustomer([Description("The customer id.")] string customerId)
     {
         Read("get_customer", null);
-        var view = await grains.GetGrain<ICustomerGrain>(customerId).GetView();
+        var view = await Customer(customerId).GetView();
         return view.EventCount == 0 && view.MergedInto is null && view.MergedFrom.Length == 0
             ? throw new McpException($"unknown_customer: the engine has no events for customer '{customerId}'") : view;
     }
@@ -205,6 +205,10 @@ public sealed class AgentTools(IHttpContextAccessor http, IGrainFactory grains, 
     /// <summary>Why this scope may not use the tool (on the campaign, when given); null when it may. The tool list is filtered by the same check.</summary>
     public static AccessDenial? Denial(AccessScope scope, string tool, string? campaignId) =>
         OperationOf.TryGetValue(tool, out var operation) ? scope.Check(operation, campaignId) : new("unknown_tool", $"no tool '{tool}'");
+
+    private ICustomerGrain Customer(string customerId) => RequestText.IsValidId(customerId, CustomerEndpoints.MaxIdLength)
+        ? grains.GetGrain<ICustomerGrain>(customerId)
+        : throw new McpException($"invalid_customer_id: customer ids are {RequestText.IdRule(CustomerEndpoints.MaxIdLength)}");
 
     private async Task<CampaignDefinition> Campaign(string campaignId)
     {

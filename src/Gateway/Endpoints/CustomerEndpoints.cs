@@ -19,7 +19,7 @@ public static class CustomerEndpoints
 
         group.MapGet("/{id}/next-best-action", async (string id, string? placement, IGrainFactory grains) =>
         {
-            if (id.Length > MaxIdLength) return Problems.Of(400, "id_too_long", $"customer ids are at most {MaxIdLength} characters");
+            if (InvalidId(id) is { } invalid) return invalid;
             if (string.IsNullOrWhiteSpace(placement) || placement.Length > MaxIdLength)
                 return Problems.Of(400, "missing_placement", "pass ?placement=<slot>, e.g. home_hero");
             var decision = await grains.GetGrain<ICustomerGrain>(id).NextBestAction(placement.Trim().ToLowerInvariant());
@@ -30,9 +30,15 @@ public static class CustomerEndpoints
             .Produces<Decision>().ProducesProblem(400).ProducesProblem(404).RequireAccess(Operations.WriteEvents);
     }
 
+    /// <summary>A customer id a grain can be keyed by: printable, not blank, at most <see cref="MaxIdLength"/> characters; otherwise the 400 that says why.</summary>
+    public static IResult? InvalidId(string? id) =>
+        RequestText.IsValidId(id, MaxIdLength) ? null
+        : id is { Length: > MaxIdLength } ? Problems.Of(400, "id_too_long", $"customer ids are at most {MaxIdLength} characters")
+        : Problems.Of(400, "invalid_customer_id", $"customer ids are {RequestText.IdRule(MaxIdLength)}");
+
     private static async Task<IResult> GetCustomer(string id, IGrainFactory grains)
     {
-        if (id.Length > MaxIdLength) return Problems.Of(400, "id_too_long", $"customer ids are at most {MaxIdLength} characters");
+        if (InvalidId(id) is { } invalid) return invalid;
         var view = await grains.GetGrain<ICustomerGrain>(id).GetView();
         // An empty profile for an id nobody sent would hide lost events: say it is unknown instead.
         return view.EventCount == 0 && view.MergedInto is null && view.MergedFrom.Length == 0

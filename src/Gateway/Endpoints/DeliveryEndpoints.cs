@@ -99,7 +99,7 @@ public static class DeliveryEndpoints
     {
         var (request, error) = await JsonBody.Read<ActionPreviewRequest>(context.Request, 16 * 1024);
         if (error is not null) return error;
-        if (string.IsNullOrWhiteSpace(request!.CustomerId) || request.CustomerId.Length > MaxIdLength) return Problems.Of(400, "invalid_customer_id", $"customerId: 1 to {MaxIdLength} characters");
+        if (!RequestText.IsValidId(request!.CustomerId, MaxIdLength)) return Problems.Of(400, "invalid_customer_id", $"customerId: {RequestText.IdRule(MaxIdLength)}");
         if (!CampaignIds.IsValid(request.CampaignId) || !context.AccessScope().Covers(request.CampaignId) || await grains.GetGrain<ICampaignGrain>(request.CampaignId).Get() is not { } campaign)
             return Problems.Of(404, "campaign_not_found", $"no campaign '{request.CampaignId}'");
         if (campaign.Actions.All(a => a.Id != request.ActionId)) return Problems.Of(404, "action_not_found", $"campaign '{campaign.Id}' has no action '{request.ActionId}'");

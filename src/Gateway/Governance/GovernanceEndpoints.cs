@@ -133,7 +133,7 @@ public static class GovernanceEndpoints
         string? customerRef = null;
         if (customerId is not null)
         {
-            if (!RequestText.IsValidId(customerId, CustomerEndpoints.MaxIdLength)) return Problems.Of(400, "id_too_long", $"customer ids are at most {CustomerEndpoints.MaxIdLength} characters");
+            if (CustomerEndpoints.InvalidId(customerId) is { } invalid) return invalid;
             customerRef = await grains.GetGrain<ICustomerGrain>(customerId).GetAuditReference();
             if (customerRef is null) return Results.Ok(Array.Empty<AuditEntry>());
         }
@@ -154,9 +154,9 @@ public static class GovernanceEndpoints
 
     private static async Task<IResult> ExplainDecision(string? customerId, string? decisionId, string? compare, HttpContext context, IGrainFactory grains)
     {
-        if (string.IsNullOrWhiteSpace(customerId) || string.IsNullOrWhiteSpace(decisionId) || customerId.Length > CustomerEndpoints.MaxIdLength || decisionId.Length > MaxFilterLength)
+        if (!RequestText.IsValidId(customerId, CustomerEndpoints.MaxIdLength) || string.IsNullOrWhiteSpace(decisionId) || decisionId.Length > MaxFilterLength)
             return Problems.Of(400, "missing_parameters", "pass ?customerId=&decisionId= (and optionally &compare=actionA,actionB)");
-        var reference = await grains.GetGrain<ICustomerGrain>(customerId).GetAuditReference();
+        var reference = await grains.GetGrain<ICustomerGrain>(customerId!).GetAuditReference();
         var compared = compare?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
         // A decision of a campaign outside the key's scope is as absent as one that never happened.
         return reference is not null && await Log(grains).Explain(reference, decisionId, compared) is { } answer && context.AccessScope().Covers(answer.CampaignId)
@@ -176,7 +176,7 @@ public static class GovernanceEndpoints
 
     private static async Task<IResult> EraseCustomer(string id, HttpContext context, IGrainFactory grains)
     {
-        if (!RequestText.IsValidId(id, CustomerEndpoints.MaxIdLength)) return Problems.Of(400, "id_too_long", $"customer ids are at most {CustomerEndpoints.MaxIdLength} characters");
+        if (CustomerEndpoints.InvalidId(id) is { } invalid) return invalid;
         var forgotten = await grains.GetGrain<ICustomerGrain>(id).Erase();
         // The erasure entry names neither the id nor the forgotten reference: it proves an erasure happened, not whose.
         await Log(grains).Append([new AuditEntry { Kind = AuditKinds.Erasure, Principal = context.Principal().Id, Operation = "erase_customer",
@@ -186,7 +186,7 @@ public static class GovernanceEndpoints
 
     private static async Task<IResult> ExportCustomer(string id, IGrainFactory grains)
     {
-        if (!RequestText.IsValidId(id, CustomerEndpoints.MaxIdLength)) return Problems.Of(400, "id_too_long", $"customer ids are at most {CustomerEndpoints.MaxIdLength} characters");
+        if (CustomerEndpoints.InvalidId(id) is { } invalid) return invalid;
         var customer = grains.GetGrain<ICustomerGrain>(id);
         var reference = await customer.GetAuditReference();
         var entries = reference is null ? [] : await Log(grains).Query(new AuditQuery { CustomerRef = reference, Limit = MaxAuditPage });

@@ -17,6 +17,20 @@ public sealed class InputHygieneSpec(EmbeddedEngine engine)
     private async Task<long> EventCountOf(string customer) =>
         (await engine.Http.GetAsync($"/v1/customers/{customer}").Body()).GetProperty("eventCount").GetInt64();
 
+    /// <summary>Orleans refuses a blank grain key by throwing: every route keyed by a customer id refuses it first.</summary>
+    [Theory]
+    [InlineData("GET", "/v1/customers/%20")]
+    [InlineData("GET", "/v1/customers/%20%20/next-best-action?placement=home")]
+    [InlineData("DELETE", "/v1/customers/%20")]
+    [InlineData("GET", "/v1/customers/%20/export")]
+    [InlineData("GET", "/v1/audit?customerId=%20")]
+    public async Task A_blank_customer_id_is_refused_with_a_reason(string method, string path)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_customer_id"), await engine.Http.SendAsync(request).Outcome());
+    }
+
     [Theory]
     [InlineData("eventId", """ "e\ud800" """)]
     [InlineData("customerId", """ "c\udc00" """)]

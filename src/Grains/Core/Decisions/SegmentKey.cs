@@ -27,17 +27,22 @@ public static class SegmentKey
         foreach (var d in definition.Dimensions)
         {
             if (key.Length > 0) key.Append('|');
-            key.Append(NameOf(d)).Append('=');
-            if (d.Feature is { } feature)
-            {
-                var i = CustomerFeatures.IndexOf(feature);
-                key.Append(i < 0 || i >= features.Length ? Missing : Bucket(d.Buckets, features[i]));
-            }
-            else if (!traits.TryGetValue(d.Trait!, out var raw) || string.IsNullOrWhiteSpace(raw)) key.Append(Missing);
-            else if (d.Buckets.Length == 0) key.Append(Categorical(raw));
-            else key.Append(double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? Bucket(d.Buckets, v) : Missing);
+            key.Append(NameOf(d)).Append('=').Append(ValueOf(d, traits, features));
         }
         return key.ToString();
+    }
+
+    /// <summary>A customer's value on one dimension: the trait's value, its bucket, or <see cref="Missing"/>.</summary>
+    public static string ValueOf(SegmentDimension d, IReadOnlyDictionary<string, string> traits, ReadOnlySpan<float> features)
+    {
+        if (d.Feature is { } feature)
+        {
+            var i = CustomerFeatures.IndexOf(feature);
+            return i < 0 || i >= features.Length ? Missing : Bucket(d.Buckets, features[i]);
+        }
+        if (!traits.TryGetValue(d.Trait!, out var raw) || string.IsNullOrWhiteSpace(raw)) return Missing;
+        if (d.Buckets.Length == 0) return Categorical(raw);
+        return double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? Bucket(d.Buckets, v) : Missing;
     }
 
     public static string NameOf(SegmentDimension d) => d.Feature ?? d.Trait!;
