@@ -3,8 +3,21 @@ using MarketingActors.Replay;
 // dotnet run --project tools/Replay -- hillstrom ../shared/datasets/hillstrom.csv [--limit N] [--holdout P] [--seeds 1,2,3] [--segments off|JSON] [--url http://host:port]
 // dotnet run --project tools/Replay -- obd ../shared/datasets/obd-men [--limit N] [--url http://host:port]
 // dotnet run --project tools/Replay -- insight [--repeat N] [--url http://host:port]
+// dotnet run --project tools/Replay -- synthetic [--seeds 1,2,3,4,5]
 // Without --url the embedded engine is started in this process (in-memory, loopback ports); with --url the
 // replay sends the API key in MA_API_KEY (an admin or campaign-owner key) as a Bearer token.
+if (args is ["synthetic", ..])
+{
+    var seeds = (Array.IndexOf(args, "--seeds") is var si and >= 0 && si + 1 < args.Length ? args[si + 1] : "1,2,3,4,5").Split(',').Select(int.Parse).ToArray();
+    var runs = new List<MarketingActors.Replay.Synthetic.SyntheticRun>();
+    foreach (var world in new[] { true, false })
+    foreach (var policy in new[] { MarketingActors.Replay.Synthetic.SyntheticBenchmark.Contextual, MarketingActors.Replay.Synthetic.SyntheticBenchmark.ContextFree, MarketingActors.Replay.Synthetic.SyntheticBenchmark.Uniform })
+    foreach (var seed in seeds)
+        runs.Add(MarketingActors.Replay.Synthetic.SyntheticBenchmark.Run(policy, world, seed, [10_000, 50_000, 200_000]));
+    MarketingActors.Replay.Synthetic.SyntheticBenchmark.Print(runs, Console.Out);
+    Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(runs.Select(r => new { r.Policy, r.ContextEffects, r.Seed, checkpoints = r.Checkpoints.Select(c => new { c.Decisions, c.FractionOfOracle }) })));
+    return 0;
+}
 if (args.Length < 1 || args[0] is not ("hillstrom" or "obd" or "insight") || args[0] != "insight" && args.Length < 2)
 {
     Console.Error.WriteLine("usage: replay hillstrom <hillstrom.csv> | obd <obd-men folder> | insight  [--limit N] [--holdout P] [--seeds 1,2,3] [--segments off|JSON] [--repeat N] [--url URL]");

@@ -1,0 +1,49 @@
+using MarketingActors.Decisions;
+using MarketingActors.Measurement;
+
+namespace MarketingActors.Core.Measurement;
+
+/// <summary>A target policy's estimated value per decision, three ways, each with its 95% interval.</summary>
+public sealed record OffPolicyEstimate(string Target, long Decisions, Interval? Ips, Interval? Snips, Interval? DoublyRobust, double EffectiveSampleSize);
+
+/// <summary>
+/// Off-policy value estimates from <see cref="OffPolicySums"/> (Dudík, Langford &amp; Li 2011;
+/// Swaminathan &amp; Joachims 2015):
+/// <list type="bullet">
+/// <item>IPS: mean of w·r; unbiased when every logged propensity is right and positive;</item>
+/// <item>SNIPS: Σw·r / Σw; a little biased, far less variable when weights are large;</item>
+/// <item>doubly robust: mean of the model's value of the target plus the weighted residual;
+/// unbiased if either the propensities or the model are right.</item>
+/// </list>
+/// Intervals are normal (CLT) on the per-decision terms; SNIPS by the delta method. The effective
+/// sample size (Σw)² / Σw² says how many decisions the estimate is really worth.
+/// </summary>
+public static class OffPolicyEstimators
+{
+    public static OffPolicyEstimate Estimate(OffPolicySums s)
+    {
+        var n = s.Decisions;
+        if (n < 2) return new OffPolicyEstimate(s.Target, n, null, null, null, 0);
+        var ips = MeanInterval(s.WeightedRewards, s.WeightedRewardSquares, n);
+        var dr = MeanInterval(s.DoublyRobust, s.DoublyRobustSquares, n);
+        Interval? snips = null;
+        if (s.Weights > 0)
+        {
+            var v = s.WeightedRewards / s.Weights;
+            // Σ w²(r − V)² = Σw²r² − 2V·Σw²r + V²·Σw²
+            var residual = Math.Max(s.WeightedRewardSquares - 2 * v * s.SquaredWeightRewards + v * v * s.WeightSquares, 0);
+            var se = Math.Sqrt(residual) / s.Weights;
+            snips = new Interval { Estimate = v, Lower = v - LiftStatistics.Z95 * se, Upper = v + LiftStatistics.Z95 * se };
+        }
+        var ess = s.WeightSquares > 0 ? s.Weights * s.Weights / s.WeightSquares : 0;
+        return new OffPolicyEstimate(s.Target, n, ips, snips, dr, ess);
+    }
+
+    private static Interval MeanInterval(double sum, double squares, long n)
+    {
+        var mean = sum / n;
+        var variance = Math.Max(squares / n - mean * mean, 0) * n / (n - 1);
+        var se = Math.Sqrt(variance / n);
+        return new Interval { Estimate = mean, Lower = mean - LiftStatistics.Z95 * se, Upper = mean + LiftStatistics.Z95 * se };
+    }
+}
