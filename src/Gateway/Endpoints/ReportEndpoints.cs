@@ -32,6 +32,14 @@ public static class ReportEndpoints
             .WithSummary("The scheduled lift reports kept for a campaign (oldest first; MarketingActors:Measurement:ScheduledReportsKept), durable across restarts.")
             .Produces<LiftReport[]>().ProducesProblem(404).RequireAccess(Operations.ReadPerformance, CampaignFrom.Route);
 
+        app.MapGet("/v1/campaigns/{id}/policy-evaluation", async (string id, IGrainFactory grains) =>
+        {
+            var evaluation = CampaignIds.IsValid(id) ? await grains.GetGrain<ICampaignGrain>(id).GetPolicyEvaluation() : null;
+            return evaluation is null ? Problems.Of(404, "campaign_not_found", $"no campaign '{id}'") : Results.Ok(evaluation);
+        }).WithTags("Reports").WithName("GetPolicyEvaluation")
+            .WithSummary("The engine vs the rule you would write: off-policy estimates (IPS, SNIPS, doubly robust, 95% intervals) of the campaign's contextual policy, uniform random and each fixed action, from its logged propensities and outcomes.")
+            .Produces<PolicyEvaluation>().ProducesProblem(404).RequireAccess(Operations.ReadPerformance, CampaignFrom.Route);
+
         app.MapGet("/reports/campaigns/{id}", async (string id, string? source, string? from, string? to, IGrainFactory grains, TimeProvider clock) =>
         {
             var (report, error) = await Load(id, source, from, to, grains, clock);

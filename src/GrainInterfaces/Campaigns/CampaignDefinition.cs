@@ -38,6 +38,29 @@ public sealed record CampaignDefinition
     [Id(80)] public bool AllowLocaleFallback { get; init; }
     /// <summary>Customer dimensions the variant posteriors are kept per segment on; null = one posterior per variant.</summary>
     [Id(70)] public SegmentDefinition? Segments { get; init; }
+    /// <summary>How the next best action is chosen among the eligible actions; null = per-variant Thompson sampling by segment.</summary>
+    [Id(71)] public DecisionPolicy? Policy { get; init; }
+}
+
+/// <summary>
+/// The ranking a campaign decides with. <see cref="SegmentThompson"/>: expected value from the
+/// conversion model, channel affinity and per-variant Beta posteriors by segment.
+/// <see cref="Contextual"/>: contextual Thompson sampling on the customer's decision context (the
+/// behavioural features and these context dimensions), which keeps the best single action unless
+/// the context is clearly better, and logs every decision's propensity for off-policy evaluation.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ma.decision-policy")]
+public sealed record DecisionPolicy
+{
+    public const string SegmentThompson = "segment_thompson", Contextual = "contextual";
+
+    [Id(0)] public string Kind { get; init; } = Contextual;
+    /// <summary>Traits (or features cut into buckets) the contextual model sees besides the behavioural features.</summary>
+    [Id(1)] public SegmentDimension[] Context { get; init; } = [];
+    /// <summary>Share of decisions spread evenly over the eligible actions (0.01–0.5): no action's propensity is ever zero.</summary>
+    [Id(2)] public double ExplorationFloor { get; init; } = 0.05;
+    /// <summary>Standard deviations by which a contextual estimate must beat the best single action for a customer (0–5).</summary>
+    [Id(3)] public double SafetyMargin { get; init; } = 2.0;
 }
 
 /// <summary>

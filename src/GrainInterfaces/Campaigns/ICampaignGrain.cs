@@ -42,6 +42,10 @@ public interface ICampaignGrain : IGrainWithStringKey
     [Alias("period-report")]
     Task<Measurement.LiftReport?> GetPeriodReport(DateOnly from, DateOnly to);
 
+    /// <summary>Off-policy estimates, from the logged propensities and outcomes, of the campaign's policy, each fixed action and uniform random; null when the campaign does not exist.</summary>
+    [Alias("policy-evaluation")]
+    Task<Measurement.PolicyEvaluation?> GetPolicyEvaluation();
+
     /// <summary>The scheduled reports kept (oldest first); null when the campaign does not exist.</summary>
     [Alias("scheduled-reports")]
     Task<Measurement.LiftReport[]?> ListScheduledReports();
@@ -152,8 +156,13 @@ public sealed record TallyReport
     [Id(8)] public AudienceCount Audience { get; init; } = AudienceCount.None;
     /// <summary>Journeys of this campaign stopped by the customer grains' decision fuse since the last report.</summary>
     [Id(9)] public long FuseTrips { get; init; }
+    /// <summary>Evidence of the contextual policy's arms (its actions and the holdout) since the last report.</summary>
+    [Id(10)] public Decisions.ArmStatistics[] Arms { get; init; } = [];
+    /// <summary>Off-policy sums of the decisions settled since the last report, per target policy.</summary>
+    [Id(11)] public Decisions.OffPolicySums[] OffPolicy { get; init; } = [];
 
-    public bool IsEmpty => Decisions == 0 && Variants.Length == 0 && Measurements.Length == 0 && Unsubscribes == 0 && Complaints == 0 && FuseTrips == 0 && Audience.IsNone;
+    public bool IsEmpty => Decisions == 0 && Variants.Length == 0 && Measurements.Length == 0 && Unsubscribes == 0 && Complaints == 0 && FuseTrips == 0 && Audience.IsNone
+        && Arms.Length == 0 && OffPolicy.Length == 0;
 }
 
 /// <summary>Cumulative use of a lease; Closing returns whatever is not committed.</summary>
@@ -199,6 +208,8 @@ public sealed record CampaignFeedback
     [Id(0)] public CampaignStatus Status { get; init; }
     [Id(1)] public VariantPosterior[] Posteriors { get; init; } = [];
     [Id(70)] public SegmentEvidence[] Segments { get; init; } = [];
+    /// <summary>The contextual policy's evidence per arm, campaign-wide.</summary>
+    [Id(71)] public Decisions.ArmStatistics[] Arms { get; init; } = [];
 }
 
 /// <summary>The variant evidence of one customer segment of a campaign.</summary>

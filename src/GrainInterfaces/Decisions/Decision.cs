@@ -55,6 +55,10 @@ public sealed record DecisionScores
     [Id(0)] public required double ConversionLikelihood { get; init; }
     [Id(1)] public required double EngagementVelocity { get; init; }
     [Id(2)] public double ExpectedValue { get; init; }
+    /// <summary>Contextual policy: the probability the sent (or withheld) action had, as logged for off-policy evaluation.</summary>
+    [Id(3)] public double? Propensity { get; init; }
+    /// <summary>Contextual policy: the action's predicted net value for this customer minus what the holdout predicts without any action.</summary>
+    [Id(4)] public double? PredictedUplift { get; init; }
 }
 
 /// <summary>JSON names spelled out (the API's camelCase) so the generated JSON contexts write them without a converter.</summary>

@@ -152,7 +152,11 @@ public sealed class CampaignGrain(
         Status = Definition?.Status ?? CampaignStatus.Draft,
         Posteriors = [.. T.Variants.Values],
         Segments = SegmentPosteriors.Evidence(T.Segments),
+        Arms = [.. T.Arms.Values],
     };
+
+    public Task<PolicyEvaluation?> GetPolicyEvaluation() =>
+        Task.FromResult(Definition is { } d ? PolicyEvaluations.Of(d, T.OffPolicy.Values) : null);
 
     public Task<LiftReport?> GetLiftReport(bool latestScheduled) =>
         Task.FromResult(latestScheduled && Definition is not null && scheduled.State.Reports.Count > 0 ? scheduled.State.Reports[^1] : BuildReport("on_demand"));

@@ -1,4 +1,5 @@
 using MarketingActors.Core.Campaigns;
+using MarketingActors.Decisions;
 using MarketingActors.Measurement;
 
 namespace MarketingActors.Campaigns;
@@ -19,6 +20,10 @@ public sealed class CampaignTallyState
     [Id(7)] public ReportReceipts Receipts { get; set; } = new();
     /// <summary>The same treated/holdout tallies per UTC day they reached the campaign: reports over a period sum these.</summary>
     [Id(8)] public Dictionary<DateOnly, Dictionary<string, MeasurementTally>> DailyMeasurements { get; set; } = new();
+    /// <summary>The contextual policy's evidence per arm (its actions and the holdout).</summary>
+    [Id(9)] public Dictionary<string, ArmStatistics> Arms { get; set; } = new();
+    /// <summary>Off-policy sums per target policy, for "the engine vs the rule you would write".</summary>
+    [Id(10)] public Dictionary<string, OffPolicySums> OffPolicy { get; set; } = new();
 
     public long Deliveries => Variants.Values.Sum(v => v.Deliveries);
 
@@ -43,6 +48,8 @@ public sealed class CampaignTallyState
             Accumulate(Measurements, key, m);
             Accumulate(DailyMeasurements[day], key, m);
         }
+        foreach (var arm in report.Arms) Arms[arm.ArmId] = Arms.TryGetValue(arm.ArmId, out var sum) ? sum.Plus(arm) : arm;
+        foreach (var sums in report.OffPolicy) OffPolicy[sums.Target] = OffPolicy.TryGetValue(sums.Target, out var total) ? total.Plus(sums) : sums;
         Decisions += report.Decisions;
         Unsubscribes += report.Unsubscribes;
         Complaints += report.Complaints;

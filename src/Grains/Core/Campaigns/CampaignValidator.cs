@@ -52,6 +52,7 @@ public static partial class CampaignValidator
         if (c.Guardrails is null) errors.Add("guardrails: required");
         else ValidateGuardrails(c.Guardrails, errors);
         errors.AddRange(SegmentKey.Validate(c.Segments));
+        errors.AddRange(PolicyProblems(c.Policy));
         if (c.AllowLocaleFallback && c.Actions is not null && !HasFallbackCopy(c.Actions))
             errors.Add("allowLocaleFallback: needs a localized variant with an unlocalized copy (same channel and variant, no locale) to fall back to");
         return errors;
@@ -200,4 +201,20 @@ public static partial class CampaignValidator
         (_, CampaignStatus.Completed) => true,
         _ => false,
     };
+
+    /// <summary>Every problem with a campaign's decision policy ("policy…: reason").</summary>
+    private static IEnumerable<string> PolicyProblems(DecisionPolicy? policy)
+    {
+        if (policy is null) yield break;
+        if (policy.Kind is not (DecisionPolicy.SegmentThompson or DecisionPolicy.Contextual))
+            yield return $"policy.kind: {DecisionPolicy.SegmentThompson} or {DecisionPolicy.Contextual}";
+        if (!double.IsFinite(policy.ExplorationFloor) || policy.ExplorationFloor is < 0.01 or > 0.5)
+            yield return "policy.explorationFloor: 0.01 to 0.5 (a zero floor would leave actions no off-policy estimate can reach)";
+        if (!double.IsFinite(policy.SafetyMargin) || policy.SafetyMargin is < 0 or > 5) yield return "policy.safetyMargin: 0 to 5 standard deviations";
+        if (policy.Context is null) { yield return "policy.context: a list of dimensions"; yield break; }
+        if (policy.Context.Length > MaxPolicyContext) yield return $"policy.context: at most {MaxPolicyContext} dimensions";
+        foreach (var problem in SegmentKey.ValidateDimensions(policy.Context, "policy.context")) yield return problem;
+    }
+
+    public const int MaxPolicyContext = 12;
 }

@@ -1,4 +1,6 @@
 using MarketingActors.Campaigns;
+using MarketingActors.Core.Decisions;
+using MarketingActors.Decisions;
 using MarketingActors.Measurement;
 
 namespace MarketingActors.Core.Campaigns;
@@ -17,6 +19,8 @@ public sealed class TallyBook
     private AudienceCount _audience = AudienceCount.None;
     private readonly Dictionary<(string ActionId, string? Segment), VariantTally> _variants = new();
     private readonly Dictionary<(MeasurementGroup, string, string?), MeasurementTally> _measurements = new();
+    private readonly Dictionary<string, ArmAccumulator> _arms = new();
+    private readonly Dictionary<string, OffPolicySums> _offPolicy = new();
 
     /// <summary>One decision, tallied for the variant it picked (if any) and measured for its holdout group when there was an action to send or withhold.</summary>
     public void Decision(string? actionId, string? segment, MeasurementTally? measured)
@@ -41,6 +45,26 @@ public sealed class TallyBook
 
     public void FuseTrip() => _fuseTrips++;
 
+    /// <summary>A contextual decision's trial: evidence for its arm (the holdout's when held out) and, for a sent one, a trial of each target policy.</summary>
+    public void PolicyTrial(PolicyTrace trace, bool heldOut)
+    {
+        Arm(heldOut ? ArmStatistics.HoldoutArm : trace.ArmId).Trial(trace.X());
+        if (!heldOut) foreach (var sums in trace.Trials()) OffPolicy(sums);
+    }
+
+    public void PolicyRevenue(PolicyTrace trace, double revenue, bool heldOut)
+    {
+        var reward = trace.RewardOf(revenue);
+        Arm(heldOut ? ArmStatistics.HoldoutArm : trace.ArmId).Revenue(trace.X(), reward);
+        if (!heldOut) foreach (var sums in trace.Converted(reward)) OffPolicy(sums);
+    }
+
+    private ArmAccumulator Arm(string armId) =>
+        _arms.TryGetValue(armId, out var arm) ? arm : _arms[armId] = new ArmAccumulator(armId, DecisionContext.Dimension);
+
+    private void OffPolicy(OffPolicySums increment) =>
+        _offPolicy[increment.Target] = _offPolicy.TryGetValue(increment.Target, out var sum) ? sum.Plus(increment) : increment;
+
     public void Audience(AudienceCount delta) => _audience = _audience.Plus(delta);
 
     public void Measure(MeasurementTally increment)
@@ -64,11 +88,14 @@ public sealed class TallyBook
             Complaints = _complaints,
             FuseTrips = _fuseTrips,
             Audience = _audience,
+            Arms = [.. _arms.Values.Where(a => !a.IsEmpty).Select(a => a.Take())],
+            OffPolicy = [.. _offPolicy.Values],
         };
         _decisions = _unsubscribes = _complaints = _fuseTrips = 0;
         _audience = AudienceCount.None;
         _variants.Clear();
         _measurements.Clear();
+        _offPolicy.Clear();
         return report;
     }
 

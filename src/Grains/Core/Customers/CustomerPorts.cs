@@ -53,6 +53,12 @@ public interface ICampaignTallies
     void RecordAudience(string campaignId, AudienceCount delta);
 
     void RecordFuseTrip(string campaignId);
+
+    /// <summary>A contextual decision became a trial of its arm: delivered, or (held out) decided with nothing sent.</summary>
+    void RecordPolicyTrial(string campaignId, PolicyTrace trace, bool heldOut);
+
+    /// <summary>The revenue of a contextual decision's conversion.</summary>
+    void RecordPolicyRevenue(string campaignId, PolicyTrace trace, double revenue, bool heldOut);
 }
 
 /// <summary>The learning loop's hook on every scored event: labelled rows out, the lookalike trigger back.</summary>

@@ -45,6 +45,8 @@ public sealed class DecisionRecord
     [Id(7)] public MeasurementGroup Group { get; init; }
     /// <summary>The customer's segment at decision time, so deliveries and conversions land in the segment that was ranked.</summary>
     [Id(70)] public string? Segment { get; init; }
+    /// <summary>A contextual decision's context, probabilities and predictions, until its outcome settles the evidence and the off-policy sums.</summary>
+    [Id(71)] public PolicyTrace? Policy { get; init; }
 
     /// <summary>What the customer remembers of a decision just made, for delivery receipts and attribution.</summary>
     public static DecisionRecord Of(ComposedDecision composed, BudgetReservation? reservation) => new()
@@ -58,6 +60,7 @@ public sealed class DecisionRecord
         Status = composed.HeldOut ? DecisionStatus.Held : composed.Picked is null ? DecisionStatus.NoAction : DecisionStatus.Reserved,
         Group = composed.Decision.Holdout!.Group,
         Segment = composed.Segment,
+        Policy = composed.Policy,
     };
 
     /// <summary>A delivery receipt: only a decision that reserved its action can be delivered, once.</summary>

@@ -272,6 +272,8 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
             ? new MeasurementTally { Group = holdout.Group, Channel = m.Action.Channel, ActionId = m.Action.Id, Decisions = 1 }
             : null;
         ports.Tallies.RecordDecision(campaign.Id, composed.Picked?.Action.Id, segment, measured);
+        // A held-out decision is the holdout arm's trial now: nothing will be delivered to make it one later.
+        if (composed is { HeldOut: true, Policy: { } trace }) ports.Tallies.RecordPolicyTrial(campaign.Id, trace, heldOut: true);
         var decision = composed.Picked is { } picked ? Routed(campaign, picked.Action, composed.Decision, customer) : composed.Decision;
         ports.Metrics.Decided(composed.Picked is not null, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         await ports.Decisions.Record(decision, S.AuditRef ??= Guid.NewGuid().ToString("N"));
@@ -350,6 +352,7 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
             {
                 if (record.Reservation is { } r) ports.Budget.Confirm(r);
                 ports.Tallies.RecordDelivery(record.CampaignId, record.ActionId!, record.Segment);
+                if (record.Policy is { } trace) ports.Tallies.RecordPolicyTrial(record.CampaignId, trace, heldOut: false);
                 ports.Tallies.Measure(record.CampaignId, new MeasurementTally { Group = record.Group, Channel = record.Channel!, ActionId = record.ActionId, Sends = 1, Spend = record.Reservation?.Amount ?? 0 });
             }
             // A bare delivery receipt is the contact; a channel event (email_sent) is counted by the profile itself.
@@ -374,10 +377,17 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
             var record = S.AttributionFor(e.DecisionId, e.CampaignId, e.Timestamp, options.AttributionWindow);
             if (record is null) return;
             var held = record.Status == DecisionStatus.Held;
+            var undelivered = record.Status == DecisionStatus.Reserved;
             if (!record.Convert() || replaying) return;
             var revenue = Math.Max(0, e.Value ?? 0);
             // Holdout conversions measure lift but are no evidence about a variant nobody received.
             if (!held) ports.Tallies.RecordConversion(record.CampaignId, record.ActionId!, record.Segment, revenue);
+            if (record.Policy is { } trace)
+            {
+                // A conversion that settles a decision before its receipt makes it a trial first, so no revenue is without one.
+                if (undelivered) ports.Tallies.RecordPolicyTrial(record.CampaignId, trace, heldOut: false);
+                ports.Tallies.RecordPolicyRevenue(record.CampaignId, trace, (double)revenue, held);
+            }
             ports.Tallies.Measure(record.CampaignId, new MeasurementTally
             {
                 Group = record.Group, Channel = record.Channel!, ActionId = record.ActionId, Conversions = 1, Revenue = revenue, RevenueSquares = (double)revenue * (double)revenue,

@@ -6,7 +6,7 @@ using MarketingActors.Measurement;
 namespace MarketingActors.Core.Decisions;
 
 /// <summary>A decision as answered, with the candidate taken and, for a held-out customer, the one that would have been.</summary>
-public sealed record ComposedDecision(Decision Decision, RankedCandidate? Picked, RankedCandidate? WouldHave, bool HeldOut, string? Segment)
+public sealed record ComposedDecision(Decision Decision, RankedCandidate? Picked, RankedCandidate? WouldHave, bool HeldOut, string? Segment, PolicyTrace? Policy = null)
 {
     /// <summary>The candidate whose channel the decision is measured and attributed on.</summary>
     public RankedCandidate? Measured => Picked ?? WouldHave;
@@ -44,6 +44,7 @@ public static class DecisionComposer
         var (verdicts, reason) = NextBestActionPolicy.Explain(ranking, chosen, budgetBlocked);
         var picked = !heldOut && chosen >= 0 ? ranking.Eligible[chosen] : null;
         var wouldHave = heldOut ? ranking.Eligible[chosen] : null;
+        var trace = ranking.Contextual is { } c && chosen >= 0 ? c.Trace(ranking.Eligible[chosen].Action.Id) : null;
         var decision = new Decision
         {
             DecisionId = Guid.CreateVersion7().ToString("N"),
@@ -59,14 +60,16 @@ public static class DecisionComposer
                 ConversionLikelihood = Math.Round(customer.Likelihood, 6),
                 EngagementVelocity = Math.Round(customer.Velocity, 6),
                 ExpectedValue = Math.Round((picked ?? wouldHave)?.ExpectedValue ?? 0, 6),
+                Propensity = trace is null ? null : Math.Round(trace.Probabilities[trace.Chosen], 6),
+                PredictedUplift = trace is null ? null : ranking.Contextual!.UpliftOf(trace.Chosen) is { } uplift ? Math.Round(uplift, 6) : null,
             },
             ModelVersion = customer.ModelVersion,
             Candidates = verdicts,
-            Reason = heldOut ? "holdout" : reason,
+            Reason = heldOut ? "holdout" : ranking.Contextual is { } policy && chosen >= 0 ? policy.ReasonFor(chosen == 0) : reason,
             Trigger = trigger,
             DecidedAt = customer.At,
         };
-        return new ComposedDecision(decision, picked, wouldHave, heldOut, segment);
+        return new ComposedDecision(decision, picked, wouldHave, heldOut, segment, trace);
     }
 
     private static ChosenAction? ChosenOf(RankedCandidate? candidate, CampaignDefinition campaign) => candidate is null ? null : new ChosenAction

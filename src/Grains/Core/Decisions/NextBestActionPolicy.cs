@@ -11,6 +11,25 @@ public sealed class CandidateRanking
 {
     public List<RankedCandidate> Eligible { get; } = [];
     public List<CandidateVerdict> Blocked { get; } = [];
+    /// <summary>Set when the contextual policy ranked: its choice is <see cref="Eligible"/>[0].</summary>
+    public ContextualRanking? Contextual { get; set; }
+}
+
+/// <summary>The contextual policy's answer over the eligible arms, in the order of <see cref="CandidateRanking.Eligible"/>, and the holdout's prediction for the same customer.</summary>
+public sealed record ContextualRanking(PolicyChoice Choice, PolicyArm[] Arms, double[] Context, double HoldoutPrediction, double ConversionValue)
+{
+    /// <summary>The trace of the decision that executed <paramref name="actionId"/> (the policy's choice, or the next affordable one).</summary>
+    public PolicyTrace Trace(string actionId) => PolicyTrace.Of(Choice, Arms, Context, Array.FindIndex(Arms, a => a.ArmId == actionId), ConversionValue);
+
+    public double? UpliftOf(int arm) => Choice.PredictedValues[arm] - HoldoutPrediction;
+
+    /// <summary>The decision's reason: the policy's when its choice was taken, budget_fallback when the budget sent it down the ranking.</summary>
+    public string ReasonFor(bool policyChoiceTaken) => !policyChoiceTaken ? "budget_fallback" : Choice.Reason switch
+    {
+        PolicyChoice.Baseline => "best_single_action",
+        PolicyChoice.Contextual => "contextual_uplift",
+        _ => "exploration",
+    };
 }
 
 /// <summary>
@@ -62,13 +81,20 @@ public static class NextBestActionPolicy
             else ranking.Blocked.Add(new CandidateVerdict { ActionId = action.Id, Outcome = CandidateOutcome.Blocked, Reasons = [.. reasons] });
         }
 
+        var candidates = new List<ActionOption>(passed.Count);
         foreach (var action in passed)
         {
             if (Eligibility.LocaleMatch(action.Locale, customer.Profile.Locale) < BestLocaleMatch(passed, action, customer.Profile.Locale))
-            {
                 ranking.Blocked.Add(new CandidateVerdict { ActionId = action.Id, Outcome = CandidateOutcome.Blocked, Reasons = [BlockReasons.LocaleSuperseded] });
-                continue;
-            }
+            else candidates.Add(action);
+        }
+        if (campaign.Policy is { Kind: DecisionPolicy.Contextual } policy)
+        {
+            if (candidates.Count > 0) RankContextually(ranking, campaign, policy, candidates, customer, evidence, random);
+            return ranking;
+        }
+        foreach (var action in candidates)
+        {
             var campaignWide = evidence.Campaign.GetValueOrDefault(action.Id);
             var posterior = SegmentShrinkage.Segment(SegmentShrinkage.Variant(campaignWide, pooledRate), evidence.In(segment, action.Id), shrinkage);
             var lift = ThompsonSampler.SampleBeta(random, posterior.Alpha, posterior.Beta) / pooledRate;
@@ -80,6 +106,28 @@ public static class NextBestActionPolicy
         }
         ranking.Eligible.Sort((a, b) => b.ExpectedValue.CompareTo(a.ExpectedValue));
         return ranking;
+    }
+
+    /// <summary>
+    /// The contextual policy's ranking: its choice first, then the other candidates by predicted
+    /// net value, each candidate's expected value being that prediction for this customer.
+    /// </summary>
+    private static void RankContextually(CandidateRanking ranking, CampaignDefinition campaign, DecisionPolicy policy, List<ActionOption> candidates,
+        ScoredCustomer customer, VariantEvidence evidence, Random random)
+    {
+        var options = PolicyOptions.Default with { ExplorationFloor = policy.ExplorationFloor, SafetyMargin = policy.SafetyMargin };
+        var arms = candidates.Select(a => new PolicyArm(a.Id, (double)a.Cost)).ToArray();
+        var posteriors = candidates.Select(a => evidence.PosteriorOf(a.Id, campaign, options)).ToArray();
+        var context = DecisionContext.Of(customer, policy.Context);
+        var choice = ContextualPolicy.Choose(arms, posteriors, context, options, random);
+        var order = Enumerable.Range(0, arms.Length).OrderBy(i => i == choice.Chosen ? 0 : 1).ThenByDescending(i => choice.PredictedValues[i]).ToArray();
+        foreach (var i in order)
+        {
+            var value = choice.PredictedValues[i];
+            ranking.Eligible.Add(new RankedCandidate(candidates[i], customer.Profile.AffinityFor(candidates[i].Channel), 1, value, value));
+        }
+        var holdout = evidence.PosteriorOf(ArmStatistics.HoldoutArm, campaign, options).Predict(context).Mean;
+        ranking.Contextual = new ContextualRanking(choice, arms, context, holdout, (double)campaign.ConversionValue);
     }
 
     /// <summary>The best locale fit among the passed variants of the same channel and variant name as <paramref name="action"/> (itself included).</summary>

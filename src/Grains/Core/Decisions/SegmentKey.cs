@@ -75,11 +75,18 @@ public static class SegmentKey
         if (definition.Dimensions.Length is 0 or > MaxDimensions) yield return $"segments.dimensions: 1 to {MaxDimensions}";
         if (definition.MaxSegments is < 1 or > MaxSegments) yield return $"segments.maxSegments: 1 to {MaxSegments}";
         if (!double.IsFinite(definition.Shrinkage) || definition.Shrinkage is < 1 or > 1_000_000) yield return "segments.shrinkage: 1 to 1000000 deliveries";
+        foreach (var problem in ValidateDimensions(definition.Dimensions, "segments.dimensions")) yield return problem;
+    }
+
+    /// <summary>Every problem with a list of dimensions (a segment definition's, or a decision policy's context), each "path[i]…: reason".</summary>
+    public static IEnumerable<string> ValidateDimensions(SegmentDimension[] dimensions, string path)
+    {
         var names = new HashSet<string>();
-        for (var i = 0; i < definition.Dimensions.Length; i++)
+        for (var i = 0; i < dimensions.Length; i++)
         {
-            var d = definition.Dimensions[i];
-            var at = $"segments.dimensions[{i}]";
+            var d = dimensions[i];
+            var at = $"{path}[{i}]";
+            if (d is null || d.Buckets is null) { yield return $"{at}: a dimension with a buckets list"; continue; }
             if ((d.Trait is null) == (d.Feature is null)) { yield return $"{at}: exactly one of trait or feature"; continue; }
             if (d.Trait is { } t && (string.IsNullOrWhiteSpace(t) || t.Length > 64)) yield return $"{at}.trait: a trait name of at most 64 characters";
             if (d.Feature is { } f && CustomerFeatures.IndexOf(f) < 0) yield return $"{at}.feature: one of {string.Join(", ", CustomerFeatures.Names)}";

@@ -1,33 +1,54 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using MarketingActors.Campaigns;
+using MarketingActors.Decisions;
 using MarketingActors.Services.Campaigns;
 
 namespace MarketingActors.Core.Decisions;
 
 /// <summary>
 /// What the ranking knows about a campaign's variants: the campaign-wide posteriors and, when
-/// the campaign is segmented, the posteriors per segment. Immutable, swapped whole by the
-/// <see cref="CampaignDirectory"/> when a report answer brings new evidence.
+/// the campaign is segmented, the posteriors per segment; for the contextual policy, each arm's
+/// evidence, turned into its posterior once per snapshot on first use. Immutable, swapped whole
+/// by the <see cref="CampaignDirectory"/> when a report answer brings new evidence.
 /// </summary>
 public sealed class VariantEvidence
 {
-    public static readonly VariantEvidence None = new(FrozenDictionary<string, VariantPosterior>.Empty, FrozenDictionary<string, FrozenDictionary<string, VariantPosterior>>.Empty);
+    public static readonly VariantEvidence None = new(FrozenDictionary<string, VariantPosterior>.Empty, FrozenDictionary<string, FrozenDictionary<string, VariantPosterior>>.Empty,
+        FrozenDictionary<string, ArmStatistics>.Empty);
+
+    private readonly ConcurrentDictionary<string, ArmPosterior> _posteriors = new();
+    private PolicyPrior? _prior;
 
     public IReadOnlyDictionary<string, VariantPosterior> Campaign { get; }
     public IReadOnlyDictionary<string, FrozenDictionary<string, VariantPosterior>> Segments { get; }
     /// <summary>Campaign-wide conversion rate per delivery, smoothed (computed once per snapshot, not per decision).</summary>
     public double PooledRate { get; }
 
-    private VariantEvidence(IReadOnlyDictionary<string, VariantPosterior> campaign, IReadOnlyDictionary<string, FrozenDictionary<string, VariantPosterior>> segments)
+    /// <summary>The contextual policy's evidence per arm.</summary>
+    public IReadOnlyDictionary<string, ArmStatistics> Arms { get; }
+
+    private VariantEvidence(IReadOnlyDictionary<string, VariantPosterior> campaign, IReadOnlyDictionary<string, FrozenDictionary<string, VariantPosterior>> segments,
+        IReadOnlyDictionary<string, ArmStatistics> arms)
     {
         Campaign = campaign;
         Segments = segments;
+        Arms = arms;
         PooledRate = NextBestActionPolicy.PooledRate(campaign.Values);
     }
 
-    public static VariantEvidence Of(IEnumerable<VariantPosterior> campaign, IEnumerable<SegmentEvidence>? segments = null) => new(
+    public static VariantEvidence Of(IEnumerable<VariantPosterior> campaign, IEnumerable<SegmentEvidence>? segments = null, IEnumerable<ArmStatistics>? arms = null) => new(
         campaign.ToFrozenDictionary(p => p.ActionId),
-        (segments ?? []).ToFrozenDictionary(s => s.Segment, s => s.Variants.ToFrozenDictionary(p => p.ActionId)));
+        (segments ?? []).ToFrozenDictionary(s => s.Segment, s => s.Variants.ToFrozenDictionary(p => p.ActionId)),
+        (arms ?? []).ToFrozenDictionary(a => a.ArmId));
+
+    /// <summary>An arm's posterior for the contextual policy (one with no evidence yet is the pooled prior).</summary>
+    public ArmPosterior PosteriorOf(string armId, CampaignDefinition campaign, PolicyOptions options) =>
+        _posteriors.GetOrAdd(armId, id =>
+        {
+            var prior = _prior ??= PolicyPrior.Pool(Arms.Values, (double)campaign.ConversionValue, options.WeightPrecision);
+            return ArmPosterior.Of(Arms.GetValueOrDefault(id) ?? new ArmStatistics { ArmId = id }, prior, DecisionContext.Dimension);
+        });
 
     /// <summary>The segment's posterior of an action, or null when the segment has no evidence of it.</summary>
     public VariantPosterior? In(string? segment, string actionId) =>

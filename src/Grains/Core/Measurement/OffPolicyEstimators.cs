@@ -1,10 +1,8 @@
+using MarketingActors.Campaigns;
 using MarketingActors.Decisions;
 using MarketingActors.Measurement;
 
 namespace MarketingActors.Core.Measurement;
-
-/// <summary>A target policy's estimated value per decision, three ways, each with its 95% interval.</summary>
-public sealed record OffPolicyEstimate(string Target, long Decisions, Interval? Ips, Interval? Snips, Interval? DoublyRobust, double EffectiveSampleSize);
 
 /// <summary>
 /// Off-policy value estimates from <see cref="OffPolicySums"/> (Dudík, Langford &amp; Li 2011;
@@ -23,7 +21,7 @@ public static class OffPolicyEstimators
     public static OffPolicyEstimate Estimate(OffPolicySums s)
     {
         var n = s.Decisions;
-        if (n < 2) return new OffPolicyEstimate(s.Target, n, null, null, null, 0);
+        if (n < 2) return new OffPolicyEstimate { Target = s.Target, Decisions = n };
         var ips = MeanInterval(s.WeightedRewards, s.WeightedRewardSquares, n);
         var dr = MeanInterval(s.DoublyRobust, s.DoublyRobustSquares, n);
         Interval? snips = null;
@@ -36,7 +34,7 @@ public static class OffPolicyEstimators
             snips = new Interval { Estimate = v, Lower = v - LiftStatistics.Z95 * se, Upper = v + LiftStatistics.Z95 * se };
         }
         var ess = s.WeightSquares > 0 ? s.Weights * s.Weights / s.WeightSquares : 0;
-        return new OffPolicyEstimate(s.Target, n, ips, snips, dr, ess);
+        return new OffPolicyEstimate { Target = s.Target, Decisions = n, Ips = ips, Snips = snips, DoublyRobust = dr, EffectiveSampleSize = ess };
     }
 
     private static Interval MeanInterval(double sum, double squares, long n)
@@ -45,5 +43,26 @@ public static class OffPolicyEstimators
         var variance = Math.Max(squares / n - mean * mean, 0) * n / (n - 1);
         var se = Math.Sqrt(variance / n);
         return new Interval { Estimate = mean, Lower = mean - LiftStatistics.Z95 * se, Upper = mean + LiftStatistics.Z95 * se };
+    }
+}
+
+/// <summary>A campaign's off-policy sums as the report a marketer reads: its policy first, then uniform random, then each fixed action.</summary>
+public static class PolicyEvaluations
+{
+    public const string Policy = "policy", Uniform = "uniform", ActionPrefix = "action:";
+
+    public static PolicyEvaluation Of(CampaignDefinition campaign, IEnumerable<OffPolicySums> sums)
+    {
+        var estimates = sums.Select(OffPolicyEstimators.Estimate)
+            .OrderBy(e => e.Target == Policy ? 0 : e.Target == Uniform ? 1 : 2).ThenBy(e => e.Target, StringComparer.Ordinal).ToArray();
+        var best = estimates.Where(e => e.Target.StartsWith(ActionPrefix, StringComparison.Ordinal) && e.DoublyRobust is not null)
+            .MaxBy(e => e.DoublyRobust!.Estimate);
+        return new PolicyEvaluation
+        {
+            CampaignId = campaign.Id,
+            Currency = campaign.Budget.Currency,
+            Estimates = estimates,
+            BestFixedAction = best?.Target[ActionPrefix.Length..],
+        };
     }
 }

@@ -36,7 +36,7 @@ public sealed class CampaignDirectory(IGrainFactory grains, ILogger<CampaignDire
 
     /// <summary>Swaps in the evidence a report answer brought (campaign-wide and per segment), built once here rather than per decision.</summary>
     public void UpdateEvidence(string campaignId, CampaignFeedback feedback) =>
-        _evidence[campaignId] = VariantEvidence.Of(feedback.Posteriors, feedback.Segments);
+        _evidence[campaignId] = VariantEvidence.Of(feedback.Posteriors, feedback.Segments, feedback.Arms);
 
     /// <summary>Loads the catalog if this silo has never seen it (first event before the background subscription ran).</summary>
     public async ValueTask EnsureLoaded()

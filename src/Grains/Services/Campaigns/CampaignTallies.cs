@@ -1,6 +1,7 @@
 using MarketingActors.Campaigns;
 using MarketingActors.Core.Campaigns;
 using MarketingActors.Core.Customers;
+using MarketingActors.Core.Decisions;
 using MarketingActors.Measurement;
 
 namespace MarketingActors.Services.Campaigns;
@@ -53,6 +54,16 @@ public sealed class CampaignTallies(SiloIdentity silo) : ICampaignTallies
     public void RecordFuseTrip(string campaignId)
     {
         lock (_gate) Of(campaignId).Book.FuseTrip();
+    }
+
+    public void RecordPolicyTrial(string campaignId, PolicyTrace trace, bool heldOut)
+    {
+        lock (_gate) Of(campaignId).Book.PolicyTrial(trace, heldOut);
+    }
+
+    public void RecordPolicyRevenue(string campaignId, PolicyTrace trace, double revenue, bool heldOut)
+    {
+        lock (_gate) Of(campaignId).Book.PolicyRevenue(trace, revenue, heldOut);
     }
 
     /// <summary>
