@@ -31,21 +31,41 @@ public sealed record HillstromRow(int Index, string Recency, string History, str
 public sealed record PolicyValue(string Policy, long Rows, Interval Conversion, Interval SpendPerCustomer, Interval NetPerCustomer);
 
 /// <summary>
-/// The engine's own holdout lift for one scope (an e-mail arm, or the e-mail channel) next to the
-/// experiment's lift for the same customers; either is null where a side has no conversion (a small slice).
+/// The engine's own holdout lift (absolute, conversion per decision) for one scope, computed like
+/// for like: its treated and holdout conversions over the decisions whose outcome the replay could
+/// reveal (a treated send that matched the logged arm; a held-out customer the experiment sent no
+/// e-mail), next to the experiment's lift for the same customers; either is null where a side has
+/// no decision (a small slice).
 /// </summary>
-public sealed record LiftCheck(string Scope, Interval? Engine, Interval? Truth, long TreatedConversions, long HoldoutConversions)
+public sealed record LiftCheck(string Scope, Interval? Engine, Interval? Truth, long TreatedConversions, long HoldoutConversions, long TreatedRevealed, long HoldoutRevealed)
 {
-    public bool Inside => Engine is { } e && Truth is { } t && Estimates.Contains(t, e.Estimate);
+    /// <summary>The experiment's Mens E-Mail vs No E-Mail conversion lift over all 64,000 customers: +0.681 pp [0.500, 0.861] (README).</summary>
+    public const double PopulationMensLift = 0.00681;
+
+    public bool Inside => Engine is { } e && Truth is { } t && Estimates.Contains(e, t.Estimate);
+}
+
+/// <summary>
+/// The policy minus a fixed arm on the same rows (paired): with the arms assigned at random
+/// (1/3 each), each row contributes 3·r·(1[policy chose its logged arm] − 1[its logged arm is the
+/// fixed arm]), so rows where both would have done the same cancel and only the rows where the
+/// policy departed from the arm carry the difference and its noise.
+/// </summary>
+public sealed record PairedDifference(string Arm, Interval Whole, Interval SecondHalf)
+{
+    public bool SignificantlyNegative => Whole.Upper < 0;
 }
 
 public sealed record HillstromResult(
     int Rows, int Decided, int Matched, int HeldOut, TimeSpan Elapsed,
     Dictionary<string, double> ChoiceShares,
-    PolicyValue Engine, PolicyValue EngineLearned, PolicyValue EngineAsDeployed, PolicyValue[] Arms, PolicyValue Random,
-    LiftCheck[] LiftChecks,
+    PolicyValue Engine, PolicyValue EngineLearned, PolicyValue EngineAsDeployed, PolicyValue[] Arms, PolicyValue[] ArmsSecondHalf, PolicyValue Random,
+    PairedDifference[] Paired, LiftCheck[] LiftChecks,
     long ReportTreatedDecisions, long ReportHoldoutDecisions, long ReportTreatedConversions, long ReportHoldoutConversions, string CampaignId,
-    string Learned, int Segments, double MeanLikelihood, int BudgetBlocked);
+    string Learned, string Policy, Dictionary<string, double> Reasons, int BudgetBlocked)
+{
+    public string Label { get; init; } = "";
+}
 
 /// <summary>
 /// Replays the Hillstrom experiment through the engine. Each customer is identified with their
@@ -73,33 +93,36 @@ public static class HillstromReplay
 
     private static double CostOf(string arm) => arm == None ? 0 : (double)SendCost;
 
-    private sealed record Outcome(HillstromRow Row, int Position, string? Choice, bool HeldOut, string? Effective, double Likelihood = 0);
+    private sealed record Outcome(HillstromRow Row, int Position, string? Choice, bool HeldOut, string? Effective, string? Reason = null);
 
     /// <summary>
-    /// The segments the replay's campaign learns on: past buyers of mens / womens lines × last
-    /// year's spend (&lt;$100, $100–500, ≥$500), 12 segments at most. Chosen offline on a
-    /// split-half of the file (docs/roi.md): the only traits whose best arm differs by segment
-    /// out of sample. The engine still learns every segment's posteriors online from the replay.
+    /// What the contextual policy sees of a Hillstrom customer besides the behavioural features:
+    /// every trait the file has, the numeric ones cut at round numbers (recency in quarters of a
+    /// year, last year's spend at $100 / $250 / $500 / $1,000). Written down without looking at
+    /// any outcome, so no setting of the reported runs was chosen on the file.
     /// </summary>
-    public const string DefaultSegments = """{"dimensions":[{"trait":"mens"},{"trait":"womens"},{"trait":"history","buckets":[100,500]}],"shrinkage":1500}""";
+    public const string ContextualPolicy = """{"kind":"contextual","context":[{"trait":"recency","buckets":[3,6,9]},{"trait":"history","buckets":[100,250,500,1000]},{"trait":"mens"},{"trait":"womens"},{"trait":"zip_code"},{"trait":"newbie"},{"trait":"channel"}]}""";
 
-    /// <param name="rows">In replay order (see <see cref="Shuffle"/>).</param>
-    /// <param name="segments">The campaign's segment definition (JSON), or null for campaign-wide learning only.</param>
-    public static async Task<HillstromResult> Run(Engine engine, IReadOnlyList<HillstromRow> rows, int holdoutPercent = 30, string? segments = DefaultSegments,
+    /// <summary>The engine's other ranking (per-variant Thompson sampling, no segments), for comparison.</summary>
+    public const string SegmentThompsonPolicy = """{"kind":"segment_thompson"}""";
+
+    /// <param name="rows">In replay order (see <see cref="Order"/>).</param>
+    /// <param name="policy">The campaign's decision policy (JSON).</param>
+    public static async Task<HillstromResult> Run(Engine engine, IReadOnlyList<HillstromRow> rows, int holdoutPercent = 30, string policy = ContextualPolicy,
         int batchCustomers = 400, int parallel = 4, TextWriter? log = null)
     {
         var tag = Guid.NewGuid().ToString("N")[..8];
         var campaign = $"hillstrom-{tag}";
         var position = new Dictionary<int, int>(rows.Count);
         for (var i = 0; i < rows.Count; i++) position[rows[i].Index] = i;
-        // Conversion value ≈ average order of a converting Hillstrom customer (~$115), rounded.
+        // The engine's default conversion value: the policy learns from the revealed spend; nothing here is taken from the file.
         await engine.CreateActiveCampaign($$$"""
-            {"id":"{{{campaign}}}","name":"Hillstrom replay {{{tag}}}","conversionValue":100,"holdoutPercent":{{{holdoutPercent}}},
+            {"id":"{{{campaign}}}","name":"Hillstrom replay {{{tag}}}","holdoutPercent":{{{holdoutPercent}}},
              "actions":[{"id":"{{{Mens}}}","channel":"email","variant":"mens","cost":{{{SendCost.ToString(CultureInfo.InvariantCulture)}}}},
                         {"id":"{{{Womens}}}","channel":"email","variant":"womens","cost":{{{SendCost.ToString(CultureInfo.InvariantCulture)}}}},
                         {"id":"{{{None}}}","channel":"web","variant":"no e-mail (control arm)","cost":0}],
              "journey":{"entryTrigger":"page_view","steps":[{"id":"choose","kind":"action"}]},
-             "budget":{"total":100000,"currency":"USD"}{{{(segments is null ? "" : ",\"segments\":" + segments)}}}}
+             "budget":{"total":100000,"currency":"USD"},"policy":{{{policy}}}}
             """, campaign);
 
         var clock = Stopwatch.StartNew();
@@ -135,7 +158,7 @@ public static class HillstromReplay
                 var heldOut = sent is null && would is not null;
                 var choice = sent ?? would;
                 var effective = heldOut ? None : sent;
-                outcomes.Add(new Outcome(r, position[r.Index], choice, heldOut, effective, d.GetProperty("scores").GetProperty("conversionLikelihood").GetDouble()));
+                outcomes.Add(new Outcome(r, position[r.Index], choice, heldOut, effective, d.GetProperty("reason").GetString()));
                 var c = $"hs-{tag}-{r.Index}";
                 var id = d.GetProperty("decisionId").GetString();
                 var matched = effective == r.Arm;
@@ -152,48 +175,56 @@ public static class HillstromReplay
         var decided = list.Count(o => o.Choice is not null);
         var report = await Eventually(engine, campaign, decided);
         clock.Stop();
+        var state = await engine.Send(HttpMethod.Get, $"/v1/campaigns/{campaign}/state");
+        // Done: a campaign left active would decide for the next run's customers on the same engine.
+        await engine.Send(HttpMethod.Post, $"/v1/campaigns/{campaign}/complete");
 
-        PolicyValue Value(string name, IEnumerable<Outcome> outcomes, Func<Outcome, string?> arm)
-        {
-            var matched = outcomes.Where(o => arm(o) is { } a && a == o.Row.Arm).ToList();
-            return new PolicyValue(name, matched.Count,
-                Estimates.Mean([.. matched.Select(o => o.Row.Converted ? 1.0 : 0.0)]),
-                Estimates.Mean([.. matched.Select(o => o.Row.Spend)]),
-                Estimates.Mean([.. matched.Select(o => o.Row.Spend - CostOf(o.Row.Arm))]));
-        }
-
-        var arms = ArmIds.Select(arm => Value(arm, list, _ => arm)).ToArray();
-        var random = new PolicyValue("random (uniform over the 3 arms)", rows.Count,
-            Estimates.Mean([.. rows.Select(r => r.Converted ? 1.0 : 0.0)]),
-            Estimates.Mean([.. rows.Select(r => r.Spend)]),
-            Estimates.Mean([.. rows.Select(r => r.Spend - CostOf(r.Arm))]));
-
-        // Like with like: the engine's lift for customers it chose an e-mail for, against the
-        // experiment's lift for the same customers (all rows whose engine choice was that e-mail:
-        // logged e-mail vs logged No E-Mail, treated and held out alike).
+        var secondHalf = list.Where(o => o.Position >= rows.Count / 2).ToList();
         var checks = new List<LiftCheck>();
         foreach (var arm in new[] { Mens, Womens })
         {
             var scope = report.GetProperty("actions").EnumerateArray().FirstOrDefault(c => c.GetProperty("scope").GetString() == arm);
-            checks.Add(Check(arm, scope, list.Where(o => o.Choice == arm)));
+            checks.Add(Check(arm, scope, list.Where(o => o.Choice == arm).ToList()));
         }
-        var email = report.GetProperty("channels").EnumerateArray().FirstOrDefault(c => c.GetProperty("scope").GetString() == "email");
-        checks.Add(Check("email (both arms)", email, list.Where(o => o.Choice is Mens or Womens)));
         var overall = report.GetProperty("overall");
-        var state = await engine.Send(HttpMethod.Get, $"/v1/campaigns/{campaign}/state");
         var learned = string.Join(", ", state.GetProperty("variants").EnumerateArray().Select(v =>
             $"{v.GetProperty("actionId").GetString()} {v.GetProperty("conversions").GetInt64()}/{v.GetProperty("deliveries").GetInt64()}"));
-        var secondHalf = list.Where(o => o.Position >= rows.Count / 2).ToList();
         return new HillstromResult(rows.Count, decided, list.Count(o => o.Choice == o.Row.Arm), list.Count(o => o.HeldOut), clock.Elapsed,
             ArmIds.ToDictionary(a => a, a => decided == 0 ? 0 : list.Count(o => o.Choice == a) / (double)decided),
             Value("engine policy (its ranking choice)", list, o => o.Choice),
             Value("engine policy, second half of the replay (learned)", secondHalf, o => o.Choice),
             Value($"engine as deployed ({holdoutPercent}% holdout get no e-mail)", list, o => o.Effective),
-            arms, random, [.. checks],
+            [.. ArmIds.Select(arm => Value(arm, list, _ => arm))],
+            [.. ArmIds.Select(arm => Value(arm + ", second half", secondHalf, _ => arm))],
+            new PolicyValue("random (uniform over the 3 arms)", rows.Count,
+                Estimates.Mean([.. rows.Select(r => r.Converted ? 1.0 : 0.0)]),
+                Estimates.Mean([.. rows.Select(r => r.Spend)]),
+                Estimates.Mean([.. rows.Select(r => r.Spend - CostOf(r.Arm))])),
+            [.. ArmIds.Select(arm => new PairedDifference(arm, Paired(list, arm), Paired(secondHalf, arm)))],
+            [.. checks],
             overall.GetProperty("treated").GetProperty("decisions").GetInt64(), overall.GetProperty("holdout").GetProperty("decisions").GetInt64(),
             overall.GetProperty("treated").GetProperty("conversions").GetInt64(), overall.GetProperty("holdout").GetProperty("conversions").GetInt64(),
-            campaign, learned, state.GetProperty("segments").GetArrayLength(), decided == 0 ? 0 : list.Where(o => o.Choice is not null).Average(o => o.Likelihood), budgetBlocked);
+            campaign, learned, policy,
+            list.Where(o => o.Reason is not null).GroupBy(o => o.Reason!).ToDictionary(g => g.Key, g => g.Count() / (double)Math.Max(decided, 1)),
+            budgetBlocked);
     }
+
+    private static PolicyValue Value(string name, IEnumerable<Outcome> outcomes, Func<Outcome, string?> arm)
+    {
+        var matched = outcomes.Where(o => arm(o) is { } a && a == o.Row.Arm).ToList();
+        return new PolicyValue(name, matched.Count,
+            Estimates.Mean([.. matched.Select(o => o.Row.Converted ? 1.0 : 0.0)]),
+            Estimates.Mean([.. matched.Select(o => o.Row.Spend)]),
+            Estimates.Mean([.. matched.Select(o => o.Row.Spend - CostOf(o.Row.Arm))]));
+    }
+
+    /// <summary>See <see cref="PairedDifference"/>: the per-row terms' mean and its normal 95% interval.</summary>
+    private static Interval Paired(IReadOnlyCollection<Outcome> rows, string arm) =>
+        Estimates.Mean([.. rows.Select(o =>
+        {
+            var net = o.Row.Spend - CostOf(o.Row.Arm);
+            return ArmIds.Length * net * ((o.Choice == o.Row.Arm ? 1 : 0) - (o.Row.Arm == arm ? 1 : 0));
+        })]);
 
     /// <summary>Replay order: the file's order shuffled by <paramref name="seed"/> (online learning depends on it).</summary>
     public static List<HillstromRow> Shuffle(IReadOnlyList<HillstromRow> rows, int seed)
@@ -203,16 +234,26 @@ public static class HillstromReplay
         return [.. shuffled];
     }
 
-    private static LiftCheck Check(string name, JsonElement scope, IEnumerable<Outcome> chosen)
+    /// <summary>The two orders of a seed: its shuffle, and the same shuffle reversed (so across the pair each row is in a second half once).</summary>
+    public static List<HillstromRow> Order(IReadOnlyList<HillstromRow> rows, int seed, bool reversed)
     {
-        var rows = chosen.ToList();
-        var sent = rows.Where(o => o.Row.Arm == o.Choice).ToList();
-        var none = rows.Where(o => o.Row.Arm == None).ToList();
-        var truth = LiftStatistics.RelativeLift(sent.Count(o => o.Row.Converted), sent.Count, none.Count(o => o.Row.Converted), none.Count);
-        if (scope.ValueKind != JsonValueKind.Object) return new LiftCheck(name, null, truth, 0, 0);
-        var engine = scope.TryGetProperty("relativeLift", out var rl) && rl.ValueKind == JsonValueKind.Object ? rl.Deserialize<Interval>(Json) : null;
-        return new LiftCheck(name, engine, truth,
-            scope.GetProperty("treated").GetProperty("conversions").GetInt64(), scope.GetProperty("holdout").GetProperty("conversions").GetInt64());
+        var shuffled = Shuffle(rows, seed);
+        if (reversed) shuffled.Reverse();
+        return shuffled;
+    }
+
+    /// <summary>Like for like: the engine's conversions for the arm over the decisions the replay revealed, against the experiment on the same customers.</summary>
+    private static LiftCheck Check(string arm, JsonElement scope, IReadOnlyList<Outcome> chosen)
+    {
+        var treatedRevealed = chosen.Count(o => !o.HeldOut && o.Row.Arm == arm);
+        var holdoutRevealed = chosen.Count(o => o.HeldOut && o.Row.Arm == None);
+        var sent = chosen.Where(o => o.Row.Arm == arm).ToList();
+        var none = chosen.Where(o => o.Row.Arm == None).ToList();
+        var truth = LiftStatistics.AbsoluteLift(sent.Count(o => o.Row.Converted), sent.Count, none.Count(o => o.Row.Converted), none.Count);
+        if (scope.ValueKind != JsonValueKind.Object) return new LiftCheck(arm, null, truth, 0, 0, treatedRevealed, holdoutRevealed);
+        var treated = scope.GetProperty("treated").GetProperty("conversions").GetInt64();
+        var held = scope.GetProperty("holdout").GetProperty("conversions").GetInt64();
+        return new LiftCheck(arm, LiftStatistics.AbsoluteLift(treated, treatedRevealed, held, holdoutRevealed), truth, treated, held, treatedRevealed, holdoutRevealed);
     }
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -234,44 +275,85 @@ public static class HillstromReplay
     public static void Print(HillstromResult r, TextWriter o)
     {
         var inv = CultureInfo.InvariantCulture;
-        o.WriteLine($"Hillstrom replay: {r.Rows} customers in {r.Elapsed.TotalSeconds.ToString("0.0", inv)} s; {r.Decided} decisions, {r.Matched} matched the logged arm ({(r.Decided == 0 ? 0 : 100.0 * r.Matched / r.Decided).ToString("0.0", inv)}%), {r.HeldOut} held out. Campaign {r.CampaignId}, {r.Segments} segments learned.");
+        o.WriteLine($"Hillstrom replay {r.Label}: {r.Rows} customers in {r.Elapsed.TotalSeconds.ToString("0.0", inv)} s; {r.Decided} decisions, {r.Matched} matched the logged arm ({(r.Decided == 0 ? 0 : 100.0 * r.Matched / r.Decided).ToString("0.0", inv)}%), {r.HeldOut} held out. Campaign {r.CampaignId}.");
         o.WriteLine("Engine choice shares: " + string.Join(", ", r.ChoiceShares.Select(kv => $"{kv.Key} {(100 * kv.Value).ToString("0.0", inv)}%")));
+        o.WriteLine("Decision reasons: " + string.Join(", ", r.Reasons.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {(100 * kv.Value).ToString("0.0", inv)}%")));
         o.WriteLine("Variant evidence the engine learned (conversions/deliveries): " + r.Learned);
         o.WriteLine($"Decisions where a candidate was blocked by the budget check: {r.BudgetBlocked}");
-        o.WriteLine($"Mean conversion likelihood the engine scored (scales value against send cost): {r.MeanLikelihood.ToString("0.0000", inv)}");
         o.WriteLine();
         o.WriteLine($"| policy | rows used | conversion [95% CI] | spend / customer [95% CI] | net of ${SendCost.ToString(inv)}/send [95% CI] |");
         o.WriteLine("| --- | --- | --- | --- | --- |");
-        foreach (var p in new[] { r.Engine, r.EngineLearned, r.EngineAsDeployed }.Concat(r.Arms).Append(r.Random))
+        foreach (var p in new[] { r.Engine, r.EngineLearned, r.EngineAsDeployed }.Concat(r.Arms).Concat(r.ArmsSecondHalf).Append(r.Random))
             o.WriteLine($"| {p.Policy} | {p.Rows} | {Estimates.Show(Scale(p.Conversion, 100), "0.000")}% | ${Estimates.Show(p.SpendPerCustomer, "0.000")} | ${Estimates.Show(p.NetPerCustomer, "0.000")} |");
         o.WriteLine();
-        o.WriteLine($"Engine's own holdout measurement (report: treated {r.ReportTreatedDecisions} decisions / {r.ReportTreatedConversions} conversions, holdout {r.ReportHoldoutDecisions} / {r.ReportHoldoutConversions}, all channels):");
-        o.WriteLine("| scope | engine relative lift [95% CI] | conversions treated / holdout | experiment, same customers [95% CI] | engine estimate inside |");
-        o.WriteLine("| --- | --- | --- | --- | --- |");
+        o.WriteLine("Engine minus each fixed arm, paired on the same rows (net per customer [95% CI]): " + string.Join("; ", r.Paired.Select(d =>
+            $"{d.Arm} {Estimates.Show(d.Whole, "0.000")} (second half {Estimates.Show(d.SecondHalf, "0.000")})")));
+        o.WriteLine($"Engine's own holdout measurement (report: treated {r.ReportTreatedDecisions} decisions / {r.ReportTreatedConversions} conversions, holdout {r.ReportHoldoutDecisions} / {r.ReportHoldoutConversions}), like for like over revealed decisions:");
+        o.WriteLine("| action | engine absolute lift [95% CI] | conversions treated / holdout | revealed decisions treated / holdout | experiment, same customers [95% CI] | covers the population's +0.681 pp |");
+        o.WriteLine("| --- | --- | --- | --- | --- | --- |");
         foreach (var c in r.LiftChecks)
-            o.WriteLine($"| {c.Scope} | {(c.Engine is { } e ? Estimates.Show(Scale(e, 100), "0.0") + "%" : "n/a")} | {c.TreatedConversions} / {c.HoldoutConversions} | {(c.Truth is { } t ? Estimates.Show(Scale(t, 100), "0.0") + "%" : "n/a")} | {(c.Inside ? "yes" : "no")} |");
+            o.WriteLine($"| {c.Scope} | {(c.Engine is { } e ? Estimates.Show(Scale(e, 100), "0.000") + " pp" : "n/a")} | {c.TreatedConversions} / {c.HoldoutConversions} | {c.TreatedRevealed} / {c.HoldoutRevealed} | {(c.Truth is { } t ? Estimates.Show(Scale(t, 100), "0.000") + " pp" : "n/a")} | {(c.Engine is { } x && Estimates.Contains(x, LiftCheck.PopulationMensLift) ? "yes" : "no")} |");
     }
 
-    /// <summary>Mean and spread over seeds of the figures the targets are about.</summary>
-    public static void PrintSeeds(IReadOnlyList<HillstromResult> runs, TextWriter o)
+    /// <summary>Every run, then the mean over runs with a t-interval and the spread, then the summary as JSON (the last line).</summary>
+    public static void PrintRuns(IReadOnlyList<HillstromResult> runs, TextWriter o)
     {
         var inv = CultureInfo.InvariantCulture;
-        string Spread(IEnumerable<double> values)
+        string F(double x) => x.ToString("0.000", inv);
+        o.WriteLine();
+        o.WriteLine($"## {runs.Count} runs");
+        o.WriteLine("| run | engine net | mens net (same run) | engine − mens, paired [95% CI] | engine net, 2nd half | mens net, 2nd half | engine − mens 2nd half, paired | mens lift covers +0.681 pp |");
+        o.WriteLine("|---|---:|---:|---|---:|---:|---|---|");
+        foreach (var r in runs)
         {
-            var v = values.ToArray();
+            var mens = r.Paired.Single(d => d.Arm == Mens);
+            o.WriteLine($"| {r.Label} | {F(r.Engine.NetPerCustomer.Estimate)} | {F(r.Arms[0].NetPerCustomer.Estimate)} | {Estimates.Show(mens.Whole, "0.000")} | {F(r.EngineLearned.NetPerCustomer.Estimate)} | {F(r.ArmsSecondHalf[0].NetPerCustomer.Estimate)} | {Estimates.Show(mens.SecondHalf, "0.000")} | {(MensLiftCovered(r) ? "yes" : "no")} |");
+        }
+        var summary = Summary(runs);
+        o.WriteLine();
+        foreach (var (name, figure) in summary.Figures) o.WriteLine($"{name}: mean {F(figure.Mean)} [{F(figure.Lower)}, {F(figure.Upper)}], range {F(figure.Min)}–{F(figure.Max)}");
+        o.WriteLine($"runs whose paired difference against mens_email is significantly negative: {summary.SignificantlyWorseThanMens}/{runs.Count}");
+        o.WriteLine($"runs whose mens_email holdout lift covers the experiment's +0.681 pp: {summary.MensLiftCovered}/{runs.Count}");
+        o.WriteLine(JsonSerializer.Serialize(summary, Json));
+    }
+
+    private static bool MensLiftCovered(HillstromResult r) =>
+        r.LiftChecks.Single(c => c.Scope == Mens).Engine is { } e && Estimates.Contains(e, LiftCheck.PopulationMensLift);
+
+    public sealed record Figure(double Mean, double Lower, double Upper, double Min, double Max, double[] Runs);
+
+    public sealed record ReplaySummary(int Runs, string Policy, Dictionary<string, Figure> Figures, int SignificantlyWorseThanMens, int MensLiftCovered, string[] Labels);
+
+    public static ReplaySummary Summary(IReadOnlyList<HillstromResult> runs)
+    {
+        Figure Over(Func<HillstromResult, double> of)
+        {
+            var v = runs.Select(of).ToArray();
             var mean = v.Average();
             var sd = v.Length > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1)) : 0;
-            return $"{mean.ToString("0.000", inv)} (sd {sd.ToString("0.000", inv)}; {string.Join(", ", v.Select(x => x.ToString("0.000", inv)))})";
+            var half = v.Length > 1 ? StudentT975(v.Length - 1) * sd / Math.Sqrt(v.Length) : 0;
+            return new Figure(mean, mean - half, mean + half, v.Min(), v.Max(), v);
         }
-        o.WriteLine();
-        o.WriteLine($"## {runs.Count} seeds");
-        o.WriteLine($"engine policy, net per customer: {Spread(runs.Select(r => r.Engine.NetPerCustomer.Estimate))}");
-        o.WriteLine($"engine policy, second half, net per customer: {Spread(runs.Select(r => r.EngineLearned.NetPerCustomer.Estimate))}");
-        o.WriteLine($"mens_email, net per customer: {Spread(runs.Select(r => r.Arms[0].NetPerCustomer.Estimate))}");
-        foreach (var scope in runs[0].LiftChecks.Select(c => c.Scope))
-            o.WriteLine($"holdout lift inside the experiment's interval, {scope}: {runs.Count(r => r.LiftChecks.Single(c => c.Scope == scope).Inside)}/{runs.Count}");
-        o.WriteLine($"elapsed s: {Spread(runs.Select(r => r.Elapsed.TotalSeconds))}");
+        var figures = new Dictionary<string, Figure>
+        {
+            ["engine net per customer"] = Over(r => r.Engine.NetPerCustomer.Estimate),
+            ["engine net per customer, second half"] = Over(r => r.EngineLearned.NetPerCustomer.Estimate),
+            ["mens_email net per customer, same rows"] = Over(r => r.Arms[0].NetPerCustomer.Estimate),
+            ["mens_email net per customer, second half"] = Over(r => r.ArmsSecondHalf[0].NetPerCustomer.Estimate),
+            ["engine minus mens_email, paired"] = Over(r => r.Paired.Single(d => d.Arm == Mens).Whole.Estimate),
+            ["engine minus mens_email, paired, second half"] = Over(r => r.Paired.Single(d => d.Arm == Mens).SecondHalf.Estimate),
+            ["mens_email share of choices"] = Over(r => r.ChoiceShares[Mens]),
+        };
+        return new ReplaySummary(runs.Count, runs[0].Policy, figures, runs.Count(r => r.Paired.Single(d => d.Arm == Mens).SignificantlyNegative),
+            runs.Count(MensLiftCovered), [.. runs.Select(r => r.Label)]);
     }
+
+    /// <summary>The 97.5% quantile of Student's t (two-sided 95%), tabulated to 30 degrees of freedom, normal beyond.</summary>
+    private static double StudentT975(int df) => df switch
+    {
+        1 => 12.706, 2 => 4.303, 3 => 3.182, 4 => 2.776, 5 => 2.571, 6 => 2.447, 7 => 2.365, 8 => 2.306, 9 => 2.262, 10 => 2.228,
+        <= 15 => 2.131, <= 20 => 2.086, <= 30 => 2.042, _ => LiftStatistics.Z95,
+    };
 
     private static Interval Scale(Interval i, double f) => LiftStatistics.Scale(i, f);
 }

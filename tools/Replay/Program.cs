@@ -1,6 +1,6 @@
 using MarketingActors.Replay;
 
-// dotnet run --project tools/Replay -- hillstrom ../shared/datasets/hillstrom.csv [--limit N] [--holdout P] [--seeds 1,2,3] [--segments off|JSON] [--url http://host:port]
+// dotnet run --project tools/Replay -- hillstrom ../shared/datasets/hillstrom.csv [--limit N] [--holdout P] [--seeds 1,2,3] [--orders shuffled,reversed] [--policy contextual|segment_thompson] [--url http://host:port]
 // dotnet run --project tools/Replay -- obd ../shared/datasets/obd-men [--limit N] [--url http://host:port]
 // dotnet run --project tools/Replay -- insight [--repeat N] [--url http://host:port]
 // dotnet run --project tools/Replay -- synthetic [--seeds 1,2,3,4,5]
@@ -20,7 +20,7 @@ if (args is ["synthetic", ..])
 }
 if (args.Length < 1 || args[0] is not ("hillstrom" or "obd" or "insight") || args[0] != "insight" && args.Length < 2)
 {
-    Console.Error.WriteLine("usage: replay hillstrom <hillstrom.csv> | obd <obd-men folder> | insight  [--limit N] [--holdout P] [--seeds 1,2,3] [--segments off|JSON] [--repeat N] [--url URL]");
+    Console.Error.WriteLine("usage: replay hillstrom <hillstrom.csv> | obd <obd-men folder> | insight  [--limit N] [--holdout P] [--seeds 1,2,3] [--orders shuffled,reversed] [--policy contextual|segment_thompson] [--repeat N] [--url URL]");
     return 2;
 }
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
@@ -34,23 +34,28 @@ string Resolve(string path)
 }
 var source = args[0] == "insight" ? "" : Resolve(args[1]);
 var limit = Option("--limit") is { } l ? int.Parse(l) : (int?)null;
-await using var engine = await Engine.Start(Option("--url"), Environment.GetEnvironmentVariable("MA_API_KEY"));
 if (args[0] == "hillstrom")
 {
+    // Every run on a fresh engine (embedded), or, against --url, on a campaign of its own completed when the run ends.
     var rows = HillstromRow.Read(source, limit);
-    var segments = Option("--segments") is { } sg ? (sg == "off" ? null : sg) : HillstromReplay.DefaultSegments;
+    var policy = Option("--policy") is "segment_thompson" ? HillstromReplay.SegmentThompsonPolicy : HillstromReplay.ContextualPolicy;
+    var orders = (Option("--orders") ?? "shuffled,reversed").Split(',');
     var results = new List<HillstromResult>();
     foreach (var seed in (Option("--seeds") ?? "1").Split(',').Select(int.Parse))
+    foreach (var order in orders)
     {
-        Console.WriteLine($"## seed {seed}");
-        var result = await HillstromReplay.Run(engine, HillstromReplay.Shuffle(rows, seed), holdoutPercent: Option("--holdout") is { } h ? int.Parse(h) : 30,
-            segments: segments, log: Console.Out);
+        Console.WriteLine($"## seed {seed}, {order}");
+        await using var fresh = await Engine.Start(Option("--url"), Environment.GetEnvironmentVariable("MA_API_KEY"));
+        var result = await HillstromReplay.Run(fresh, HillstromReplay.Order(rows, seed, reversed: order == "reversed"), holdoutPercent: Option("--holdout") is { } h ? int.Parse(h) : 30,
+            policy: policy, log: Console.Out) with { Label = $"seed {seed} {order}" };
         HillstromReplay.Print(result, Console.Out);
         results.Add(result);
     }
-    if (results.Count > 1) HillstromReplay.PrintSeeds(results, Console.Out);
+    HillstromReplay.PrintRuns(results, Console.Out);
+    return 0;
 }
-else if (args[0] == "insight")
+await using var engine = await Engine.Start(Option("--url"), Environment.GetEnvironmentVariable("MA_API_KEY"));
+if (args[0] == "insight")
 {
     var repeat = Option("--repeat") is { } n ? int.Parse(n) : 5;
     for (var i = 0; i < repeat; i++)

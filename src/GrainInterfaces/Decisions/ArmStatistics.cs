@@ -3,7 +3,8 @@ namespace MarketingActors.Decisions;
 /// <summary>
 /// Additive evidence about one arm of the contextual policy (an action, or the holdout's "no
 /// action"): trials, conversions, revenue and its square, and the Gram matrix Σxxᵀ (upper
-/// triangle, packed row by row) and moment vector Σr·x of the decision contexts it was tried in.
+/// triangle, packed row by row) and moment vector Σ conversion·x of the decision contexts it was
+/// tried in.
 /// Silos add up increments and report them; the campaign grain adds up the silos' reports; sums
 /// of sums are the same evidence, so nothing is lost by where it was counted.
 /// </summary>

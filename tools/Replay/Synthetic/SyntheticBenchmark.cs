@@ -47,7 +47,7 @@ public static class SyntheticBenchmark
             var action = policy == Uniform ? random.Next(arms.Length) : ContextualPolicy.Choose(arms, posteriors, x, options, random).Chosen;
             accumulators[action].Trial(x);
             var revenue = world.Respond(customer, action, random);
-            if (revenue > 0) accumulators[action].Revenue(x, revenue);
+            if (revenue > 0) accumulators[action].Conversion(x, revenue);
             if (n % RefreshEvery == 0)
             {
                 for (var a = 0; a < arms.Length; a++) evidence[a] = evidence[a].Plus(accumulators[a].Take());

@@ -55,7 +55,7 @@ public sealed class TallyBook
     public void PolicyRevenue(PolicyTrace trace, double revenue, bool heldOut)
     {
         var reward = trace.RewardOf(revenue);
-        Arm(heldOut ? ArmStatistics.HoldoutArm : trace.ArmId).Revenue(trace.X(), reward);
+        Arm(heldOut ? ArmStatistics.HoldoutArm : trace.ArmId).Conversion(trace.X(), reward);
         if (!heldOut) foreach (var sums in trace.Converted(reward)) OffPolicy(sums);
     }
 

@@ -4,8 +4,9 @@ namespace MarketingActors.Core.Decisions;
 
 /// <summary>
 /// Adds up one arm's evidence as decisions settle, without allocating per decision: a trial adds
-/// its context's outer product to the Gram matrix; revenue adds r·x to the moment vector. Taken as
-/// an <see cref="ArmStatistics"/> increment and cleared when its owner reports.
+/// its context's outer product to the Gram matrix; its first conversion adds x to the moment
+/// vector, and every conversion its revenue. Taken as an <see cref="ArmStatistics"/> increment and
+/// cleared when its owner reports.
 /// </summary>
 public sealed class ArmAccumulator(string armId, int dimension)
 {
@@ -33,13 +34,13 @@ public sealed class ArmAccumulator(string armId, int dimension)
         }
     }
 
-    /// <summary>A trial's revenue moved from <paramref name="previous"/> to <paramref name="previous"/> + <paramref name="revenue"/> (its first conversion when previous is 0).</summary>
-    public void Revenue(ReadOnlySpan<double> x, double revenue, double previous = 0)
+    /// <summary>A trial converted, bringing <paramref name="revenue"/>.</summary>
+    public void Conversion(ReadOnlySpan<double> x, double revenue)
     {
-        if (previous == 0) _conversions++;
+        _conversions++;
         _revenue += revenue;
-        _squares += (previous + revenue) * (previous + revenue) - previous * previous;
-        for (var i = 0; i < dimension; i++) _moment[i] += revenue * x[i];
+        _squares += revenue * revenue;
+        for (var i = 0; i < dimension; i++) _moment[i] += x[i];
     }
 
     public ArmStatistics Take()

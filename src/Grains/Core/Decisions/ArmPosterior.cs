@@ -3,16 +3,21 @@ using MarketingActors.Decisions;
 namespace MarketingActors.Core.Decisions;
 
 /// <summary>
-/// What the policy believes about one arm's revenue per trial, from its <see cref="ArmStatistics"/>:
+/// What the policy believes about one arm's revenue per trial, from its <see cref="ArmStatistics"/>,
+/// as conversion probability × value per conversion (modelled apart, the conversion carries the
+/// signal and the value mostly noise: an order's value varies as much as the orders themselves):
 /// <list type="bullet">
-/// <item>context-free: a Gaussian posterior on the mean, shrunk towards the campaign's pooled
-/// mean with the weight of <see cref="PolicyPrior.Strength"/> trials;</item>
-/// <item>contextual: Bayesian linear regression (ridge) on the decision context, the intercept's
-/// prior at the pooled mean with that same weight and every other weight's at 0 with
-/// <see cref="PolicyPrior.WeightPrecision"/>, so that an arm without evidence predicts the pool
-/// and the prediction leaves it only as far as the arm's own contexts pull it.</item>
+/// <item>conversion, context-free: the arm's rate shrunk towards the campaign's pooled rate with
+/// the weight of <see cref="PolicyPrior.Strength"/> trials;</item>
+/// <item>conversion, contextual: Bayesian linear regression (ridge) of the conversion on the
+/// decision context, the intercept's prior at the pooled rate with that same weight and every
+/// other weight's at 0 with <see cref="PolicyPrior.WeightPrecision"/>, so that an arm without
+/// evidence predicts the pool and leaves it only as far as its own contexts pull it;</item>
+/// <item>value: the arm's revenue per conversion shrunk towards the pooled one with the weight
+/// of <see cref="PolicyPrior.ValueConversions"/> conversions.</item>
 /// </list>
-/// Both share the pooled revenue variance σ², so a prediction's spread is σ·√(xᵀA⁻¹x).
+/// The conversion's noise is the pooled Bernoulli variance, so a prediction's spread is
+/// value·√(p̄(1−p̄)·xᵀA⁻¹x).
 /// </summary>
 public sealed class ArmPosterior
 {
@@ -22,14 +27,17 @@ public sealed class ArmPosterior
 
     public string ArmId { get; }
     public long Trials { get; }
+    /// <summary>Revenue per conversion, shrunk towards the pool.</summary>
+    public double Value { get; }
     /// <summary>Context-free posterior mean and standard deviation of revenue per trial.</summary>
     public double Mean { get; }
     public double MeanSpread { get; }
 
-    private ArmPosterior(string armId, long trials, double mean, double meanSpread, double[] inverse, double[] weights, double noise)
+    private ArmPosterior(string armId, long trials, double value, double mean, double meanSpread, double[] inverse, double[] weights, double noise)
     {
         ArmId = armId;
         Trials = trials;
+        Value = value;
         Mean = mean;
         MeanSpread = meanSpread;
         _inverse = inverse;
@@ -54,7 +62,7 @@ public sealed class ArmPosterior
         }
         var moment = new double[d];
         if (arm.Moment.Length == d) Array.Copy(arm.Moment, moment, d);
-        moment[0] += prior.Strength * prior.PooledMean;
+        moment[0] += prior.Strength * prior.PooledRate;
         var inverse = SymmetricInverse(precision, d);
         var weights = new double[d];
         for (var i = 0; i < d; i++)
@@ -63,8 +71,10 @@ public sealed class ArmPosterior
             for (var j = 0; j < d; j++) w += inverse[i * d + j] * moment[j];
             weights[i] = w;
         }
+        var value = (arm.Revenue + prior.ValueConversions * prior.PooledValue) / (arm.Conversions + prior.ValueConversions);
         var n = arm.Trials + prior.Strength;
-        return new ArmPosterior(arm.ArmId, arm.Trials, (arm.Revenue + prior.Strength * prior.PooledMean) / n, Math.Sqrt(prior.Variance / n), inverse, weights, prior.Variance);
+        var rate = (arm.Conversions + prior.Strength * prior.PooledRate) / n;
+        return new ArmPosterior(arm.ArmId, arm.Trials, value, value * rate, value * Math.Sqrt(rate * (1 - rate) / n), inverse, weights, prior.Noise);
     }
 
     /// <summary>The posterior predictive mean and standard deviation of this arm's revenue for context <paramref name="x"/>.</summary>
@@ -82,7 +92,7 @@ public sealed class ArmPosterior
             for (var j = 0; j < d; j++) row += _inverse[offset + j] * x[j];
             quadratic += xi * row;
         }
-        return (mean, Math.Sqrt(_noise * Math.Max(quadratic, 0)));
+        return (Value * mean, Value * Math.Sqrt(_noise * Math.Max(quadratic, 0)));
     }
 
     /// <summary>Inverse of a symmetric positive definite matrix (row-major) by Cholesky.</summary>
@@ -122,34 +132,32 @@ public sealed class ArmPosterior
 }
 
 /// <summary>
-/// The shared prior of a campaign's arms, from all their evidence pooled: mean and variance of
-/// revenue per trial, and the prior's weight in trials, max(20, 3 / pooled conversion rate), the
-/// same "worth three conversions" rule as the variant posteriors. The variance starts from what
-/// the campaign's conversion value implies (a conversion of that value at the pooled rate) and
-/// moves to the measured one as trials accumulate, so the first trials without a conversion do not
-/// collapse every arm's spread to nothing.
+/// The shared prior of a campaign's arms, from all their evidence pooled: the conversion rate per
+/// trial, its Bernoulli variance, revenue per conversion (starting from the campaign's stated
+/// conversion value), and the prior's weight in trials, max(20, 3 / pooled rate), the same
+/// "worth three conversions" rule as the variant posteriors.
 /// </summary>
-public sealed record PolicyPrior(double PooledMean, double Variance, double Strength, double WeightPrecision)
+public sealed record PolicyPrior(double PooledRate, double PooledValue, double Strength, double WeightPrecision)
 {
     public const double MinStrength = 20, PriorConversions = 3;
+    /// <summary>Conversions' worth of the pooled value in each arm's value per conversion (as <see cref="SegmentShrinkage.ValuePriorConversions"/>).</summary>
+    public double ValueConversions => SegmentShrinkage.ValuePriorConversions;
+
+    public double Noise => PooledRate * (1 - PooledRate);
 
     public static PolicyPrior Pool(IEnumerable<ArmStatistics> arms, double conversionValue, double weightPrecision)
     {
         long trials = 0, conversions = 0;
-        double revenue = 0, squares = 0;
+        double revenue = 0;
         foreach (var a in arms)
         {
             trials += a.Trials;
             conversions += a.Conversions;
             revenue += a.Revenue;
-            squares += a.RevenueSquares;
         }
         var rate = (conversions + 1.0) / (trials + 2.0);
-        var strength = Math.Max(MinStrength, PriorConversions / rate);
-        var mean = (revenue + strength * rate * conversionValue) / (trials + strength);
-        var value = conversionValue > 0 ? conversionValue : 1;
-        var priorVariance = rate * (1 - rate) * value * value;
-        var variance = (Math.Max(squares - revenue * revenue / Math.Max(trials, 1), 0) + strength * priorVariance) / (trials + strength);
-        return new PolicyPrior(mean, Math.Max(variance, 1e-9), strength, weightPrecision);
+        var stated = conversionValue > 0 ? conversionValue : 1;
+        var value = (revenue + PriorConversions * stated) / (conversions + PriorConversions);
+        return new PolicyPrior(rate, value, Math.Max(MinStrength, PriorConversions / rate), weightPrecision);
     }
 }

@@ -28,7 +28,8 @@ public sealed record PolicyChoice(int Chosen, double[] Probabilities, double[] P
 /// <item>the contextual candidate: a Thompson draw between the arms' linear predictions for this
 /// customer's context;</item>
 /// <item>the safe policy improvement rule: the candidate replaces the baseline's draw only when,
-/// for this customer, its predicted net value exceeds that arm's by more than
+/// for this customer, its predicted net value exceeds that of the best single action (the arm
+/// with the highest context-free posterior mean) by more than
 /// <see cref="PolicyOptions.SafetyMargin"/> standard deviations of the difference;</item>
 /// <item>an exploration floor: every eligible arm keeps at least
 /// <see cref="PolicyOptions.ExplorationFloor"/> / K of probability, so the holdout and the
@@ -55,17 +56,17 @@ public static class ContextualPolicy
             baselineMean[a] = posteriors[a].Mean - arms[a].Cost;
             baselineSpread[a] = posteriors[a].MeanSpread;
         }
+        var best = ArgMax(baselineMean);
         var counts = new int[k];
         for (var draw = 0; draw < options.Draws; draw++)
         {
             var baseline = ArgMaxDraw(baselineMean, baselineSpread, random);
             var candidate = ArgMaxDraw(mean, spread, random);
-            counts[candidate != baseline && ClearlyBetter(candidate, baseline, mean, spread, options.SafetyMargin) ? candidate : baseline]++;
+            counts[candidate != best && ClearlyBetter(candidate, best, mean, spread, options.SafetyMargin) ? candidate : baseline]++;
         }
         var probabilities = new double[k];
         for (var a = 0; a < k; a++) probabilities[a] = options.ExplorationFloor / k + (1 - options.ExplorationFloor) * counts[a] / options.Draws;
         var chosen = Sample(probabilities, random);
-        var best = ArgMax(baselineMean);
         var reason = chosen == best ? PolicyChoice.Baseline
             : ClearlyBetter(chosen, best, mean, spread, options.SafetyMargin) ? PolicyChoice.Contextual
             : PolicyChoice.Exploration;

@@ -7,8 +7,11 @@ public sealed class ContextualPolicySpec
     private const int D = 2;
     private static readonly PolicyArm[] Arms = [new("a", 0.1), new("b", 0.1), new("c", 0)];
 
-    /// <summary>Evidence where arm a earns <paramref name="a"/> per trial and arm b earns 8 only in context x₁ = 1 and nothing otherwise.</summary>
-    private static ArmPosterior[] Evidence(double a, int trials, double bInSegment = 8)
+    /// <summary>
+    /// Evidence, orders worth 10 each: arm a converts with probability <paramref name="a"/> / 10 everywhere;
+    /// arm b with 0.8 for customers with x₁ = 1 and never otherwise; arm c with 0.05.
+    /// </summary>
+    private static ArmPosterior[] Evidence(double a, int trials)
     {
         var accumulators = Arms.Select(arm => new ArmAccumulator(arm.ArmId, D)).ToArray();
         var random = new Random(5);
@@ -18,8 +21,8 @@ public sealed class ContextualPolicySpec
             for (var k = 0; k < Arms.Length; k++)
             {
                 accumulators[k].Trial(x);
-                var r = k switch { 0 => a, 1 => x[1] * bInSegment, _ => 0.5 } * (0.8 + 0.4 * random.NextDouble());
-                accumulators[k].Revenue(x, r);
+                var p = k switch { 0 => a / 10, 1 => 0.8 * x[1], _ => 0.05 };
+                if (random.NextDouble() < p) accumulators[k].Conversion(x, 10);
             }
         }
         var stats = accumulators.Select(acc => acc.Take()).ToArray();
@@ -64,7 +67,7 @@ public sealed class ContextualPolicySpec
     [Fact]
     public void The_best_single_action_is_kept_where_context_says_nothing_clear_and_replaced_where_it_does()
     {
-        // a earns 5 everywhere; b earns 8 for customers with x₁ = 1 and nothing for the others.
+        // a earns 5 a trial everywhere; b earns 8 for customers with x₁ = 1 and nothing for the others.
         var posteriors = Evidence(a: 5, trials: 5_000);
         var random = new Random(3);
         var options = PolicyOptions.Default with { ExplorationFloor = 0 };
