@@ -106,6 +106,11 @@ public sealed record ActionOption
     [Id(8)] public bool AgentCreated { get; init; }
     /// <summary>The copy the engine renders and delivers; null leaves rendering to whoever delivers (the caller, or the webhook's receiver).</summary>
     [Id(9)] public ActionContent? Content { get; init; }
+    /// <summary>
+    /// A control option: it sends nothing (free, no content), the same treatment the holdout gets,
+    /// so the contextual policy learns its value from the held-out customers as well as from its own picks.
+    /// </summary>
+    [Id(10)] public bool Control { get; init; }
 
     public bool NeedsApproval => Sensitivity != Sensitivity.None || AgentCreated;
 }

@@ -87,6 +87,7 @@ public static partial class CampaignValidator
             else if (!seen.Add(a.Id)) errors.Add($"{at}.id: duplicate '{a.Id}'");
             if (!EventCatalog.KnownChannels.Contains(a.Channel)) errors.Add($"{at}.channel: one of {string.Join(", ", EventCatalog.KnownChannels)}");
             if (string.IsNullOrWhiteSpace(a.Variant) || a.Variant.Length > MaxVariantLength) errors.Add($"{at}.variant: required, at most {MaxVariantLength} characters");
+            if (a.Control && (a.Cost != 0 || a.Content is not null)) errors.Add($"{at}.control: a control option sends nothing (cost 0, no content)");
             if (a.Cost < 0) errors.Add($"{at}.cost: must not be negative");
             else if (a.Cost > MaxCost) errors.Add($"{at}.cost: at most {MaxCost}");
             if (a.Locale is not null && !LocalePattern().IsMatch(a.Locale)) errors.Add($"{at}.locale: a language tag such as fr or fr-CA");

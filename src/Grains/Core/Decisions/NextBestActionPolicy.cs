@@ -117,7 +117,7 @@ public static class NextBestActionPolicy
     {
         var options = PolicyOptions.Default with { ExplorationFloor = policy.ExplorationFloor, SafetyMargin = policy.SafetyMargin };
         var arms = candidates.Select(a => new PolicyArm(a.Id, (double)a.Cost)).ToArray();
-        var posteriors = candidates.Select(a => evidence.PosteriorOf(a.Id, campaign, options)).ToArray();
+        var posteriors = candidates.Select(a => evidence.PosteriorOf(a.Id, campaign, options, a.Control)).ToArray();
         var context = DecisionContext.Of(customer, policy.Context);
         var choice = ContextualPolicy.Choose(arms, posteriors, context, options, random);
         var order = Enumerable.Range(0, arms.Length).OrderBy(i => i == choice.Chosen ? 0 : 1).ThenByDescending(i => choice.PredictedValues[i]).ToArray();

@@ -42,12 +42,17 @@ public sealed class VariantEvidence
         (segments ?? []).ToFrozenDictionary(s => s.Segment, s => s.Variants.ToFrozenDictionary(p => p.ActionId)),
         (arms ?? []).ToFrozenDictionary(a => a.ArmId));
 
-    /// <summary>An arm's posterior for the contextual policy (one with no evidence yet is the pooled prior).</summary>
-    public ArmPosterior PosteriorOf(string armId, CampaignDefinition campaign, PolicyOptions options) =>
+    /// <summary>
+    /// An arm's posterior for the contextual policy (one with no evidence yet is the pooled prior).
+    /// A <paramref name="control"/> option sends nothing, as the holdout does: its evidence is its own plus the holdout's.
+    /// </summary>
+    public ArmPosterior PosteriorOf(string armId, CampaignDefinition campaign, PolicyOptions options, bool control = false) =>
         _posteriors.GetOrAdd(armId, id =>
         {
             var prior = _prior ??= PolicyPrior.Pool(Arms.Values, (double)campaign.ConversionValue, options.WeightPrecision);
-            return ArmPosterior.Of(Arms.GetValueOrDefault(id) ?? new ArmStatistics { ArmId = id }, prior, DecisionContext.Dimension);
+            var own = Arms.GetValueOrDefault(id) ?? new ArmStatistics { ArmId = id };
+            if (control && Arms.GetValueOrDefault(ArmStatistics.HoldoutArm) is { } holdout) own = own.Plus(holdout with { ArmId = id });
+            return ArmPosterior.Of(own, prior, DecisionContext.Dimension);
         });
 
     /// <summary>The segment's posterior of an action, or null when the segment has no evidence of it.</summary>

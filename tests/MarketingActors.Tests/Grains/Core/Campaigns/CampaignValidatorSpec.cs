@@ -81,6 +81,10 @@ public class CampaignValidatorSpec
         ["holdout above half"] = Valid with { HoldoutPercent = 60 },
         ["negative holdout"] = Valid with { HoldoutPercent = -1 },
         ["locale fallback without a default copy"] = Valid with { AllowLocaleFallback = true },
+        ["control option that costs"] = WithAction(1, a => a with { Control = true }),
+        ["unknown policy kind"] = Valid with { Policy = new DecisionPolicy { Kind = "greedy" } },
+        ["policy without exploration"] = Valid with { Policy = new DecisionPolicy { ExplorationFloor = 0 } },
+        ["policy context on unknown feature"] = Valid with { Policy = new DecisionPolicy { Context = [new SegmentDimension { Feature = "iq", Buckets = [1] }] } },
     };
 
     [Fact]
@@ -90,6 +94,10 @@ public class CampaignValidatorSpec
     }
 
     [Theory]
+    [InlineData("control option that costs", "actions[1].control: a control option sends nothing")]
+    [InlineData("unknown policy kind", "policy.kind: segment_thompson or contextual")]
+    [InlineData("policy without exploration", "policy.explorationFloor: 0.01 to 0.5")]
+    [InlineData("policy context on unknown feature", "policy.context[0].feature: one of")]
     [InlineData("bad id", "id: ")]
     [InlineData("missing name", "name: required")]
     [InlineData("negative conversion value", "conversionValue: must not be negative")]

@@ -1,4 +1,6 @@
+using MarketingActors.Campaigns;
 using MarketingActors.Core.Decisions;
+using MarketingActors.Decisions;
 
 namespace MarketingActors.Tests.Grains.Core.Decisions;
 
@@ -94,5 +96,21 @@ public sealed class ContextualPolicySpec
             if (ContextualPolicy.Choose(Arms, posteriors, [1, 1], options, random).Reason == PolicyChoice.Contextual) replaced++;
 
         Assert.True(replaced < 50, $"{replaced} of 500 decisions trusted a contextual estimate inside the margin");
+    }
+
+    [Fact]
+    public void A_control_option_learns_from_the_holdout_as_well_as_from_its_own_picks()
+    {
+        var campaign = new CampaignDefinition { Id = "c", ConversionValue = 10 };
+        var holdout = new ArmStatistics { ArmId = ArmStatistics.HoldoutArm, Trials = 1_000, Conversions = 10, Revenue = 100 };
+        var own = new ArmStatistics { ArmId = "nothing", Trials = 50, Conversions = 1, Revenue = 10 };
+        var evidence = VariantEvidence.Of([], [], [holdout, own]);
+
+        var asControl = evidence.PosteriorOf("nothing", campaign, PolicyOptions.Default, control: true);
+        var plain = VariantEvidence.Of([], [], [holdout, own]).PosteriorOf("nothing", campaign, PolicyOptions.Default);
+
+        Assert.Equal(1_050, asControl.Trials);
+        Assert.Equal(50, plain.Trials);
+        Assert.True(asControl.MeanSpread < plain.MeanSpread / 2);
     }
 }
