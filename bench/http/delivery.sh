@@ -24,20 +24,13 @@ BATCH_CONNECTIONS="${BATCH_CONNECTIONS:-4}"
 bench_init
 ROUNDS="${ROUNDS:-3}"
 SCENARIOS="${SCENARIOS:-single-event batch}"
-RECEIVER_BIN="$ROOT/bench/BareApi/bin/Release/net10.0"
 SECRET="whsec_$(head -c 32 /dev/urandom | base64)"
 
 require_tools
 build_silo
-if [[ "${SKIP_BUILD:-0}" != 1 || ! -f "$RECEIVER_BIN/MarketingActors.Bench.BareApi.dll" ]]; then
-  dotnet build "$ROOT/bench/BareApi" -c Release -nologo -v q >"$OUT_DIR/build-receiver.log" 2>&1 || die "receiver build failed (see $OUT_DIR/build-receiver.log)"
-fi
-free_port RECEIVER_PORT
-RECEIVER="http://127.0.0.1:$RECEIVER_PORT"
-( cd "$RECEIVER_BIN" && exec dotnet MarketingActors.Bench.BareApi.dll --urls "$RECEIVER" ) >"$OUT_DIR/receiver.log" 2>&1 &
-RECEIVER_PID=$!
-STARTED_PIDS+=("$RECEIVER_PID")
-wait_ready "$RECEIVER_PID" "$OUT_DIR/receiver.log" curl -fsS -o /dev/null "$RECEIVER/hook/count"
+start_bare_api "$OUT_DIR/receiver.log"
+RECEIVER="$BARE_BASE"
+RECEIVER_PID="$BARE_PID"
 start_embedded "$OUT_DIR/silo.log"
 # Every event decided, every decision on a deliverable channel, with a rendered payload (as a real action would have).
 setup_campaign "$BASE" "$OUT_DIR" '{"id":"bench","name":"Bench delivery","conversionValue":80,

@@ -133,6 +133,24 @@ start_embedded() {
   log "silo ready (pid $SILO_PID)"
 }
 
+# start_bare_api LOGFILE: builds (unless SKIP_BUILD=1 and built) and starts bench/BareApi, a bare
+# ASP.NET Core minimal API on the same Kestrel that reads a JSON POST and answers a small JSON
+# object, on a free loopback port; sets BARE_BASE and BARE_PID. The ceiling every HTTP ratio is
+# against, and the delivery benchmark's webhook receiver.
+start_bare_api() {
+  local logfile=$1 bin="$ROOT/bench/BareApi/bin/Release/net10.0"
+  if [[ "${SKIP_BUILD:-0}" != 1 || ! -f "$bin/MarketingActors.Bench.BareApi.dll" ]]; then
+    dotnet build "$ROOT/bench/BareApi" -c Release -nologo -v q >"$logfile.build" 2>&1 || die "bare API build failed (see $logfile.build)"
+  fi
+  free_port BARE_PORT
+  BARE_BASE="http://127.0.0.1:$BARE_PORT"
+  ( cd "$bin" && exec dotnet MarketingActors.Bench.BareApi.dll --urls "$BARE_BASE" ) >"$logfile" 2>&1 &
+  BARE_PID=$!
+  STARTED_PIDS+=("$BARE_PID")
+  wait_ready "$BARE_PID" "$logfile" curl -fsS -o /dev/null "$BARE_BASE/hook/count"
+  log "bare API ready on $BARE_BASE (pid $BARE_PID)"
+}
+
 # wait_ready PID LOGFILE CHECK...: retries the command CHECK for up to 60 s while PID lives.
 wait_ready() {
   local pid=$1 logfile=$2 i; shift 2
