@@ -11,7 +11,8 @@ namespace MarketingActors.Benchmarks;
 /// <see cref="CustomerTurn.Apply"/> (dedup → settle → behaviour profile → features + score →
 /// triggers → journey → decision with ranking, holdout draw, budget check, audit hand-off and
 /// remembering it) on in-memory ports, the same ones the customer specs use. One active campaign
-/// whose journey enters on product_view and has one action step over 3 candidates.
+/// whose journey enters on product_view and has one action step over 3 candidates, ranked either
+/// way the engine ranks (<see cref="Policy"/>).
 ///
 /// Left out, because they are not pure per-event CPU work: Orleans messaging and (de)serialization,
 /// the journal write, the audit log's serialization (the in-memory log here keeps nothing), lease
@@ -30,6 +31,10 @@ public class CustomerEventWork
     private const string CustomerId = "customer-000042";
     private const int IdPool = 8192;
 
+    /// <summary>The campaign's ranking: per-variant Thompson sampling by segment, or the contextual policy.</summary>
+    [Params("segment_thompson", "contextual")]
+    public string Policy { get; set; } = "segment_thompson";
+
     private string[] _eventIds = [];
     private CustomerTurn _turn = null!;
     private long _n;
@@ -37,8 +42,10 @@ public class CustomerEventWork
     [GlobalSetup]
     public void Setup()
     {
-        var ports = new InMemoryCustomerPorts(Fixtures.Campaign()) { KeepAudit = false };
-        ports.Evidence[Fixtures.Campaign().Id] = Fixtures.Evidence();
+        var contextual = Policy == "contextual";
+        var campaign = contextual ? Fixtures.ContextualCampaign() : Fixtures.Campaign();
+        var ports = new InMemoryCustomerPorts(campaign) { KeepAudit = false };
+        ports.Evidence[campaign.Id] = Fixtures.Evidence(arms: contextual);
         var state = new CustomerState { Profile = Fixtures.WarmProfile() };
         _turn = new CustomerTurn(CustomerId, () => state, ports.Ports, new CustomerOptions(), new MeasurementOptions(), TimeProvider.System);
         _eventIds = Enumerable.Range(0, IdPool).Select(i => $"evt-{i:D8}-{Guid.NewGuid():N}").ToArray();

@@ -1,6 +1,7 @@
 using MarketingActors.Campaigns;
 using MarketingActors.Core.Decisions;
 using MarketingActors.Core.Profiles;
+using MarketingActors.Decisions;
 using MarketingActors.Events;
 
 namespace MarketingActors.Benchmarks;
@@ -44,9 +45,37 @@ public static class Fixtures
         },
     };
 
-    /// <summary>Some evidence per variant, campaign-wide and in 8 segments (the warm customer's among them), so the Thompson draws are not all from the prior.</summary>
-    public static VariantEvidence Evidence()
+    /// <summary>The campaign deciding with the contextual policy on its tier and recency.</summary>
+    public static CampaignDefinition ContextualCampaign() => Campaign() with
     {
+        Policy = new DecisionPolicy
+        {
+            Context = [new SegmentDimension { Trait = "tier" }, new SegmentDimension { Feature = "recency_days", Buckets = [1, 7, 30] }],
+        },
+    };
+
+    /// <summary>
+    /// Some evidence per variant, campaign-wide and in 8 segments (the warm customer's among them), so the Thompson draws
+    /// are not all from the prior; with <paramref name="arms"/>, each contextual arm's too: 5,000 trials in random contexts, 3% converting.
+    /// </summary>
+    public static VariantEvidence Evidence(bool arms = false)
+    {
+        var random = new Random(19);
+        var armEvidence = arms
+            ? Campaign().Actions.Select(a => a.Id).Append(ArmStatistics.HoldoutArm).Select(id =>
+            {
+                var accumulator = new ArmAccumulator(id, DecisionContext.Dimension);
+                for (var i = 0; i < 5_000; i++)
+                {
+                    var x = new double[DecisionContext.Dimension];
+                    x[0] = 1;
+                    for (var j = 1; j < x.Length; j++) x[j] = random.NextDouble() < 0.3 ? random.NextDouble() : 0;
+                    accumulator.Trial(x);
+                    if (random.NextDouble() < 0.03) accumulator.Conversion(x, 75);
+                }
+                return accumulator.Take();
+            }).ToArray()
+            : [];
         VariantPosterior[] variants =
         [
             new() { ActionId = "web-banner", Decisions = 5000, Deliveries = 4000, Conversions = 120, Revenue = 9000m },
@@ -60,7 +89,7 @@ public static class Fixtures
                            Segment = $"tier={tier}|recency_days={recency}",
                            Variants = [.. variants.Select(v => v with { Decisions = v.Decisions / 8, Deliveries = v.Deliveries / 8, Conversions = v.Conversions / 8 })],
                        };
-        return VariantEvidence.Of(variants, segments);
+        return VariantEvidence.Of(variants, segments, armEvidence);
     }
 
     public static MarketingEvent ProductView(string eventId, string customerId, DateTimeOffset at) => new()

@@ -58,10 +58,12 @@ public static class ContextualPolicy
         }
         var best = ArgMax(baselineMean);
         var counts = new int[k];
+        Span<double> z = stackalloc double[2 * k + 1];
         for (var draw = 0; draw < options.Draws; draw++)
         {
-            var baseline = ArgMaxDraw(baselineMean, baselineSpread, random);
-            var candidate = ArgMaxDraw(mean, spread, random);
+            Normals(z, random);
+            var baseline = ArgMaxDraw(baselineMean, baselineSpread, z[..k]);
+            var candidate = ArgMaxDraw(mean, spread, z[k..]);
             counts[candidate != best && ClearlyBetter(candidate, best, mean, spread, options.SafetyMargin) ? candidate : baseline]++;
         }
         var probabilities = new double[k];
@@ -76,13 +78,13 @@ public static class ContextualPolicy
     private static bool ClearlyBetter(int a, int b, double[] mean, double[] spread, double margin) =>
         mean[a] - mean[b] > margin * Math.Sqrt(spread[a] * spread[a] + spread[b] * spread[b]);
 
-    private static int ArgMaxDraw(double[] mean, double[] spread, Random random)
+    private static int ArgMaxDraw(double[] mean, double[] spread, ReadOnlySpan<double> z)
     {
         var best = 0;
         var bestValue = double.NegativeInfinity;
         for (var a = 0; a < mean.Length; a++)
         {
-            var value = mean[a] + spread[a] * Normal(random);
+            var value = mean[a] + spread[a] * z[a];
             if (value > bestValue) (best, bestValue) = (a, value);
         }
         return best;
@@ -106,8 +108,17 @@ public static class ContextualPolicy
         return probabilities.Length - 1;
     }
 
-    private static double Normal(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+    /// <summary>Standard normals, two per Box–Muller step (its cosine and its sine).</summary>
+    private static void Normals(Span<double> z, Random random)
+    {
+        for (var i = 0; i + 1 < z.Length; i += 2)
+        {
+            var r = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble()));
+            var (sin, cos) = Math.SinCos(2 * Math.PI * random.NextDouble());
+            z[i] = r * cos;
+            z[i + 1] = r * sin;
+        }
+    }
 }
 
 /// <summary>How the contextual policy explores and when it trusts its contexts (per campaign, <c>policy</c> in its definition).</summary>
