@@ -1,3 +1,5 @@
+using MarketingActors.Core.Decisions;
+
 namespace MarketingActors.Replay.Synthetic;
 
 /// <summary>One simulated customer: three behavioural scores, a region (0–2) and a tier (0 basic, 1 gold).</summary>
@@ -25,7 +27,7 @@ public sealed class SyntheticWorld(bool contextEffects)
     public bool ContextEffects { get; } = contextEffects;
 
     public static SyntheticCustomer Draw(Random random) =>
-        new([Normal(random), Normal(random), Normal(random)], random.Next(3), random.NextDouble() < 0.3 ? 1 : 0);
+        new([ThompsonSampler.SampleNormal(random), ThompsonSampler.SampleNormal(random), ThompsonSampler.SampleNormal(random)], random.Next(3), random.NextDouble() < 0.3 ? 1 : 0);
 
     public double ConversionProbability(SyntheticCustomer c, int action)
     {
@@ -57,7 +59,4 @@ public sealed class SyntheticWorld(bool contextEffects)
     }
 
     public const int ContextDimension = 9;
-
-    private static double Normal(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

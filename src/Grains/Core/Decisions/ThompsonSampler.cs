@@ -34,7 +34,8 @@ public static class ThompsonSampler
         }
     }
 
-    private static double SampleNormal(Random random)
+    /// <summary>A standard normal draw (Box–Muller).</summary>
+    public static double SampleNormal(Random random)
     {
         var u1 = 1.0 - random.NextDouble();
         var u2 = random.NextDouble();
