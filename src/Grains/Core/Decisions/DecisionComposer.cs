@@ -61,7 +61,7 @@ public static class DecisionComposer
                 EngagementVelocity = Math.Round(customer.Velocity, 6),
                 ExpectedValue = Math.Round((picked ?? wouldHave)?.ExpectedValue ?? 0, 6),
                 Propensity = trace is null ? null : Math.Round(trace.Probabilities[trace.Chosen], 6),
-                PredictedUplift = trace is null ? null : ranking.Contextual!.UpliftOf(trace.Chosen) is { } uplift ? Math.Round(uplift, 6) : null,
+                PredictedUplift = trace is null ? null : Math.Round(ranking.Contextual!.UpliftOf(trace.Chosen), 6),
             },
             ModelVersion = customer.ModelVersion,
             Candidates = verdicts,

@@ -21,7 +21,8 @@ public sealed record ContextualRanking(PolicyChoice Choice, PolicyArm[] Arms, do
     /// <summary>The trace of the decision that executed <paramref name="actionId"/> (the policy's choice, or the next affordable one).</summary>
     public PolicyTrace Trace(string actionId) => PolicyTrace.Of(Choice, Arms, Context, Array.FindIndex(Arms, a => a.ArmId == actionId), ConversionValue);
 
-    public double? UpliftOf(int arm) => Choice.PredictedValues[arm] - HoldoutPrediction;
+    /// <summary>An arm's predicted net value for this customer minus what the holdout predicts without any action.</summary>
+    public double UpliftOf(int arm) => Choice.PredictedValues[arm] - HoldoutPrediction;
 
     /// <summary>The decision's reason: the policy's when its choice was taken, budget_fallback when the budget sent it down the ranking.</summary>
     public string ReasonFor(bool policyChoiceTaken) => !policyChoiceTaken ? "budget_fallback" : Choice.Reason switch
@@ -44,6 +45,8 @@ public sealed record ContextualRanking(PolicyChoice Choice, PolicyArm[] Arms, do
 /// pooled rate m (<see cref="SegmentShrinkage"/>). Until a variant has evidence its lift hovers
 /// around 1, so the customer's channel behaviour decides; as conversions arrive, variants that
 /// convert better — in this customer's segment, once the segment has the data — win more draws.
+/// A campaign whose <see cref="CampaignDefinition.Policy"/> is contextual is ranked by the
+/// <see cref="ContextualPolicy"/> instead, after the same eligibility and locale steps.
 /// </summary>
 public static class NextBestActionPolicy
 {
