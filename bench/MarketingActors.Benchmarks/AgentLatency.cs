@@ -4,10 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MarketingActors.Campaigns;
 using MarketingActors.Measurement;
-using MarketingActors.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 
@@ -80,10 +77,7 @@ public static class AgentLatency
 
     private static async Task<Engine> Start(bool guardOn)
     {
-        var app = await SiloComposition.Build(["--urls", "http://127.0.0.1:0", $"--MarketingActors:Silo:SiloPort={FreePort()}", $"--MarketingActors:Silo:GatewayPort={FreePort()}",
-            $"--MarketingActors:Security:BootstrapAdminKey={AdminKey}", $"--MarketingActors:Anomalies:Enabled={guardOn}", "--Logging:LogLevel:Default=Warning"]);
-        await app.StartAsync();
-        var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var (app, baseUrl) = await LoopbackEngine.Start($"--MarketingActors:Security:BootstrapAdminKey={AdminKey}", $"--MarketingActors:Anomalies:Enabled={guardOn}");
         var admin = Client(baseUrl, AdminKey);
         var agentKey = (await (await admin.PostAsJsonAsync("/v1/keys", new { principalId = "bench-mcp-agent", role = "agent" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
         return new Engine(app, baseUrl, app.Services.GetRequiredService<IGrainFactory>(), admin, agentKey);
@@ -189,12 +183,5 @@ public static class AgentLatency
         var client = new HttpClient { BaseAddress = new Uri(baseUrl) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -5,13 +5,15 @@ namespace MarketingActors.Benchmarks;
 /// <summary>
 /// dotnet run -c Release --project bench/MarketingActors.Benchmarks -- --filter '*'
 /// (any BenchmarkDotNet switch works: --list flat, --filter '*Scoring*', --job short, ...);
-/// `-- agent-latency [rounds]` runs <see cref="AgentLatency"/> instead.
+/// `-- agent-latency [rounds]` runs <see cref="AgentLatency"/> instead, `-- cost-curve 1000,100000,1000000` <see cref="CostCurve"/>.
 /// </summary>
 public static class Program
 {
     public static async Task Main(string[] args)
     {
         if (args is ["agent-latency", ..]) await AgentLatency.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10);
+        else if (args is ["cost-curve", ..])
+            await CostCurve.Run([.. (args.Length > 1 ? args[1] : "1000,100000,1000000").Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture))]);
         else BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

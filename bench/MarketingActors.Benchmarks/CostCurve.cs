@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace MarketingActors.Benchmarks;
+
+/// <summary>
+/// How cost grows with work (issue 19): a fresh embedded engine (in memory, keys off) over loopback
+/// HTTP takes new customers, one page view each in batches of 1,000, 4 requests in flight, up to
+/// each size in turn (cumulatively: 1k, then 100k, then 1M); at each size it reports the ingest
+/// rate of new customers, the memory per live customer (managed heap after a full collection, and
+/// the process's resident set, both as deltas over the empty engine, divided by the customers),
+/// and the throughput of page views to random customers already live, for 10 s. No campaign is
+/// active: the figures are the customer grains' own. The load client runs in the same process, so
+/// its allocations are in the heap between measurements, not at them (a full collection first).
+///
+///   dotnet run -c Release --project bench/MarketingActors.Benchmarks -- cost-curve 1000,100000,1000000
+/// </summary>
+public static class CostCurve
+{
+    private const int Batch = 1_000, InFlight = 4;
+
+    public static async Task Run(int[] sizes)
+    {
+        var (app, baseUrl) = await LoopbackEngine.Start("--MarketingActors:Security:RequireApiKeys=false", "--MarketingActors:Security:RequestsPerWindow=10000000");
+        using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(5) };
+        var (heap0, rss0) = Memory();
+        Console.WriteLine($"empty engine: managed heap {heap0 / 1e6:F1} MB, resident {rss0 / 1e6:F1} MB");
+        Console.WriteLine("| live customers | new customers/s | managed heap per customer | resident per customer | page views/s to live customers |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|");
+        var live = 0;
+        foreach (var size in sizes.Order())
+        {
+            var clock = Stopwatch.StartNew();
+            await Send(http, live, size, i => i);
+            var ingest = (size - live) / clock.Elapsed.TotalSeconds;
+            live = size;
+            var (heap, rss) = Memory();
+            var random = new Random(size);
+            clock.Restart();
+            var sent = 0;
+            while (clock.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Send(http, 0, InFlight * Batch, _ => random.Next(live));
+                sent += InFlight * Batch;
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {size:N0} | {ingest:N0} | {(heap - heap0) / (double)size / 1024:F2} KB | {(rss - rss0) / (double)size / 1024:F2} KB | {sent / clock.Elapsed.TotalSeconds:N0} |"));
+        }
+        await app.StopAsync();
+    }
+
+    /// <summary>Page views for customer numbers <paramref name="customer"/>(from) … (to − 1), in batches, a few requests in flight.</summary>
+    private static Task Send(HttpClient http, int from, int to, Func<int, int> customer) =>
+        Parallel.ForEachAsync(Enumerable.Range(from, to - from).Chunk(Batch), new ParallelOptions { MaxDegreeOfParallelism = InFlight }, async (chunk, _) =>
+        {
+            var at = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+            var body = new StringBuilder(chunk.Length * 110).Append('[');
+            foreach (var i in chunk)
+            {
+                if (body.Length > 1) body.Append(',');
+                body.Append(CultureInfo.InvariantCulture, $$"""{"eventId":"{{Guid.NewGuid():N}}","customerId":"cost-{{customer(i)}}","type":"page_view","timestamp":"{{at}}"}""");
+            }
+            using var response = await http.PostAsync("/v1/events", new StringContent(body.Append(']').ToString(), Encoding.UTF8, "application/json"));
+            response.EnsureSuccessStatusCode();
+        });
+
+    private static (long Heap, long Resident) Memory()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        using var process = Process.GetCurrentProcess();
+        return (GC.GetTotalMemory(forceFullCollection: false), process.WorkingSet64);
+    }
+}
