@@ -17,8 +17,8 @@ public sealed class VariantEvidence
     public static readonly VariantEvidence None = new(FrozenDictionary<string, VariantPosterior>.Empty, FrozenDictionary<string, FrozenDictionary<string, VariantPosterior>>.Empty,
         FrozenDictionary<string, ArmStatistics>.Empty);
 
-    private readonly ConcurrentDictionary<string, ArmPosterior> _posteriors = new();
-    private PolicyPrior? _prior;
+    // Keyed by everything a posterior depends on: None is one instance shared by every campaign without evidence yet.
+    private readonly ConcurrentDictionary<(string Arm, bool Control, decimal ConversionValue, double WeightPrecision), ArmPosterior> _posteriors = new();
 
     public IReadOnlyDictionary<string, VariantPosterior> Campaign { get; }
     public IReadOnlyDictionary<string, FrozenDictionary<string, VariantPosterior>> Segments { get; }
@@ -47,11 +47,11 @@ public sealed class VariantEvidence
     /// A <paramref name="control"/> option sends nothing, as the holdout does: its evidence is its own plus the holdout's.
     /// </summary>
     public ArmPosterior PosteriorOf(string armId, CampaignDefinition campaign, PolicyOptions options, bool control = false) =>
-        _posteriors.GetOrAdd(armId, id =>
+        _posteriors.GetOrAdd((armId, control, campaign.ConversionValue, options.WeightPrecision), key =>
         {
-            var prior = _prior ??= PolicyPrior.Pool(Arms.Values, (double)campaign.ConversionValue, options.WeightPrecision);
-            var own = Arms.GetValueOrDefault(id) ?? new ArmStatistics { ArmId = id };
-            if (control && Arms.GetValueOrDefault(ArmStatistics.HoldoutArm) is { } holdout) own = own.Plus(holdout with { ArmId = id });
+            var prior = PolicyPrior.Pool(Arms.Values, (double)key.ConversionValue, key.WeightPrecision);
+            var own = Arms.GetValueOrDefault(key.Arm) ?? new ArmStatistics { ArmId = key.Arm };
+            if (key.Control && Arms.GetValueOrDefault(ArmStatistics.HoldoutArm) is { } holdout) own = own.Plus(holdout with { ArmId = key.Arm });
             return ArmPosterior.Of(own, prior, DecisionContext.Dimension);
         });
 

@@ -113,4 +113,17 @@ public sealed class ContextualPolicySpec
         Assert.Equal(50, plain.Trials);
         Assert.True(asControl.MeanSpread < plain.MeanSpread / 2);
     }
+
+    [Fact]
+    public void Campaigns_without_evidence_yet_share_no_posterior()
+    {
+        var cheap = new CampaignDefinition { Id = "cheap", ConversionValue = 10 };
+        var dear = new CampaignDefinition { Id = "dear", ConversionValue = 1_000 };
+
+        var forCheap = VariantEvidence.None.PosteriorOf("email", cheap, PolicyOptions.Default);
+        var forDear = VariantEvidence.None.PosteriorOf("email", dear, PolicyOptions.Default);
+
+        Assert.Equal(10, forCheap.Value, 9);
+        Assert.Equal(1_000, forDear.Value, 9);
+    }
 }
