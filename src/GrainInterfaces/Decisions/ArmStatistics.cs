@@ -21,8 +21,6 @@ public sealed record ArmStatistics
     [Id(5)] public double[] Gram { get; init; } = [];
     [Id(6)] public double[] Moment { get; init; } = [];
 
-    public bool IsEmpty => Trials == 0 && Conversions == 0 && Revenue == 0;
-
     public ArmStatistics Plus(ArmStatistics other) => this with
     {
         Trials = Trials + other.Trials,
