@@ -78,10 +78,9 @@ public sealed class AgentTools(IHttpContextAccessor http, IGrainFactory grains, 
         [Description("Last UTC day of the period (yyyy-MM-dd, inclusive); defaults to today.")] string? to = null)
     {
         Read("campaign_report", campaignId);
-        var (period, invalid) = ReportPeriod.Parse(from, to, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        var (period, invalid) = ReportPeriod.Parse(from, to, clock);
         if (invalid is not null) throw new McpException($"{ReportPeriod.InvalidReason}: {invalid}");
-        var campaign = grains.GetGrain<ICampaignGrain>(campaignId);
-        return await (period is { } p ? campaign.GetPeriodReport(p.From, p.To) : campaign.GetLiftReport(latestScheduled: false)) ?? throw NotFound(campaignId);
+        return await ReportPeriod.Load(grains.GetGrain<ICampaignGrain>(campaignId), period, latestScheduled: false) ?? throw NotFound(campaignId);
     }
 
     /// <summary>The same report as a resource a client can attach to a conversation (MCP resources), by URI.</summary>

@@ -53,12 +53,11 @@ public static class ReportEndpoints
     {
         if (source is not (null or "on_demand" or "scheduled"))
             return (null, Problems.Of(400, "unsupported_source", "source is on_demand (the default) or scheduled"));
-        var (period, invalid) = ReportPeriod.Parse(from, to, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        var (period, invalid) = ReportPeriod.Parse(from, to, clock);
         if (invalid is not null) return (null, Problems.Of(400, ReportPeriod.InvalidReason, invalid));
         if (period is not null && source == "scheduled") return (null, Problems.Of(400, ReportPeriod.InvalidReason, "a period report is generated on demand; drop source=scheduled"));
         if (!CampaignIds.IsValid(id)) return (null, Problems.Of(404, "campaign_not_found", $"no campaign '{id}'"));
-        var campaign = grains.GetGrain<ICampaignGrain>(id);
-        var report = period is { } p ? await campaign.GetPeriodReport(p.From, p.To) : await campaign.GetLiftReport(latestScheduled: source == "scheduled");
+        var report = await ReportPeriod.Load(grains.GetGrain<ICampaignGrain>(id), period, latestScheduled: source == "scheduled");
         return report is null ? (null, Problems.Of(404, "campaign_not_found", $"no campaign '{id}'")) : (report, null);
     }
 }

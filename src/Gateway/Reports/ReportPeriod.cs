@@ -1,4 +1,6 @@
 using System.Globalization;
+using MarketingActors.Campaigns;
+using MarketingActors.Measurement;
 
 namespace MarketingActors.Gateway.Reports;
 
@@ -20,6 +22,14 @@ public readonly record struct ReportPeriod(DateOnly From, DateOnly To)
         if (to is not null && !TryDay(to, out last)) return (null, $"to '{to}' is not a day (yyyy-MM-dd)");
         return first > last ? (null, $"from {first:yyyy-MM-dd} is after to {last:yyyy-MM-dd}") : (new ReportPeriod(first, last), null);
     }
+
+    /// <summary><see cref="Parse(string?, string?, DateOnly)"/> against today's UTC day.</summary>
+    public static (ReportPeriod? Period, string? Error) Parse(string? from, string? to, TimeProvider clock) =>
+        Parse(from, to, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+
+    /// <summary>The campaign's report over <paramref name="period"/>, or since it started (live, or its latest scheduled one) without one.</summary>
+    public static Task<LiftReport?> Load(ICampaignGrain campaign, ReportPeriod? period, bool latestScheduled) =>
+        period is { } p ? campaign.GetPeriodReport(p.From, p.To) : campaign.GetLiftReport(latestScheduled);
 
     private static bool TryDay(string text, out DateOnly day) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
