@@ -60,11 +60,19 @@ public static class LiftStatistics
     {
         if (n1 < 2 || n0 < 2) return null;
         double m1 = sum1 / n1, m0 = sum0 / n0;
-        var v1 = Math.Max(0, (squares1 - n1 * m1 * m1) / (n1 - 1));
-        var v0 = Math.Max(0, (squares0 - n0 * m0 * m0) / (n0 - 1));
-        var se = Math.Sqrt(v1 / n1 + v0 / n0);
+        var se = Math.Sqrt(SampleVariance(sum1, squares1, n1) / n1 + SampleVariance(sum0, squares0, n0) / n0);
         return new Interval { Estimate = m1 - m0, Lower = m1 - m0 - Z95 * se, Upper = m1 - m0 + Z95 * se };
     }
+
+    /// <summary>The mean of n values from their sum and sum of squares, with its normal 95% interval (n ≥ 2).</summary>
+    public static Interval Mean(double sum, double squares, long n)
+    {
+        var mean = sum / n;
+        var se = Math.Sqrt(SampleVariance(sum, squares, n) / n);
+        return new Interval { Estimate = mean, Lower = mean - Z95 * se, Upper = mean + Z95 * se };
+    }
+
+    private static double SampleVariance(double sum, double squares, long n) => Math.Max(0, (squares - sum * sum / n) / (n - 1));
 
     /// <summary>A per-decision interval scaled to the treated population (incremental conversions, incremental revenue).</summary>
     public static Interval Scale(Interval perDecision, double factor) => new()

@@ -22,8 +22,8 @@ public static class OffPolicyEstimators
     {
         var n = s.Decisions;
         if (n < 2) return new OffPolicyEstimate { Target = s.Target, Decisions = n };
-        var ips = MeanInterval(s.WeightedRewards, s.WeightedRewardSquares, n);
-        var dr = MeanInterval(s.DoublyRobust, s.DoublyRobustSquares, n);
+        var ips = LiftStatistics.Mean(s.WeightedRewards, s.WeightedRewardSquares, n);
+        var dr = LiftStatistics.Mean(s.DoublyRobust, s.DoublyRobustSquares, n);
         Interval? snips = null;
         if (s.Weights > 0)
         {
@@ -35,14 +35,6 @@ public static class OffPolicyEstimators
         }
         var ess = s.WeightSquares > 0 ? s.Weights * s.Weights / s.WeightSquares : 0;
         return new OffPolicyEstimate { Target = s.Target, Decisions = n, Ips = ips, Snips = snips, DoublyRobust = dr, EffectiveSampleSize = ess };
-    }
-
-    private static Interval MeanInterval(double sum, double squares, long n)
-    {
-        var mean = sum / n;
-        var variance = Math.Max(squares / n - mean * mean, 0) * n / (n - 1);
-        var se = Math.Sqrt(variance / n);
-        return new Interval { Estimate = mean, Lower = mean - LiftStatistics.Z95 * se, Upper = mean + LiftStatistics.Z95 * se };
     }
 }
 
