@@ -8,37 +8,33 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PG_PORT=${PG_PORT:-55432}
-GATEWAY_HTTP=${GATEWAY_HTTP:-5080}
-SILO_HTTP_BASE=${SILO_HTTP_BASE:-5101}
-SILO_PORT_BASE=${SILO_PORT_BASE:-11111}
-GATEWAY_PORT_BASE=${GATEWAY_PORT_BASE:-30000}
+# shellcheck source=deploy/lib/loopback.sh
+source deploy/lib/loopback.sh
+# Every port is free-picked unless given, so the smoke test runs wherever something already holds one.
+for var in PG_PORT GATEWAY_HTTP SILO_HTTP_1 SILO_HTTP_2 SILO_HTTP_3 SILO_PORT_1 SILO_PORT_2 SILO_PORT_3 GATEWAY_PORT_1 GATEWAY_PORT_2 GATEWAY_PORT_3; do
+  [ -n "${!var:-}" ] || free_port "$var"
+done
 CLUSTER_ID=${CLUSTER_ID:-local}
 WORK=$(mktemp -d /tmp/ma-cluster.XXXXXX)
 PIDS=()
 
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-if [ -z "$PG_BIN" ]; then
-  echo "PostgreSQL server binaries are missing: apt-get install -y postgresql" >&2
-  exit 1
-fi
-as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-
 stop_all() {
+  local rc=$?
+  # A failed run shows why: the end of every log it wrote, before the directory goes.
+  if [ "$rc" -ne 0 ]; then
+    for f in "$WORK"/logs/*.log "$WORK"/pg/server.log; do [ -f "$f" ] && { echo "--- $f" >&2; tail -15 "$f" >&2; }; done
+  fi
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  [ -f "$WORK/pg/PG_VERSION" ] && as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -m fast -w stop >/dev/null 2>&1 || true
+  stop_throwaway_postgres "$WORK/pg"
   rm -rf "$WORK"
   echo "stopped everything this script started"
 }
 trap stop_all EXIT
 
-mkdir -p "$WORK/pg" "$WORK/logs"
-[ "$(id -u)" = 0 ] && chown postgres:postgres "$WORK/pg"
+mkdir -p "$WORK/logs"
 chmod 755 "$WORK"
-as_postgres "$PG_BIN/initdb" -D "$WORK/pg" -U postgres -A trust -E UTF8 >"$WORK/logs/initdb.log"
-as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/server.log" -w \
-  -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+start_throwaway_postgres "$WORK/pg" "$PG_PORT"
 as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE marketing" >/dev/null
 export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=marketing"
 # A throwaway loopback cluster: API keys off unless asked for (REQUIRE_API_KEYS=true prints a bootstrap key in silo1's log).
@@ -61,14 +57,16 @@ wait_ready() {
   return 1
 }
 
+silo_url() { local v="SILO_HTTP_$1"; echo "http://127.0.0.1:${!v}"; }
 for i in 1 2 3; do
-  dotnet "$SILO_DLL" --urls "http://127.0.0.1:$((SILO_HTTP_BASE + i - 1))" \
+  silo_port="SILO_PORT_$i" gateway_port="GATEWAY_PORT_$i"
+  dotnet "$SILO_DLL" --urls "$(silo_url "$i")" \
     --MarketingActors:Silo:Mode=Cluster --MarketingActors:Silo:ClusterId="$CLUSTER_ID" \
-    --MarketingActors:Silo:SiloPort=$((SILO_PORT_BASE + i - 1)) --MarketingActors:Silo:GatewayPort=$((GATEWAY_PORT_BASE + i - 1)) \
+    --MarketingActors:Silo:SiloPort="${!silo_port}" --MarketingActors:Silo:GatewayPort="${!gateway_port}" \
     >"$WORK/logs/silo$i.log" 2>&1 &
   PIDS+=($!)
 done
-for i in 1 2 3; do wait_ready "http://127.0.0.1:$((SILO_HTTP_BASE + i - 1))"; done
+for i in 1 2 3; do wait_ready "$(silo_url "$i")"; done
 
 dotnet "$GATEWAY_DLL" --urls "http://127.0.0.1:$GATEWAY_HTTP" \
   --MarketingActors:Client:Clustering=AdoNet --MarketingActors:Client:ClusterId="$CLUSTER_ID" \
@@ -77,7 +75,7 @@ PIDS+=($!)
 wait_ready "http://127.0.0.1:$GATEWAY_HTTP"
 
 echo "PostgreSQL   127.0.0.1:$PG_PORT  (database marketing)"
-for i in 1 2 3; do echo "silo $i       http://127.0.0.1:$((SILO_HTTP_BASE + i - 1))  pid ${PIDS[$((i - 1))]}"; done
+for i in 1 2 3; do echo "silo $i       $(silo_url "$i")  pid ${PIDS[$((i - 1))]}"; done
 echo "gateway      http://127.0.0.1:$GATEWAY_HTTP  pid ${PIDS[3]}   (API, /health/ready, /metrics, /openapi/v1.json)"
 echo "logs         $WORK/logs"
 

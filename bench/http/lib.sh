@@ -6,6 +6,8 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/bench/http"
+# shellcheck source=deploy/lib/loopback.sh
+source "$ROOT/deploy/lib/loopback.sh"
 BIN="$ROOT/src/Silo/bin/Release/net10.0"
 
 log() { printf '[%s] %s\n' "${LOG_TAG:-bench}" "$*" >&2; }
@@ -41,20 +43,6 @@ require_tools() {
     if [[ $(id -u) -eq 0 ]]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else die "install wrk (apt-get install -y wrk)"; fi
     $sudo apt-get update -qq && $sudo apt-get install -y -qq wrk >/dev/null || die "could not install wrk"
   fi
-}
-
-# --- free loopback ports ---------------------------------------------------------------------
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-TAKEN=" "
-# Sets the variable named $1 (not echo: TAKEN must be updated in this shell, not a subshell).
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$(( 20000 + RANDOM % 40000 ))
-    [[ "$TAKEN" == *" $p "* ]] && continue
-    if ! port_in_use "$p"; then TAKEN+="$p "; printf -v "$1" '%s' "$p"; return 0; fi
-  done
-  die "no free port found"
 }
 
 # --- build once ------------------------------------------------------------------------------
@@ -97,10 +85,7 @@ stop_silos() {
 bench_cleanup() {
   local rc=$?
   stop_silos
-  if [[ -n "$PG_DATA" && -f "$PG_DATA/PG_VERSION" ]]; then
-    log "stopping PostgreSQL ($PG_DATA)"
-    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
-  fi
+  [[ -n "$PG_DATA" ]] && stop_throwaway_postgres "$PG_DATA"
   [[ -n "$PG_WORK" ]] && rm -rf "$PG_WORK"
   return $rc
 }
@@ -122,9 +107,9 @@ start_silo() {
 start_embedded() {
   local logfile=$1
   HTTP_PORT="${HTTP_PORT:-}"
-  [[ -n "$HTTP_PORT" ]] || free_port HTTP_PORT
-  free_port SILO_PORT
-  free_port GATEWAY_PORT
+  [[ -n "$HTTP_PORT" ]] || free_port HTTP_PORT || die "no free port for HTTP_PORT"
+  free_port SILO_PORT || die "no free port for SILO_PORT"
+  free_port GATEWAY_PORT || die "no free port for GATEWAY_PORT"
   BASE="http://127.0.0.1:$HTTP_PORT"
   log "starting embedded silo on $BASE (Orleans silo port $SILO_PORT, gateway port $GATEWAY_PORT); log: $logfile"
   start_silo "$logfile" --urls "$BASE" \
@@ -142,7 +127,7 @@ start_bare_api() {
   if [[ "${SKIP_BUILD:-0}" != 1 || ! -f "$bin/MarketingActors.Bench.BareApi.dll" ]]; then
     dotnet build "$ROOT/bench/BareApi" -c Release -nologo -v q >"$logfile.build" 2>&1 || die "bare API build failed (see $logfile.build)"
   fi
-  free_port BARE_PORT
+  free_port BARE_PORT || die "no free port for BARE_PORT"
   BARE_BASE="http://127.0.0.1:$BARE_PORT"
   ( cd "$bin" && exec dotnet MarketingActors.Bench.BareApi.dll --urls "$BARE_BASE" ) >"$logfile" 2>&1 &
   BARE_PID=$!
@@ -162,20 +147,13 @@ wait_ready() {
   done
 }
 
-# --- throwaway PostgreSQL (as deploy/local-cluster.sh) ---------------------------------------
-as_postgres() { if [[ "$(id -u)" = 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-
+# --- throwaway PostgreSQL (deploy/lib/loopback.sh, as deploy/local-cluster.sh) ---------------
 start_postgres() {
-  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-  [[ -n "$PG_BIN" ]] || die "PostgreSQL server binaries are missing: apt-get install -y postgresql"
-  free_port PG_PORT
+  free_port PG_PORT || die "no free port for PostgreSQL"
   PG_WORK=$(mktemp -d /tmp/ma-bench-pg.XXXXXX)
   PG_DATA="$PG_WORK/pg"
-  mkdir -p "$PG_DATA"; chmod 755 "$PG_WORK"
-  [[ "$(id -u)" = 0 ]] && chown postgres:postgres "$PG_DATA"
-  as_postgres "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 >"$OUT_DIR/initdb.log" 2>&1 || die "initdb failed (see $OUT_DIR/initdb.log)"
-  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w \
-    -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300 ${PG_STATEMENTS:+-c shared_preload_libraries=pg_stat_statements}" start >/dev/null || die "PostgreSQL did not start (see $PG_DATA/server.log)"
+  chmod 755 "$PG_WORK"
+  start_throwaway_postgres "$PG_DATA" "$PG_PORT" ${PG_STATEMENTS:+-c shared_preload_libraries=pg_stat_statements} || die "PostgreSQL did not start"
   PG_PID=$(head -1 "$PG_DATA/postmaster.pid")
   log "PostgreSQL on 127.0.0.1:$PG_PORT (postmaster pid $PG_PID, data $PG_DATA)"
 }
