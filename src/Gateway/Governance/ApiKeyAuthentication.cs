@@ -2,13 +2,19 @@ using System.Buffers.Text;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Encodings.Web;
 using MarketingActors.Gateway.Endpoints;
 using MarketingActors.Governance;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Gateway.Governance;
+
+/// <summary>The caller a request authenticated as, or why it did not.</summary>
+public readonly record struct Authentication(Principal? Principal, string? FailureReason, string? FailureDetail)
+{
+    public static Authentication Of(Principal principal) => new(principal, null, null);
+
+    public static Authentication Failed(string reason, string detail) => new(null, reason, detail);
+}
 
 /// <summary>
 /// Who is calling: an API key (Bearer; Basic with the key as user name, as the analytics SDKs send
@@ -16,41 +22,49 @@ namespace MarketingActors.Gateway.Governance;
 /// their key. Both resolve through the registry (cached in <see cref="KeyCache"/>, which a
 /// revocation empties at once). A write made with a session cookie must also carry the session's
 /// CSRF token in <see cref="CsrfHeader"/>, which only a page of this origin can read.
+/// One singleton the <see cref="AccessGate"/> calls, not a framework authentication handler: that
+/// one is built per request with a logger, options and an encoder of its own (benchmarks-history.md, 2026-12-05).
 /// </summary>
-public sealed class ApiKeyAuthentication(
-    IOptionsMonitor<AuthenticationSchemeOptions> options,
-    ILoggerFactory logger,
-    UrlEncoder encoder,
-    KeyCache keys,
-    IOptions<SecurityOptions> security,
-    IOptions<Ingestion.TrackingPlanOptions> plan) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+public sealed class ApiKeyAuthentication(KeyCache keys, IOptions<SecurityOptions> security, IOptions<Ingestion.TrackingPlanOptions> plan)
 {
     public const string SchemeName = "ApiKey";
     public const string SessionCookie = "ma_session";
     public const string CsrfCookie = "ma_csrf";
     public const string CsrfHeader = "X-CSRF-Token";
-    private const string FailureReason = "ma.auth-failure";
 
     public static readonly Principal Anonymous = new() { Id = "anonymous", Role = Roles.Admin };
 
-    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    /// <summary>Establishes the caller: on success it is on the request (<see cref="PrincipalAccess.Principal"/>, and HttpContext.User for the MCP sessions).</summary>
+    public async Task<Authentication> Authenticate(HttpContext context)
     {
-        if (!security.Value.RequireApiKeys) return Success(Anonymous);
-        var header = Request.Headers.Authorization.ToString();
+        var outcome = await Identify(context);
+        if (outcome.Principal is { } principal)
+        {
+            context.Items[typeof(Principal)] = principal;
+            context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, principal.Id), new Claim(ClaimTypes.Role, principal.Role)], SchemeName));
+        }
+        return outcome;
+    }
+
+    private async Task<Authentication> Identify(HttpContext context)
+    {
+        if (!security.Value.RequireApiKeys) return Authentication.Of(Anonymous);
+        var request = context.Request;
+        var header = request.Headers.Authorization.ToString();
         if (string.IsNullOrEmpty(header))
         {
-            if (Context.GetEndpoint()?.Metadata.GetMetadata<WriteKeyInBody>() is not null && await WriteKeyInBody.Of(Request, plan.Value.MaxBodyBytes) is { } writeKey)
+            if (context.GetEndpoint()?.Metadata.GetMetadata<WriteKeyInBody>() is not null && await WriteKeyInBody.Of(request, plan.Value.MaxBodyBytes) is { } writeKey)
                 return await FromKey(writeKey);
-            return Request.Cookies[SessionCookie] is { Length: > 0 } session ? await FromSession(session) : Failure("missing_api_key", "send Authorization: Bearer <api key>");
+            return request.Cookies[SessionCookie] is { Length: > 0 } session ? await FromSession(request, session) : Authentication.Failed("missing_api_key", "send Authorization: Bearer <api key>");
         }
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return await FromKey(header["Bearer ".Length..].Trim());
         // The analytics SDKs' form: Basic with the write key as user name and an empty password.
         if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) && WriteKeyOfBasic(header["Basic ".Length..].Trim()) is { } basicKey) return await FromKey(basicKey);
-        return Failure("invalid_api_key", "the Authorization header must be 'Bearer <api key>' or 'Basic <base64 of api key:>'");
+        return Authentication.Failed("invalid_api_key", "the Authorization header must be 'Bearer <api key>' or 'Basic <base64 of api key:>'");
     }
 
-    private async Task<AuthenticateResult> FromKey(string key) =>
-        await keys.Key(key) is { } principal ? Success(principal) : Failure("invalid_api_key", "the API key is unknown, malformed or revoked");
+    private async Task<Authentication> FromKey(string key) =>
+        await keys.Key(key) is { } principal ? Authentication.Of(principal) : Authentication.Failed("invalid_api_key", "the API key is unknown, malformed or revoked");
 
     private static string? WriteKeyOfBasic(string encoded)
     {
@@ -66,58 +80,36 @@ public sealed class ApiKeyAuthentication(
         }
     }
 
-    private async Task<AuthenticateResult> FromSession(string session)
+    private async Task<Authentication> FromSession(HttpRequest request, string session)
     {
-        if (await keys.Session(session) is not { } principal) return Failure("invalid_session", "the session has ended or its key was revoked; sign in again");
-        var safe = HttpMethods.IsGet(Request.Method) || HttpMethods.IsHead(Request.Method) || HttpMethods.IsOptions(Request.Method);
-        if (!safe && !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Request.Headers[CsrfHeader].ToString()), Encoding.ASCII.GetBytes(CsrfTokenOf(session))))
-            return Failure("csrf_token_missing", $"a write made with a session cookie needs the {CsrfHeader} header from the {CsrfCookie} cookie");
-        return Success(principal);
+        if (await keys.Session(session) is not { } principal) return Authentication.Failed("invalid_session", "the session has ended or its key was revoked; sign in again");
+        var safe = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method);
+        if (!safe && !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(request.Headers[CsrfHeader].ToString()), Encoding.ASCII.GetBytes(CsrfTokenOf(session))))
+            return Authentication.Failed("csrf_token_missing", $"a write made with a session cookie needs the {CsrfHeader} header from the {CsrfCookie} cookie");
+        return Authentication.Of(principal);
     }
 
     /// <summary>The CSRF token of a session, derived from its secret: a page of this origin reads it from a cookie, another site cannot.</summary>
     public static string CsrfTokenOf(string session) => Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes("csrf:" + session)))[..32];
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    /// <summary>A person opening a page is sent to sign in, then back; an API client gets the 401 problem.</summary>
+    public static Task Challenge(HttpContext context, Authentication failed)
     {
-        var reason = Context.Items[FailureReason] as string ?? "missing_api_key";
-        // A person opening a page is sent to sign in, then back; an API client gets the 401 problem.
-        if (HttpMethods.IsGet(Request.Method) && Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
-            && Request.Headers.Authorization.Count == 0)
+        var request = context.Request;
+        if (HttpMethods.IsGet(request.Method) && request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
+            && request.Headers.Authorization.Count == 0)
         {
-            Response.Redirect(SignInEndpoints.PathTo(Request.PathBase + Request.Path + Request.QueryString));
+            context.Response.Redirect(SignInEndpoints.PathTo(request.PathBase + request.Path + request.QueryString));
             return Task.CompletedTask;
         }
-        Response.Headers.WWWAuthenticate = "Bearer";
-        return Problems.Of(StatusCodes.Status401Unauthorized, reason, reason switch
-        {
-            "missing_api_key" => "send Authorization: Bearer <api key>",
-            "invalid_session" => "the session has ended or its key was revoked; sign in again",
-            "csrf_token_missing" => $"a write made with a session cookie needs the {CsrfHeader} header from the {CsrfCookie} cookie",
-            _ => "the API key is unknown, malformed or revoked",
-        }).ExecuteAsync(Context);
-    }
-
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        Problems.Of(StatusCodes.Status403Forbidden, "forbidden_operation", "this key may not do that").ExecuteAsync(Context);
-
-    private AuthenticateResult Success(Principal principal)
-    {
-        Context.Items[typeof(Principal)] = principal;
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, principal.Id), new Claim(ClaimTypes.Role, principal.Role)], SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
-    }
-
-    private AuthenticateResult Failure(string reason, string detail)
-    {
-        Context.Items[FailureReason] = reason;
-        return AuthenticateResult.Fail(detail);
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return Problems.Of(StatusCodes.Status401Unauthorized, failed.FailureReason!, failed.FailureDetail!).ExecuteAsync(context);
     }
 }
 
 public static class PrincipalAccess
 {
-    /// <summary>The principal the authentication handler established for this request.</summary>
+    /// <summary>The principal the authentication established for this request.</summary>
     public static Principal Principal(this HttpContext context) =>
         context.Items[typeof(Principal)] as Principal ?? throw new InvalidOperationException("no authenticated principal on this request");
 }

@@ -37,8 +37,8 @@ public sealed partial class SecurityOptions : IValidatableObject
     {
         if (BootstrapAdminKey is { } key && !KeyPattern().IsMatch(key))
             yield return new ValidationResult("BootstrapAdminKey must look like ma_<12 hex>_<43 base64url characters>", [nameof(BootstrapAdminKey)]);
-        if (RateWindow <= TimeSpan.Zero || RateWindow > TimeSpan.FromHours(1))
-            yield return new ValidationResult("RateWindow must be in (0, 1 h]", [nameof(RateWindow)]);
+        if (RateWindow < TimeSpan.FromSeconds(1) || RateWindow > TimeSpan.FromHours(1))
+            yield return new ValidationResult("RateWindow must be in [1 s, 1 h]", [nameof(RateWindow)]);
         if (KeyCacheTtl < TimeSpan.Zero || KeyCacheTtl > TimeSpan.FromMinutes(5))
             yield return new ValidationResult("KeyCacheTtl must be in [0, 5 min]", [nameof(KeyCacheTtl)]);
         if (SessionLifetime < TimeSpan.FromMinutes(1) || SessionLifetime > TimeSpan.FromDays(30))

@@ -3,10 +3,7 @@ using MarketingActors.Gateway.Agents;
 using MarketingActors.Gateway.Endpoints;
 using MarketingActors.Gateway.Governance;
 using MarketingActors.Gateway.Ingestion;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Gateway.Hosting;
 
@@ -30,11 +27,9 @@ public static class GatewayComposition
         services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<KeyCache>();
         services.AddHostedService(sp => sp.GetRequiredService<KeyCache>());
-        services.AddAuthentication(ApiKeyAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddEndpointAccess();
-        services.AddRateLimiter(PerKeyRateLimits.Configure);
+        services.AddSingleton<PerKeyRateLimits>();
         services.AddMarketingMcp();
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<SecurityOptions>>((o, security) => PerKeyRateLimits.Partition(o, security.Value));
         return services;
     }
 
@@ -67,8 +62,9 @@ public static class GatewayComposition
                 .ExecuteAsync(context.HttpContext);
         });
         app.UseRequestHygiene();
-        app.UseAuthorization();
-        app.UseRateLimiter();
+        app.UseRouting();
+        app.UseAccessGate();
+        app.UsePerKeyRateLimits();
         app.MapOpenApi("/openapi/{documentName}.json").AllowPublic();
         // The interactive reference, beside the document it renders.
         app.MapScalarApiReference("/reference", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowPublic();
