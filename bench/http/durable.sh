@@ -161,7 +161,17 @@ run_mode() {
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$n" "$run" "$out" "$j" "$pg_s" >>"$RESULTS"
   done
   for i in "${STARTED_PIDS[@]}"; do kill -0 "$i" 2>/dev/null || die "[$name] silo pid $i died during the run (see $dir)"; done
+  [[ "$name" != embedded ]] && log "[$name] audit segments over the whole run: $(audit_segments "bench_c$n")"
   stop_silos
+}
+
+# audit_segments DB: how the audit log was stored (the figure bench/pg/write-floor.sh's SEGMENT_BYTES comes from).
+audit_segments() {
+  as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$1" -Atc \
+    "SELECT count(*) || ' segments, ' || sum(last_sequence - first_sequence + 1) || ' entries, '
+            || round(avg(last_sequence - first_sequence + 1), 1) || ' entries per segment, '
+            || round(sum(octet_length(entries))::numeric / sum(last_sequence - first_sequence + 1), 1) || ' stored bytes per entry'
+     FROM ma_audit_segment" 2>&1 || true
 }
 
 for mode in $MODES; do run_mode "$mode"; done
@@ -183,16 +193,16 @@ for mode in $MODES; do run_mode "$mode"; done
       "$(cpu_per_event "$out" "$(per_request "${run%#*}")")" "$pg_us" "$jbatch" "$jms" "$jwait"
   done <"$RESULTS"
   echo
-  echo "targets (issue 3):"
+  echo "targets (issue 19):"
   eps() { awk -F'\t' -v m="$1" -v r="$(last_run "$2")" '$1 == m && $3 == r { print $4 }' "$RESULTS" | head -1 | { read -r f && [[ -n "$f" ]] && result "$f" events_per_s; } || true; }
   emb=$(eps embedded single-event)
   for c in cluster-1 cluster-3; do
     d=$(eps "$c" single-event)
     [[ -n "$emb" && -n "$d" ]] && awk -v d="$d" -v e="$emb" -v c="$c" 'BEGIN { r = 100 * d / e; printf "  %s single-event >= 40%% of embedded : %5.1f%%  %s\n", c, r, (r >= 40 ? "MET" : "MISSED") }'
     b=$(eps "$c" batch)
-    [[ -n "$b" ]] && awk -v b="$b" -v c="$c" 'BEGIN { printf "  %s batched >= 50k events/s          : %.0f/s  %s\n", c, b, (b >= 50000 ? "MET" : "MISSED") }'
+    [[ -n "$b" ]] && awk -v b="$b" -v c="$c" 'BEGIN { printf "  %s batched, decided, >= 15k events/s : %.0f/s  %s\n", c, b, (b >= 15000 ? "MET" : "MISSED") }'
     b=$(eps "$c" batch-page-view)
-    [[ -n "$b" ]] && awk -v b="$b" -v c="$c" 'BEGIN { printf "  %s batched, no decisions, >= 50k/s : %.0f/s  %s\n", c, b, (b >= 50000 ? "MET" : "MISSED") }'
+    [[ -n "$b" ]] && awk -v b="$b" -v c="$c" 'BEGIN { printf "  %s batched, no decisions, >= 40k/s   : %.0f/s  %s\n", c, b, (b >= 40000 ? "MET" : "MISSED") }'
   done
   echo "  (wrk, the silos and PostgreSQL share the same $(nproc) cores; see docs/benchmarks.md)"
   echo "outputs: $OUT_DIR"

@@ -62,7 +62,7 @@ public sealed record AuditVerification
     [Id(0)] public bool Intact { get; init; }
     [Id(1)] public long Checked { get; init; }
     [Id(2)] public long? FirstBadSequence { get; init; }
-    /// <summary>edited, missing_or_reordered, broken_link, rewritten_before_checkpoint, truncated_after_checkpoint.</summary>
+    /// <summary>edited, missing_or_reordered, broken_link, segment_edited (cluster mode), rewritten_before_checkpoint, truncated_after_checkpoint.</summary>
     [Id(3)] public string? Problem { get; init; }
     /// <summary>The sequence before the oldest retained entry (bounded memory keeps only the newest entries).</summary>
     [Id(4)] public long AnchorSequence { get; init; }

@@ -162,6 +162,9 @@ public sealed class AuditChainCheck(long anchorSequence, string anchorHash, Audi
         return null;
     }
 
+    /// <summary>The verdict when the store finds a problem around the entries (a stored batch that does not decode or misdescribes them).</summary>
+    public AuditVerification Reject(long sequence, string problem) => Broken(sequence, problem);
+
     public AuditVerification Intact()
     {
         var last = _expected - 1;

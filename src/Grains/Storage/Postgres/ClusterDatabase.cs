@@ -22,7 +22,7 @@ public static class ClusterDatabase
     public static string LatestVersion => Migrations[^1].Version;
 
     /// <summary>The engine's own tables, read and written outside Orleans' providers: a silo does not start without them.</summary>
-    public static IReadOnlyList<string> EngineTables { get; } = ["ma_event_journal", "ma_customer_snapshots", "ma_training_rows", "ma_training_cursor", "ma_audit_log", "ma_delivery_outbox"];
+    public static IReadOnlyList<string> EngineTables { get; } = ["ma_event_journal", "ma_customer_snapshots", "ma_training_rows", "ma_training_cursor", "ma_audit_segment", "ma_delivery_outbox"];
 
     public static string ConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } cs

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using MarketingActors.Gateway.Endpoints;
+using MarketingActors.Governance;
 using MarketingActors.Storage.Postgres;
 using MarketingActors.Tests.Support;
 using Npgsql;
@@ -70,7 +71,7 @@ public sealed class GracefulShutdownSpec(PostgresServer postgres)
         await blocker.OpenAsync();
         await using var tx = await blocker.BeginTransactionAsync();
         // Appends to the audit log wait behind this lock: the decisions below are answered while their entries are still queued.
-        await new NpgsqlCommand("LOCK TABLE ma_audit_log IN EXCLUSIVE MODE", blocker, tx).ExecuteNonQueryAsync();
+        await new NpgsqlCommand("LOCK TABLE ma_audit_segment IN EXCLUSIVE MODE", blocker, tx).ExecuteNonQueryAsync();
         answered += await Decisions(silo.Http, "[" + string.Join(",", Enumerable.Range(0, 200).Select(i => EventJson($"c{i}", $"e{i}"))) + "]");
         var stopping = silo.App.StopAsync();
         await Task.Delay(TimeSpan.FromSeconds(1));
@@ -78,7 +79,7 @@ public sealed class GracefulShutdownSpec(PostgresServer postgres)
         await stopping;
 
         Assert.Equal(201, answered);
-        Assert.Equal(answered, await DatabaseRows.Count(database, "SELECT count(*) FROM ma_audit_log WHERE kind = 'decision'"));
+        Assert.Equal(answered, (await StoredAudit.Entries(database)).Count(e => e.Entry.Kind == AuditKinds.Decision));
     }
 
     /// <summary>How many decisions the answer to this batch carries.</summary>

@@ -53,8 +53,7 @@ public sealed class SchemaUpgradeSpec(PostgresServer postgres)
         var verification = await log.Verify(null);
         Assert.True(verification.Intact, verification.Problem);
         Assert.Equal(4, verification.Checked);
-        Assert.Equal(4L, await DatabaseRows.Count(database, "SELECT count(*) FROM ma_audit_log"));
-        Assert.Equal(1L, await DatabaseRows.Count(database, "SELECT count(*) FROM ma_audit_log WHERE seal = $1", seal.Scheme));
+        Assert.Equal(new[] { AuditSeal.LegacyScheme, AuditSeal.LegacyScheme, AuditSeal.LegacyScheme, seal.Scheme }, (await StoredAudit.Entries(database)).Select(e => e.Scheme));
     }
 
     [SkippableFact]
@@ -71,14 +70,73 @@ public sealed class SchemaUpgradeSpec(PostgresServer postgres)
         // A rewrite of entry 3 as if it were an old unkeyed one, its hash recomputed without the key.
         var forged = entries[2] with { Principal = "mallory", Hash = "" };
         forged = forged with { Hash = AuditChain.HashOf(forged) };
-        await Run(database, "SET session_replication_role = replica; UPDATE ma_audit_log SET principal = 'mallory', hash = '" + forged.Hash + "', seal = 'sha256' WHERE sequence = 3");
+        await StoredAudit.Rewrite(database, 1, stored => stored.Select(e => e.Entry.Sequence == 3 ? new AuditSegment.Sealed(forged, AuditSeal.LegacyScheme) : e));
         var rewritten = await log.Verify(null);
         Assert.Equal((false, 3L, "edited"), (rewritten.Intact, rewritten.FirstBadSequence, rewritten.Problem));
 
-        await Run(database, "SET session_replication_role = replica; DELETE FROM ma_audit_log WHERE sequence >= 3");
+        await StoredAudit.Rewrite(database, 1, stored => stored.Where(e => e.Entry.Sequence < 3));
         Assert.True((await log.Verify(null)).Intact, "the shorter chain holds on its own");
         var cut = await log.Verify(checkpoint);
         Assert.Equal((false, 3L, "truncated_after_checkpoint"), (cut.Intact, cut.FirstBadSequence, cut.Problem));
+    }
+
+    /// <summary>What the engine before schema 010 appended: one row per entry in ma_audit_log, keyed.</summary>
+    private static async Task<List<AuditEntry>> AppendRows(string database, AuditSeal seal, int count)
+    {
+        var entries = new List<AuditEntry>();
+        var (sequence, hash) = (0L, AuditChain.Genesis);
+        for (var i = 1; i <= count; i++)
+        {
+            var decision = i % 3 == 0;
+            var draft = new AuditEntry
+            {
+                Kind = decision ? AuditKinds.Decision : AuditKinds.Change, Principal = decision ? null : $"agent-{i % 4}", CampaignId = $"c{i % 3}",
+                CustomerRef = decision ? $"ref-{i % 7}" : null, SubjectId = decision ? $"d{i}" : null, Operation = decision ? "app-card" : "update_campaign",
+                ApprovalId = i % 50 == 0 ? $"appr-{i}" : null, Payload = $$"""{"i":{{i}},"note":"ünïcødé ✓ 🎯"}""",
+            };
+            var entry = AuditChain.Link(draft, sequence, hash, T0.AddSeconds(i).AddTicks(10 * i), seal);
+            entries.Add(entry);
+            (sequence, hash) = (entry.Sequence, entry.Hash);
+        }
+        await Run(database,
+            """
+            INSERT INTO ma_audit_log (sequence, at, kind, principal, campaign_id, customer_ref, subject_id, operation, approval_id, payload, prev_hash, hash, seal)
+            SELECT *, $12 FROM unnest($1::bigint[], $2::timestamptz[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[], $8::varchar[], $9::varchar[], $10::text[], $11::char(64)[], $13::char(64)[])
+            """,
+            entries.Select(e => e.Sequence).ToArray(), entries.Select(e => e.At.UtcDateTime).ToArray(), entries.Select(e => e.Kind).ToArray(),
+            entries.Select(e => e.Principal).ToArray(), entries.Select(e => e.CampaignId).ToArray(), entries.Select(e => e.CustomerRef).ToArray(),
+            entries.Select(e => e.SubjectId).ToArray(), entries.Select(e => e.Operation).ToArray(), entries.Select(e => e.ApprovalId).ToArray(),
+            entries.Select(e => e.Payload).ToArray(), entries.Select(e => e.PrevHash).ToArray(), seal.Scheme, entries.Select(e => e.Hash).ToArray());
+        return entries;
+    }
+
+    [SkippableFact]
+    public async Task An_audit_log_of_rows_moves_into_segments_in_place_with_every_entry_exact_verifiable_and_found()
+    {
+        var database = await postgres.CreateDatabase();
+        await ClusterDatabase.Migrate(database, through: "009_delivery_outbox");
+        var seal = AuditSeal.Ephemeral();
+        var written = await AppendRows(database, seal, 2_345);
+        await Run(database, "INSERT INTO ma_event_journal (customer_id, sequence, event_id, payload) SELECT 'ann', s, 'e' || s, '{}'::bytea FROM generate_series(1, 40) s");
+
+        Assert.Equal(new[] { "010_audit_segments" }, await ClusterDatabase.Migrate(database));
+
+        Assert.Equal(written, (await StoredAudit.Entries(database)).Select(e => e.Entry));
+        Assert.Equal(3L, await DatabaseRows.Count(database, "SELECT count(*) FROM ma_audit_segment"));
+        Assert.Equal(40L, await DatabaseRows.Count(database, "SELECT count(*) FROM ma_event_journal"));
+        await using var source = NpgsqlDataSource.Create(database);
+        var log = new PostgresAuditLog(source, seal);
+        var verification = await log.Verify(null);
+        Assert.True(verification.Intact, verification.Problem);
+        Assert.Equal((2_345L, written[^1].Hash), (verification.Checked, verification.LastHash));
+        Assert.Equal(written.Where(e => e.CustomerRef == "ref-3").Reverse().Take(100), await log.Query(new AuditQuery { CustomerRef = "ref-3" }));
+        Assert.Equal(new[] { written[1_499] }, await log.Query(new AuditQuery { SubjectId = "d1500" }));
+        Assert.Equal(written.Where(e => e.Principal == "agent-1" && e.At >= T0.AddSeconds(1_000)).Reverse().Take(5),
+            await log.Query(new AuditQuery { Principal = "agent-1", From = T0.AddSeconds(1_000), Limit = 5 }));
+
+        var appended = await log.Append([new AuditEntry { Kind = AuditKinds.Change, Principal = "dee", Payload = "{}" }], T0.AddHours(2));
+        Assert.Equal((2_346L, written[^1].Hash), (appended[0].Sequence, appended[0].PrevHash));
+        Assert.True((await log.Verify(null)).Intact);
     }
 
     [SkippableFact]

@@ -1,0 +1,176 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using MarketingActors.Governance;
+using ZstdSharp;
+
+namespace MarketingActors.Storage.Postgres;
+
+/// <summary>
+/// One batch of the audit chain as the cluster stores it: one row of ma_audit_segment
+/// (deploy/sql/010_audit_segments.sql) holding the batch's entries in a compact binary encoding,
+/// zstd-compressed, with the keys the audit API looks entries up by. A decision costs PostgreSQL a
+/// share of one row and a few GIN keys instead of a 2–3 KB row under five B-trees
+/// (benchmarks-history.md, 2026-12-05). The chain itself is unchanged: every entry keeps its own
+/// keyed hash and link, so an edit inside a segment fails verification at that entry.
+/// </summary>
+public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
+{
+    /// <summary>An entry and the scheme its hash was made with (entries from before schema 008 are sha256).</summary>
+    public readonly record struct Sealed(AuditEntry Entry, string Scheme);
+
+    /// <summary>The entries encoded as they are, what schema 010 writes for the rows it moves out of ma_audit_log.</summary>
+    public const string Binary = "binary";
+
+    /// <summary>The binary encoding zstd-compressed: what the engine writes.</summary>
+    public const string Zstd = "zstd";
+
+    /// <summary>Fast and already about 10× on decision payloads, which repeat their field names and most values.</summary>
+    private const int CompressionLevel = 3;
+
+    public long FirstSequence => Entries[0].Entry.Sequence;
+    public long LastSequence => Entries[^1].Entry.Sequence;
+    public DateTimeOffset FirstAt => Entries[0].Entry.At;
+    public DateTimeOffset LastAt => Entries[^1].Entry.At;
+    public string LastHash => Entries[^1].Entry.Hash;
+
+    /// <summary>
+    /// What the GIN index holds: one prefixed key per distinct campaign (c:), customer reference
+    /// (u:), subject (s:), principal (p:) and kind (k:), sorted ordinally so verification can hold the
+    /// stored keys against the entries exactly.
+    /// </summary>
+    public string[] Keys()
+    {
+        var keys = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var (e, _) in Entries)
+        {
+            foreach (var key in KeysOf(e.CampaignId, e.CustomerRef, e.SubjectId, e.Principal, e.Kind)) keys.Add(key);
+        }
+        return [.. keys];
+    }
+
+    /// <summary>The keys an entry matching all of these must carry; null values do not constrain.</summary>
+    public static IEnumerable<string> KeysOf(string? campaignId, string? customerRef, string? subjectId, string? principal, string? kind)
+    {
+        if (campaignId is not null) yield return "c:" + campaignId;
+        if (customerRef is not null) yield return "u:" + customerRef;
+        if (subjectId is not null) yield return "s:" + subjectId;
+        if (principal is not null) yield return "p:" + principal;
+        if (kind is not null) yield return "k:" + kind;
+    }
+
+    public byte[] Compressed()
+    {
+        var raw = new ArrayBufferWriter<byte>(Entries.Count * 512);
+        Encode(raw);
+        using var compressor = new Compressor(CompressionLevel);
+        return compressor.Wrap(raw.WrittenSpan).ToArray();
+    }
+
+    /// <exception cref="InvalidDataException">The body is not a segment in the named codec.</exception>
+    public static AuditSegment Decode(string codec, ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return codec switch
+            {
+                Binary => Read(body),
+                Zstd => Read(Decompress(body)),
+                _ => throw new InvalidDataException($"unknown audit segment codec '{codec}'"),
+            };
+        }
+        catch (Exception e) when (e is ArgumentException or ZstdException or IndexOutOfRangeException or DecoderFallbackException)
+        {
+            throw new InvalidDataException("the audit segment does not decode: " + e.Message, e);
+        }
+    }
+
+    private static ReadOnlySpan<byte> Decompress(ReadOnlySpan<byte> body)
+    {
+        using var decompressor = new Decompressor();
+        return decompressor.Unwrap(body);
+    }
+
+    /// <summary>
+    /// Big-endian int32 count, then per entry: int64 sequence, int64 microseconds since the Unix
+    /// epoch, then kind, principal, campaign, customer reference, subject, operation, approval,
+    /// payload, previous hash, hash and seal scheme, each an int32 UTF-8 length (−1 for null) and its
+    /// bytes. PostgreSQL's int4send/int8send produce the same, so schema 010 writes it in SQL.
+    /// </summary>
+    private void Encode(ArrayBufferWriter<byte> to)
+    {
+        BinaryPrimitives.WriteInt32BigEndian(to.GetSpan(4), Entries.Count);
+        to.Advance(4);
+        foreach (var (e, scheme) in Entries)
+        {
+            var head = to.GetSpan(16);
+            BinaryPrimitives.WriteInt64BigEndian(head, e.Sequence);
+            BinaryPrimitives.WriteInt64BigEndian(head[8..], (e.At.UtcTicks - DateTimeOffset.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond);
+            to.Advance(16);
+            foreach (var text in (ReadOnlySpan<string?>)[e.Kind, e.Principal, e.CampaignId, e.CustomerRef, e.SubjectId, e.Operation, e.ApprovalId, e.Payload, e.PrevHash, e.Hash, scheme])
+                Write(to, text);
+        }
+    }
+
+    private static void Write(ArrayBufferWriter<byte> to, string? text)
+    {
+        if (text is null)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(to.GetSpan(4), -1);
+            to.Advance(4);
+            return;
+        }
+        var span = to.GetSpan(4 + Encoding.UTF8.GetMaxByteCount(text.Length));
+        var length = Encoding.UTF8.GetBytes(text, span[4..]);
+        BinaryPrimitives.WriteInt32BigEndian(span, length);
+        to.Advance(4 + length);
+    }
+
+    private static AuditSegment Read(ReadOnlySpan<byte> body)
+    {
+        var count = BinaryPrimitives.ReadInt32BigEndian(body);
+        if (count <= 0) throw new InvalidDataException("an audit segment holds no entries");
+        var at = 4;
+        var entries = new Sealed[count];
+        for (var i = 0; i < count; i++)
+        {
+            var sequence = BinaryPrimitives.ReadInt64BigEndian(body[at..]);
+            var micros = BinaryPrimitives.ReadInt64BigEndian(body[(at + 8)..]);
+            at += 16;
+            var entry = new AuditEntry
+            {
+                Sequence = sequence,
+                At = DateTimeOffset.UnixEpoch.AddTicks(micros * TimeSpan.TicksPerMicrosecond),
+                Kind = Required(body, ref at),
+                Principal = Text(body, ref at),
+                CampaignId = Text(body, ref at),
+                CustomerRef = Text(body, ref at),
+                SubjectId = Text(body, ref at),
+                Operation = Text(body, ref at),
+                ApprovalId = Text(body, ref at),
+                Payload = Required(body, ref at),
+                PrevHash = Required(body, ref at),
+                Hash = Required(body, ref at),
+            };
+            entries[i] = new Sealed(entry, Required(body, ref at));
+        }
+        if (at != body.Length) throw new InvalidDataException("an audit segment has bytes after its last entry");
+        return new AuditSegment(entries);
+    }
+
+    private static string Required(ReadOnlySpan<byte> body, ref int at) =>
+        Text(body, ref at) ?? throw new InvalidDataException("an audit segment lacks a required column");
+
+    private static string? Text(ReadOnlySpan<byte> body, ref int at)
+    {
+        var length = BinaryPrimitives.ReadInt32BigEndian(body[at..]);
+        at += 4;
+        if (length == -1) return null;
+        var text = Strict.GetString(body.Slice(at, length));
+        at += length;
+        return text;
+    }
+
+    /// <summary>Invalid UTF-8 is an edited body, not text to repair.</summary>
+    private static readonly UTF8Encoding Strict = new(false, true);
+}
