@@ -18,11 +18,13 @@
 #   journal+audit rows         both, the audit as one ma_audit_log row per decision with its four
 #                              secondary indexes (schemas 005-009, the design before 010), in a
 #                              second database migrated through 009
+#   journal+audit segment, no GIN   the segments without their keys' index (a lower bound: the
+#                              API's lookups by customer and decision need it)
 # CPU = the whole machine's busy time over the load minus psql's own (so the WAL writer and the
 # checkpointer count too); text COPY, which PostgreSQL parses a little more slowly than the binary
 # COPY the engine uses, so the figures lean high if anything.
 #
-# Environment (optional): EVENTS=60000  GROUP=500  REPEAT=3  SEGMENT_BYTES=120  OUT_DIR=...
+# Environment (optional): EVENTS=60000  GROUP=500  REPEAT=3  SEGMENT_BYTES=174  OUT_DIR=...
 set -euo pipefail
 
 LOG_TAG=write-floor.sh
@@ -31,7 +33,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../http/lib.sh"
 cd "$ROOT"
 EVENTS="${EVENTS:-60000}"
 GROUP="${GROUP:-500}"
-SEGMENT_BYTES="${SEGMENT_BYTES:-120}"
+SEGMENT_BYTES="${SEGMENT_BYTES:-174}"
 REPEAT="${REPEAT:-3}"
 bench_init
 start_postgres
@@ -118,6 +120,8 @@ load_once floor_rows "$OUT_DIR/rows.sql" >/dev/null
 measure "journal" floor "$OUT_DIR/journal.sql"
 measure "journal+audit segment" floor "$OUT_DIR/segments.sql"
 measure "journal+audit rows" floor_rows "$OUT_DIR/rows.sql"
+psql_on floor -c "DROP INDEX ma_audit_segment_keys" >/dev/null
+measure "journal+audit segment, no GIN" floor "$OUT_DIR/segments.sql"
 
 {
   echo
