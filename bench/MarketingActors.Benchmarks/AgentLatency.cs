@@ -161,8 +161,12 @@ public static class AgentLatency
         return id;
     }
 
-    /// <summary>20,000 treated and 5,000 holdout decisions at the given treated rate (holdout 1%), as the silos would report them.</summary>
-    private static Task Measure(IGrainFactory grains, string campaign, double treatedRate, int seed)
+    /// <summary>
+    /// 20,000 treated and 5,000 holdout decisions at the given treated rate (holdout 1%), as the silos
+    /// would report them, and the $20 those sends cost confirmed through a lease today (the agent
+    /// gives money only to a campaign whose pace would use it).
+    /// </summary>
+    private static async Task Measure(IGrainFactory grains, string campaign, double treatedRate, int seed)
     {
         var random = new Random(seed);
         MeasurementTally Arm(MeasurementGroup group, long n, double rate, decimal cost)
@@ -171,7 +175,10 @@ public static class AgentLatency
             for (var i = 0; i < n; i++) if (random.NextDouble() < rate) k++;
             return new MeasurementTally { Group = group, Channel = "email", ActionId = "email", Decisions = n, Sends = cost > 0 ? n : 0, Spend = cost * n, Conversions = k, Revenue = k * 50m, RevenueSquares = k * 2500.0 };
         }
-        return grains.GetGrain<ICampaignGrain>(campaign).ReportTallies(new TallyReport
+        var grain = grains.GetGrain<ICampaignGrain>(campaign);
+        var lease = await grain.AcquireLease("bench", 20m);
+        await grain.ReportLeases(new LeaseReport { CampaignId = campaign, Holder = "bench", Sequence = 1, Leases = [new LeaseUsage { LeaseId = lease.LeaseId, Confirmed = lease.Amount, Closing = true }] });
+        await grain.ReportTallies(new TallyReport
         {
             CampaignId = campaign, Holder = "bench", Sequence = 1,
             Measurements = [Arm(MeasurementGroup.Treated, 20_000, treatedRate, 0.001m), Arm(MeasurementGroup.CampaignHoldout, 5_000, 0.01, 0)],

@@ -13,6 +13,10 @@ public sealed record BudgetAgentGroup
     [Id(4)] public decimal? MaxStep { get; init; }
     /// <summary>Decisions each arm (treated, holdout) of a campaign needs before its ROI interval counts.</summary>
     [Id(5)] public long MinDecisionsPerArm { get; init; } = 200;
+    /// <summary>The recent UTC days whose ROI the agent prefers, when both arms hold enough decisions there (closer to the marginal return than the whole campaign's).</summary>
+    [Id(6)] public int RecentDays { get; init; } = 7;
+    /// <summary>A campaign whose unspent budget lasts longer than this many days at its pace of the last 24 hours is not short of money and receives none.</summary>
+    [Id(7)] public double RunwayDays { get; init; } = 14;
 }
 
 /// <summary>One look of the agent at its group, and what it did.</summary>
@@ -20,7 +24,7 @@ public sealed record BudgetAgentGroup
 public sealed record BudgetAgentRun
 {
     [Id(0)] public required DateTimeOffset At { get; init; }
-    /// <summary>"moved", "pending_approval", "no_clear_difference", "refused" or "disabled".</summary>
+    /// <summary>"moved", "pending_approval", "no_clear_difference", "not_short_of_budget", "refused" or "disabled".</summary>
     [Id(1)] public required string Outcome { get; init; }
     [Id(2)] public string? Rationale { get; init; }
     [Id(3)] public string? From { get; init; }

@@ -9,7 +9,7 @@ namespace MarketingActors.Agents;
 
 /// <summary>
 /// The engine's budget agent for one campaign group: on its schedule (a reminder) it reads each
-/// campaign's holdout-measured incremental ROI and budget, asks <see cref="BudgetReallocation"/>
+/// campaign's holdout-measured incremental ROI (recent days first), budget and pace, asks <see cref="BudgetReallocation"/>
 /// for a move, and submits it to the change gate as the principal <see cref="PrincipalId"/>, an
 /// agent whose own policy (set by an admin like any agent's) bounds what it may change; beyond its
 /// limits the change waits for approval. Every look that moves or proposes something is audited
@@ -36,6 +36,8 @@ public sealed class BudgetAgentGrain(
         if (group.StepPercent is <= 0 or > 50) errors.Add("stepPercent: above 0, at most 50");
         if (group.MaxStep is <= 0) errors.Add("maxStep: positive");
         if (group.MinDecisionsPerArm < 30) errors.Add("minDecisionsPerArm: at least 30");
+        if (group.RecentDays is < 1 or > 90) errors.Add("recentDays: 1 to 90");
+        if (!(group.RunwayDays is >= 1 and <= 366)) errors.Add("runwayDays: 1 to 366");
         if (errors.Count > 0) return AccessResult.Refused<BudgetAgentGroup>("invalid_budget_agent", [.. errors]);
         var before = state.State.Group;
         state.State.Group = group;
@@ -56,28 +58,35 @@ public sealed class BudgetAgentGrain(
     {
         var started = Stopwatch.GetTimestamp();
         if (state.State.Group is not { Enabled: true } group) return new BudgetAgentRun { At = clock.GetUtcNow(), Outcome = "disabled" };
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
         var figures = new List<CampaignFigures>();
         foreach (var id in group.Campaigns)
         {
             var campaign = GrainFactory.GetGrain<ICampaignGrain>(id);
-            if (await campaign.Get() is not { } definition || await campaign.GetLiftReport(latestScheduled: false) is not { } report) continue;
-            figures.Add(new CampaignFigures(id, definition.Status == CampaignStatus.Active, report.Overall.Roi, report.Overall.Treated.Decisions, report.Overall.Holdout.Decisions,
-                definition.Budget.Total, report.BudgetSpent, definition.Budget.Currency));
+            if (await campaign.Get() is not { } definition || await campaign.GetLiftReport(latestScheduled: false) is not { } whole) continue;
+            var recent = await campaign.GetPeriodReport(today.AddDays(1 - group.RecentDays), today);
+            figures.Add(BudgetReallocation.Figures(id, definition.Status == CampaignStatus.Active, whole, recent, group.RecentDays,
+                definition.Budget.Total, definition.Budget.Daily, group.MinDecisionsPerArm, now));
         }
-        var move = BudgetReallocation.Propose(figures, new BudgetAgentRule { StepFraction = group.StepPercent / 100m, MaxStep = group.MaxStep, MinDecisionsPerArm = group.MinDecisionsPerArm });
-        var run = move is null
-            ? new BudgetAgentRun { At = clock.GetUtcNow(), Outcome = "no_clear_difference" }
-            : await Execute(move);
+        var look = BudgetReallocation.Look(figures, new BudgetAgentRule
+        {
+            StepFraction = group.StepPercent / 100m, MaxStep = group.MaxStep, MinDecisionsPerArm = group.MinDecisionsPerArm, RunwayDays = group.RunwayDays,
+        });
+        var run = look.Move is { } move
+            ? await Execute(move)
+            : new BudgetAgentRun { At = now, Outcome = look.Outcome, Rationale = look.Rationale };
         run = run with { DurationMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds };
         state.State.Runs.Insert(0, run);
         if (state.State.Runs.Count > KeptRuns) state.State.Runs.RemoveAt(KeptRuns);
         await state.WriteStateAsync();
-        if (move is not null)
+        // A look that leaves a clear difference alone is audited too: the operator sees why the money stayed.
+        if (look.Outcome != BudgetLook.NoClearDifference)
             await Audit(new AuditEntry
             {
-                Kind = AuditKinds.Agent, Principal = PrincipalId, CampaignId = move.To, Operation = Operation, SubjectId = this.GetPrimaryKeyString(),
+                Kind = AuditKinds.Agent, Principal = PrincipalId, CampaignId = look.Move?.To, Operation = Operation, SubjectId = this.GetPrimaryKeyString(),
                 ApprovalId = run.ApprovalId,
-                Payload = AuditJson.Of(new { rationale = move.Rationale, outcome = run.Outcome, reason = run.Reason, amount = move.Amount, donor = move.Donor, recipient = move.Recipient }),
+                Payload = AuditJson.Of(new { rationale = run.Rationale, outcome = run.Outcome, reason = run.Reason, amount = run.Amount, figures, move = look.Move }),
             });
         return run;
     }
@@ -96,7 +105,11 @@ public sealed class BudgetAgentGrain(
             Kind = ChangeKinds.SetBudget, CampaignId = move.From, Budget = donor.Budget with { Total = total, Daily = donor.Budget.Daily is { } d && d > total ? total : donor.Budget.Daily },
         });
         if (reduced.Status != ChangeStatus.Applied) return Refused(run, reduced);
-        var raised = await gate.Submit(Agent, new CampaignChange { Kind = ChangeKinds.SetBudget, CampaignId = move.To, Budget = recipient.Budget with { Total = recipient.Budget.Total + move.Amount } });
+        var raised = await gate.Submit(Agent, new CampaignChange
+        {
+            Kind = ChangeKinds.SetBudget, CampaignId = move.To,
+            Budget = recipient.Budget with { Total = recipient.Budget.Total + move.Amount, Daily = move.RecipientDailyCap ?? recipient.Budget.Daily },
+        });
         return raised.Status == ChangeStatus.Applied ? run : Refused(run, raised);
     }
 

@@ -17,13 +17,21 @@ public sealed class BudgetAgentSpec(EmbeddedEngine engine) : IClassFixture<Embed
 {
     private IGrainFactory Grains => engine.App.Services.GetRequiredService<IGrainFactory>();
 
-    private async Task<string> Measured(string prefix, RoiSimulator simulator, double treatedRate, double holdoutRate)
+    /// <summary>A $100 campaign with its holdout measurement, that spent <paramref name="spent"/> today (through a silo's lease, as deliveries do).</summary>
+    private async Task<string> Measured(string prefix, RoiSimulator simulator, double treatedRate, double holdoutRate, decimal spent = 20m)
     {
         var campaign = await engine.Created(SampleCampaigns.SpringSale(TestEvents.NewId(prefix), total: 100m));
-        await Grains.GetGrain<ICampaignGrain>(campaign.Id).ReportTallies(new TallyReport
+        var grain = Grains.GetGrain<ICampaignGrain>(campaign.Id);
+        await grain.ReportTallies(new TallyReport
         {
             CampaignId = campaign.Id, Holder = "simulator", Sequence = 1,
             Measurements = simulator.Tallies(20_000, 5_000, treatedRate, holdoutRate, value: 50m, costPerDecision: 0.001m),
+        });
+        var lease = await grain.AcquireLease("simulator", spent);
+        Assert.Equal(spent, lease.Amount);
+        await grain.ReportLeases(new LeaseReport
+        {
+            CampaignId = campaign.Id, Holder = "simulator", Sequence = 1, Leases = [new LeaseUsage { LeaseId = lease.LeaseId, Confirmed = spent, Closing = true }],
         });
         return campaign.Id;
     }
@@ -52,8 +60,8 @@ public sealed class BudgetAgentSpec(EmbeddedEngine engine) : IClassFixture<Embed
 
         var run = await Run(group, enabled: true, strong, weak);
 
-        Assert.Equal(("moved", weak, strong, 10m), (run.GetProperty("outcome").GetString(), run.GetProperty("from").GetString(), run.GetProperty("to").GetString(), run.GetProperty("amount").GetDecimal()));
-        Assert.Equal((110m, 90m), ((await engine.Campaign(strong)).Budget.Total, (await engine.Campaign(weak)).Budget.Total));
+        Assert.Equal(("moved", weak, strong, 8m), (run.GetProperty("outcome").GetString(), run.GetProperty("from").GetString(), run.GetProperty("to").GetString(), run.GetProperty("amount").GetDecimal()));
+        Assert.Equal((108m, 92m), ((await engine.Campaign(strong)).Budget.Total, (await engine.Campaign(weak)).Budget.Total));
         var audit = await engine.Http.GetStringAsync($"/v1/audit?principal=budget-agent&kind=agent&limit=20");
         Assert.Contains("do not overlap", audit);
         Assert.Contains(weak, audit);
@@ -89,5 +97,21 @@ public sealed class BudgetAgentSpec(EmbeddedEngine engine) : IClassFixture<Embed
 
         Assert.Equal("no_clear_difference", run.GetProperty("outcome").GetString());
         Assert.Equal((100m, 100m), ((await engine.Campaign(a)).Budget.Total, (await engine.Campaign(b)).Budget.Total));
+    }
+
+    [Fact]
+    public async Task A_clearly_better_campaign_that_does_not_spend_its_budget_receives_none_and_the_look_is_audited_with_why()
+    {
+        var simulator = new RoiSimulator(seed: 9);
+        var idle = await Measured("idle-strong", simulator, 0.03, 0.01, spent: 1m);
+        var weak = await Measured("idle-weak", simulator, 0.011, 0.01);
+        await Policy(50m, idle, weak);
+
+        var run = await Run(TestEvents.NewId("group"), enabled: true, idle, weak);
+
+        Assert.Equal("not_short_of_budget", run.GetProperty("outcome").GetString());
+        Assert.Contains("lasts 99 days", run.GetProperty("rationale").GetString());
+        Assert.Equal((100m, 100m), ((await engine.Campaign(idle)).Budget.Total, (await engine.Campaign(weak)).Budget.Total));
+        Assert.Contains(idle, await engine.Http.GetStringAsync($"/v1/audit?principal=budget-agent&kind=agent&limit=50"));
     }
 }
