@@ -65,17 +65,30 @@ public sealed record HillstromResult(
     string Learned, string Policy, Dictionary<string, double> Reasons, int BudgetBlocked)
 {
     public string Label { get; init; } = "";
+
+    /// <summary>Rows the engine saw: all but the customers it would hold out whose logged arm was an e-mail (rejected beforehand).</summary>
+    public int Shown { get; init; }
+
+    /// <summary>Rows of customers the engine treated (not held out): the rows the policy and the fixed arms are valued and paired on.</summary>
+    public int Treated { get; init; }
+
+    /// <summary>Held-out decisions whose outcome the replay revealed (their logged arm was no e-mail): all of them.</summary>
+    public int HeldOutRevealed { get; init; }
 }
 
 /// <summary>
 /// Replays the Hillstrom experiment through the engine. Each customer is identified with their
 /// traits and a page view enters them into a one-step journey whose actions are the experiment's
-/// arms (mens_email, womens_email at <see cref="SendCost"/> each; no_email, free). The engine's
-/// choice is compared with the arm the customer was randomly given (the replay method, Li et al.
-/// 2011): only when they match is the logged outcome revealed to the engine (delivery receipt,
-/// and a purchase of the logged spend when the customer converted); an unmatched send is reported
-/// failed so its budget is released and it is no evidence. Because arms were assigned at random,
-/// the matched rows are an unbiased sample of what the engine's policy would have produced.
+/// arms (mens_email, womens_email at <see cref="SendCost"/> each; no_email, free, the campaign's
+/// control option: it sends nothing, as the holdout). The engine's choice is compared with the arm
+/// the customer was randomly given (the replay method, Li et al. 2011): only when they match is the
+/// logged outcome revealed to the engine (delivery receipt, and a purchase of the logged spend when
+/// the customer converted); an unmatched send is reported failed so its budget is released and it
+/// is no evidence. A customer the engine will hold out gets no e-mail, which is known before the
+/// engine is asked (the holdout draw is a salted hash of the campaign and the customer): when their
+/// logged arm is an e-mail the row cannot match and is rejected before the engine sees it, so every
+/// held-out customer the engine counts has a revealed outcome. Because arms were assigned at
+/// random, the matched rows are an unbiased sample of what the engine's policy would have produced.
 /// </summary>
 public static class HillstromReplay
 {
@@ -108,19 +121,23 @@ public static class HillstromReplay
 
     /// <param name="rows">In replay order (see <see cref="Order"/>).</param>
     /// <param name="policy">The campaign's decision policy (JSON).</param>
+    /// <param name="holdoutSalt">The engine's holdout salt (<c>MarketingActors:Measurement:Salt</c>), to know who it will hold out.</param>
     public static async Task<HillstromResult> Run(Engine engine, IReadOnlyList<HillstromRow> rows, int holdoutPercent = 30, string policy = ContextualPolicy,
-        int batchCustomers = 400, int parallel = 4, TextWriter? log = null)
+        int batchCustomers = 400, int parallel = 4, TextWriter? log = null, string? holdoutSalt = null)
     {
         var tag = Guid.NewGuid().ToString("N")[..8];
         var campaign = $"hillstrom-{tag}";
         var position = new Dictionary<int, int>(rows.Count);
         for (var i = 0; i < rows.Count; i++) position[rows[i].Index] = i;
+        var salt = holdoutSalt ?? new MeasurementOptions().Salt;
+        bool HeldOut(HillstromRow r) => HoldoutDraw.Bucket(salt, $"hs-{tag}-{r.Index}", campaign) < holdoutPercent / 100.0;
+        var shown = rows.Where(r => r.Arm == None || !HeldOut(r)).ToList();
         // The engine's default conversion value: the policy learns from the revealed spend; nothing here is taken from the file.
         await engine.CreateActiveCampaign($$$"""
             {"id":"{{{campaign}}}","name":"Hillstrom replay {{{tag}}}","holdoutPercent":{{{holdoutPercent}}},
              "actions":[{"id":"{{{Mens}}}","channel":"email","variant":"mens","cost":{{{SendCost.ToString(CultureInfo.InvariantCulture)}}}},
                         {"id":"{{{Womens}}}","channel":"email","variant":"womens","cost":{{{SendCost.ToString(CultureInfo.InvariantCulture)}}}},
-                        {"id":"{{{None}}}","channel":"web","variant":"no e-mail (control arm)","cost":0}],
+                        {"id":"{{{None}}}","channel":"web","variant":"no e-mail (control arm)","cost":0,"control":true}],
              "journey":{"entryTrigger":"page_view","steps":[{"id":"choose","kind":"action"}]},
              "budget":{"total":100000,"currency":"USD"},"policy":{{{policy}}}}
             """, campaign);
@@ -129,7 +146,7 @@ public static class HillstromReplay
         var outcomes = new ConcurrentBag<Outcome>();
         var done = 0;
         var budgetBlocked = 0;
-        await Parallel.ForEachAsync(rows.Chunk(batchCustomers), new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (chunk, _) =>
+        await Parallel.ForEachAsync(shown.Chunk(batchCustomers), new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (chunk, _) =>
         {
             var at = DateTimeOffset.UtcNow;
             var entry = new List<string>(chunk.Length * 2);
@@ -179,7 +196,10 @@ public static class HillstromReplay
         // Done: a campaign left active would decide for the next run's customers on the same engine.
         await engine.Send(HttpMethod.Post, $"/v1/campaigns/{campaign}/complete");
 
-        var secondHalf = list.Where(o => o.Position >= rows.Count / 2).ToList();
+        // The policy and the fixed arms are valued on the customers the engine treated, where every arm was logged a third of the
+        // time; the held-out customers it saw were all logged without e-mail (the others were rejected before it saw them).
+        var treated = list.Where(o => !o.HeldOut).ToList();
+        var secondHalf = treated.Where(o => o.Position >= rows.Count / 2).ToList();
         var checks = new List<LiftCheck>();
         foreach (var arm in new[] { Mens, Womens })
         {
@@ -191,22 +211,22 @@ public static class HillstromReplay
             $"{v.GetProperty("actionId").GetString()} {v.GetProperty("conversions").GetInt64()}/{v.GetProperty("deliveries").GetInt64()}"));
         return new HillstromResult(rows.Count, decided, list.Count(o => o.Choice == o.Row.Arm), list.Count(o => o.HeldOut), clock.Elapsed,
             ArmIds.ToDictionary(a => a, a => decided == 0 ? 0 : list.Count(o => o.Choice == a) / (double)decided),
-            Value("engine policy (its ranking choice)", list, o => o.Choice),
+            Value("engine policy (its ranking choice, treated customers)", treated, o => o.Choice),
             Value("engine policy, second half of the replay (learned)", secondHalf, o => o.Choice),
             Value($"engine as deployed ({holdoutPercent}% holdout get no e-mail)", list, o => o.Effective),
-            [.. ArmIds.Select(arm => Value(arm, list, _ => arm))],
+            [.. ArmIds.Select(arm => Value(arm, treated, _ => arm))],
             [.. ArmIds.Select(arm => Value(arm + ", second half", secondHalf, _ => arm))],
             new PolicyValue("random (uniform over the 3 arms)", rows.Count,
                 Estimates.Mean([.. rows.Select(r => r.Converted ? 1.0 : 0.0)]),
                 Estimates.Mean([.. rows.Select(r => r.Spend)]),
                 Estimates.Mean([.. rows.Select(r => r.Spend - CostOf(r.Arm))])),
-            [.. ArmIds.Select(arm => new PairedDifference(arm, Paired(list, arm), Paired(secondHalf, arm)))],
+            [.. ArmIds.Select(arm => new PairedDifference(arm, Paired(treated, arm), Paired(secondHalf, arm)))],
             [.. checks],
             overall.GetProperty("treated").GetProperty("decisions").GetInt64(), overall.GetProperty("holdout").GetProperty("decisions").GetInt64(),
             overall.GetProperty("treated").GetProperty("conversions").GetInt64(), overall.GetProperty("holdout").GetProperty("conversions").GetInt64(),
             campaign, learned, policy,
             list.Where(o => o.Reason is not null).GroupBy(o => o.Reason!).ToDictionary(g => g.Key, g => g.Count() / (double)Math.Max(decided, 1)),
-            budgetBlocked);
+            budgetBlocked) { Shown = shown.Count, Treated = treated.Count, HeldOutRevealed = list.Count(o => o.HeldOut && o.Row.Arm == None) };
     }
 
     private static PolicyValue Value(string name, IEnumerable<Outcome> outcomes, Func<Outcome, string?> arm)
@@ -275,7 +295,7 @@ public static class HillstromReplay
     public static void Print(HillstromResult r, TextWriter o)
     {
         var inv = CultureInfo.InvariantCulture;
-        o.WriteLine($"Hillstrom replay {r.Label}: {r.Rows} customers in {r.Elapsed.TotalSeconds.ToString("0.0", inv)} s; {r.Decided} decisions, {r.Matched} matched the logged arm ({(r.Decided == 0 ? 0 : 100.0 * r.Matched / r.Decided).ToString("0.0", inv)}%), {r.HeldOut} held out. Campaign {r.CampaignId}.");
+        o.WriteLine($"Hillstrom replay {r.Label}: {r.Rows} customers, {r.Shown} shown to the engine ({r.Rows - r.Shown} it would hold out were logged with an e-mail: rejected beforehand), in {r.Elapsed.TotalSeconds.ToString("0.0", inv)} s; {r.Decided} decisions, {r.Matched} matched the logged arm ({(r.Decided == 0 ? 0 : 100.0 * r.Matched / r.Decided).ToString("0.0", inv)}%), {r.HeldOut} held out. Campaign {r.CampaignId}.");
         o.WriteLine("Engine choice shares: " + string.Join(", ", r.ChoiceShares.Select(kv => $"{kv.Key} {(100 * kv.Value).ToString("0.0", inv)}%")));
         o.WriteLine("Decision reasons: " + string.Join(", ", r.Reasons.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {(100 * kv.Value).ToString("0.0", inv)}%")));
         o.WriteLine("Variant evidence the engine learned (conversions/deliveries): " + r.Learned);

@@ -1,9 +1,10 @@
 using MarketingActors.Replay;
 
-// dotnet run --project tools/Replay -- hillstrom ../shared/datasets/hillstrom.csv [--limit N] [--holdout P] [--seeds 1,2,3] [--orders shuffled,reversed] [--policy contextual|segment_thompson] [--url http://host:port]
+// dotnet run --project tools/Replay -- hillstrom ../shared/datasets/hillstrom.csv [--limit N] [--holdout P] [--seeds 1,2,3] [--orders shuffled,reversed] [--policy contextual|segment_thompson] [--url http://host:port [--salt <the engine's MarketingActors:Measurement:Salt>]]
 // dotnet run --project tools/Replay -- obd ../shared/datasets/obd-men [--limit N] [--url http://host:port]
 // dotnet run --project tools/Replay -- insight [--repeat N] [--url http://host:port]
 // dotnet run --project tools/Replay -- synthetic [--seeds 1,2,3,4,5]
+// dotnet run --project tools/Replay -- hillstrom-bound ../shared/datasets/hillstrom.csv [--seeds 11,12,13,14,15] [--many 100]
 // Without --url the embedded engine is started in this process (in-memory, loopback ports); with --url the
 // replay sends the API key in MA_API_KEY (an admin or campaign-owner key) as a Bearer token.
 if (args is ["synthetic", ..])
@@ -16,6 +17,12 @@ if (args is ["synthetic", ..])
         runs.Add(MarketingActors.Replay.Synthetic.SyntheticBenchmark.Run(policy, world, seed, [10_000, 50_000, 200_000]));
     MarketingActors.Replay.Synthetic.SyntheticBenchmark.Print(runs, Console.Out);
     Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(runs.Select(r => new { r.Policy, r.ContextEffects, r.Seed, checkpoints = r.Checkpoints.Select(c => new { c.Decisions, c.FractionOfOracle }) })));
+    return 0;
+}
+if (args is ["hillstrom-bound", var file, ..])
+{
+    string? Given(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    HillstromBound.Print(HillstromRow.Read(file, limit: null), (Given("--seeds") ?? "11,12,13,14,15").Split(',').Select(int.Parse), int.Parse(Given("--many") ?? "100"), Console.Out);
     return 0;
 }
 if (args.Length < 1 || args[0] is not ("hillstrom" or "obd" or "insight") || args[0] != "insight" && args.Length < 2)
@@ -47,7 +54,7 @@ if (args[0] == "hillstrom")
         Console.WriteLine($"## seed {seed}, {order}");
         await using var fresh = await Engine.Start(Option("--url"), Environment.GetEnvironmentVariable("MA_API_KEY"));
         var result = await HillstromReplay.Run(fresh, HillstromReplay.Order(rows, seed, reversed: order == "reversed"), holdoutPercent: Option("--holdout") is { } h ? int.Parse(h) : 30,
-            policy: policy, log: Console.Out) with { Label = $"seed {seed} {order}" };
+            policy: policy, log: Console.Out, holdoutSalt: Option("--salt")) with { Label = $"seed {seed} {order}" };
         HillstromReplay.Print(result, Console.Out);
         results.Add(result);
     }

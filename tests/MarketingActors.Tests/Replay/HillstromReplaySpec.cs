@@ -43,10 +43,15 @@ public sealed class HillstromReplaySpec(EmbeddedEngine engine)
 
         var result = await HillstromReplay.Run(Engine.Connect(engine.Http), HillstromReplay.Shuffle(rows, seed: 1));
 
-        Assert.Equal(5_000, result.Decided);
-        Assert.InRange(result.Matched / 5_000.0, 0.28, 0.39);
-        Assert.InRange(result.HeldOut / 5_000.0, 0.25, 0.35);
-        Assert.Equal(5_000, result.ReportTreatedDecisions + result.ReportHoldoutDecisions);
+        // Customers it would hold out (30%) whose logged arm was an e-mail (two thirds of them) cannot match: rejected before the engine sees them.
+        Assert.InRange(result.Shown / 5_000.0, 0.76, 0.84);
+        Assert.Equal(result.Shown, result.Decided);
+        Assert.InRange(result.Matched / (double)result.Decided, 0.28, 0.45);
+        Assert.InRange(result.HeldOut / (double)result.Shown, 0.09, 0.16);
+        Assert.Equal(result.HeldOut, result.HeldOutRevealed);
+        Assert.Equal(result.Shown - result.HeldOut, result.Treated);
+        Assert.Equal(result.Shown, result.ReportTreatedDecisions + result.ReportHoldoutDecisions);
+        Assert.Equal(result.HeldOut, result.ReportHoldoutDecisions);
         Assert.Equal(1.0, result.ChoiceShares.Values.Sum(), 9);
         foreach (var p in new[] { result.Engine, result.EngineAsDeployed, result.Random }.Concat(result.Arms))
         {
@@ -55,10 +60,11 @@ public sealed class HillstromReplaySpec(EmbeddedEngine engine)
                 Assert.True(double.IsFinite(i.Estimate) && i.Lower <= i.Estimate && i.Estimate <= i.Upper, $"{p.Policy}: {i}");
             }
         }
-        // A single-arm policy's replay value is exactly that arm's average in the slice.
+        // A single-arm policy's replay value is that arm's average over the treated customers logged with it (≈ 70% of the slice's).
         var mens = Assert.Single(result.Arms, a => a.Policy == HillstromReplay.Mens);
-        Assert.Equal(rows.Where(r => r.Arm == HillstromReplay.Mens).Average(r => r.Spend), mens.SpendPerCustomer.Estimate, 9);
-        Assert.Equal(rows.Count(r => r.Arm == HillstromReplay.Mens), mens.Rows);
+        var mensRows = rows.Where(r => r.Arm == HillstromReplay.Mens).ToList();
+        Assert.InRange(mens.Rows / (double)mensRows.Count, 0.62, 0.78);
+        Assert.InRange(mens.SpendPerCustomer.Estimate, mensRows.Min(r => r.Spend), mensRows.Max(r => r.Spend));
         Assert.True(result.ReportTreatedConversions + result.ReportHoldoutConversions > 0, "revealed purchases reach the engine's report");
         // Like for like: the engine's per-action conversions over the decisions the replay revealed, never more than it revealed.
         foreach (var check in result.LiftChecks)
@@ -70,8 +76,8 @@ public sealed class HillstromReplaySpec(EmbeddedEngine engine)
         // The contextual policy logged why it chose: the holdout, the best single action, exploration or a contextual uplift.
         Assert.Contains("holdout", result.Reasons.Keys);
         Assert.Subset(new HashSet<string> { "holdout", "best_single_action", "exploration", "contextual_uplift", "budget_fallback" }, result.Reasons.Keys.ToHashSet());
-        // Paired on the same rows, the difference against an arm is the policy's replay value minus the arm's (both over all rows, weight 3).
-        Assert.Equal(3 * (result.Engine.NetPerCustomer.Estimate * result.Engine.Rows - result.Arms[0].NetPerCustomer.Estimate * result.Arms[0].Rows) / result.Rows,
+        // Paired on the same rows, the difference against an arm is the policy's replay value minus the arm's (both over the treated rows, weight 3).
+        Assert.Equal(3 * (result.Engine.NetPerCustomer.Estimate * result.Engine.Rows - result.Arms[0].NetPerCustomer.Estimate * result.Arms[0].Rows) / result.Treated,
             result.Paired.Single(d => d.Arm == HillstromReplay.Mens).Whole.Estimate, 9);
         var pairedMens = Assert.Single(result.Paired, d => d.Arm == HillstromReplay.Mens);
         Assert.True(pairedMens.Whole.Lower < pairedMens.Whole.Upper);

@@ -20,6 +20,16 @@ public sealed class BudgetOptions : IValidatableObject
     /// <summary>How often each silo reports lease usage and tallies, and refreshes variant posteriors.</summary>
     public TimeSpan ReportInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Settled outcomes (deliveries, held-out trials, conversions) after which a silo reports before
+    /// its interval is up, so a burst of traffic is not decided on stale posteriors; 0 reports on the interval only.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int EvidenceBatch { get; set; } = 500;
+
+    /// <summary>The shortest time between two reports of a silo, however fast evidence arrives.</summary>
+    public TimeSpan MinReportGap { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>After a refusal, a silo does not ask the campaign again for this long.</summary>
     public TimeSpan ExhaustedBackoff { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -28,6 +38,7 @@ public sealed class BudgetOptions : IValidatableObject
         if (LeaseTtl <= TimeSpan.FromSeconds(1)) yield return new("LeaseTtl must exceed one second", [nameof(LeaseTtl)]);
         if (LeaseGrace < TimeSpan.Zero) yield return new("LeaseGrace must not be negative", [nameof(LeaseGrace)]);
         if (ReportInterval <= TimeSpan.Zero || ReportInterval >= LeaseTtl) yield return new("ReportInterval must be positive and shorter than LeaseTtl", [nameof(ReportInterval)]);
+        if (MinReportGap <= TimeSpan.Zero) yield return new("MinReportGap must be positive", [nameof(MinReportGap)]);
         if (ExhaustedBackoff < TimeSpan.Zero) yield return new("ExhaustedBackoff must not be negative", [nameof(ExhaustedBackoff)]);
     }
 }

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 namespace MarketingActors.Services.Campaigns;
 
 /// <summary>
-/// Every report interval, sends each campaign this silo's lease usage (the budget channel), then its
+/// Every report interval, or sooner when a batch of outcomes has settled (no more often than the
+/// minimum gap), sends each campaign this silo's lease usage (the budget channel), then its
 /// tallies (the evidence channel), and takes back fresh variant posteriors for the decision step.
 /// Lease usage goes first so the anomaly guard, which looks on each tally report, sees the spend
 /// behind those deliveries. On shutdown, returns every lease.
@@ -22,10 +23,15 @@ public sealed class CampaignSync(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.ReportInterval);
+        var (interval, gap) = (options.Value.ReportInterval, options.Value.MinReportGap);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken)) await Flush(closeAll: false);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var early = await tallies.WaitForEvidence(interval, stoppingToken);
+                await Flush(closeAll: false);
+                if (early) await Task.Delay(gap, stoppingToken);
+            }
         }
         catch (OperationCanceledException)
         {

@@ -1,20 +1,35 @@
 using MarketingActors.Campaigns;
+using MarketingActors.Core.Budget;
 using MarketingActors.Core.Campaigns;
 using MarketingActors.Core.Customers;
 using MarketingActors.Core.Decisions;
 using MarketingActors.Measurement;
+using Microsoft.Extensions.Options;
 
 namespace MarketingActors.Services.Campaigns;
 
 /// <summary>
 /// This silo's tallies of every campaign, the evidence channel: every customer turn counts here
 /// (one lock for the silo), and <see cref="CampaignSync"/> takes a report per campaign each
-/// interval, whose answer carries the variant posteriors back to the deciders.
+/// interval, or as soon as <see cref="BudgetOptions.EvidenceBatch"/> outcomes have settled,
+/// whose answer carries the variant posteriors back to the deciders.
 /// </summary>
-public sealed class CampaignTallies(SiloIdentity silo) : ICampaignTallies
+public sealed class CampaignTallies(SiloIdentity silo, IOptions<BudgetOptions> options) : ICampaignTallies
 {
     private readonly Dictionary<string, (TallyBook Book, ReportOutbox<TallyReport> Outbox)> _campaigns = new();
     private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _evidenceReady = new(0, 1);
+    private readonly int _evidenceBatch = options.Value.EvidenceBatch;
+    private int _settled;
+
+    /// <summary>Waits until enough outcomes have settled for an early report (true) or <paramref name="timeout"/> passes (false).</summary>
+    public Task<bool> WaitForEvidence(TimeSpan timeout, CancellationToken cancellation) => _evidenceReady.WaitAsync(timeout, cancellation);
+
+    /// <summary>Called under the lock for each settled outcome.</summary>
+    private void Settled()
+    {
+        if (_evidenceBatch > 0 && ++_settled == _evidenceBatch && _evidenceReady.CurrentCount == 0) _evidenceReady.Release();
+    }
 
     public void RecordDecision(string campaignId, string? actionId, string? segment, MeasurementTally? measured)
     {
@@ -23,7 +38,11 @@ public sealed class CampaignTallies(SiloIdentity silo) : ICampaignTallies
 
     public void RecordDelivery(string campaignId, string actionId, string? segment)
     {
-        lock (_gate) Of(campaignId).Book.Delivery(actionId, segment);
+        lock (_gate)
+        {
+            Of(campaignId).Book.Delivery(actionId, segment);
+            Settled();
+        }
     }
 
     public void RecordFailure(string campaignId, string actionId, string? segment)
@@ -33,7 +52,11 @@ public sealed class CampaignTallies(SiloIdentity silo) : ICampaignTallies
 
     public void RecordConversion(string campaignId, string actionId, string? segment, decimal revenue)
     {
-        lock (_gate) Of(campaignId).Book.Conversion(actionId, segment, revenue);
+        lock (_gate)
+        {
+            Of(campaignId).Book.Conversion(actionId, segment, revenue);
+            Settled();
+        }
     }
 
     public void Measure(string campaignId, MeasurementTally increment)
@@ -58,7 +81,12 @@ public sealed class CampaignTallies(SiloIdentity silo) : ICampaignTallies
 
     public void RecordPolicyTrial(string campaignId, PolicyTrace trace, bool heldOut)
     {
-        lock (_gate) Of(campaignId).Book.PolicyTrial(trace, heldOut);
+        lock (_gate)
+        {
+            Of(campaignId).Book.PolicyTrial(trace, heldOut);
+            // A sent decision's trial comes with its delivery, counted there; a held-out one settles here.
+            if (heldOut) Settled();
+        }
     }
 
     public void RecordPolicyRevenue(string campaignId, PolicyTrace trace, double revenue, bool heldOut)
@@ -75,6 +103,7 @@ public sealed class CampaignTallies(SiloIdentity silo) : ICampaignTallies
     {
         lock (_gate)
         {
+            _settled = 0;
             foreach (var id in alsoCampaigns) Of(id);
             return [.. _campaigns.Select(c => c.Value.Outbox.Take(sequence => c.Value.Book.Drain(c.Key, silo.Name, sequence))!)];
         }
