@@ -205,7 +205,7 @@ public sealed class CustomerGrain(
     private async Task AfterChange(bool forceSave = false)
     {
         var now = clock.GetUtcNow();
-        var save = _unsavedEvents > 0 &&
+        var save = _unsavedEvents > 0 && (journal.IsDurable || _options.SnapshotWithoutJournal) &&
             (forceSave || Turn.NeedsSnapshot || _unsavedEvents >= _options.SnapshotEveryEvents || now - _lastSave >= _options.SnapshotInterval);
         await ScheduleWake(deferrable: !save);
         if (save)

@@ -17,5 +17,5 @@ public static class DatabaseRows
 
     /// <summary>Journal writes blocked on a lock: how the journal specs see a group commit held up by a table lock they took.</summary>
     public static Task<long> JournalCommitsWaitingOnALock(string database) => Count(database,
-        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%INSERT INTO ma_event_journal%' AND wait_event_type = 'Lock'");
+        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%ma_event_journal (customer_id, sequence, event_id, payload)%' AND wait_event_type = 'Lock'");
 }

@@ -19,6 +19,14 @@ public sealed class CustomerOptions : IValidatableObject
     /// <summary>State is written after this many applied events, or <see cref="SnapshotInterval"/>, or on deactivation.</summary>
     [Range(1, 100_000)] public int SnapshotEveryEvents { get; set; } = 100;
     public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Whether state is also snapshotted on that cadence when the journal is not durable (embedded
+    /// mode). Off by default: a snapshot bounds what a reactivation replays from the journal, and
+    /// without one the grain's memory is the state until it deactivates, when it is written anyway.
+    /// A multi-silo cluster on in-memory storage (the spec cluster) turns it on, so a silo's death
+    /// does not take its customers' state along.
+    /// </summary>
+    public bool SnapshotWithoutJournal { get; set; }
     [Range(1, 1000)] public int RecentDecisions { get; set; } = 20;
     /// <summary>
     /// Event ids each customer remembers to drop re-sends without a database read. Embedded mode

@@ -34,6 +34,8 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
     private ScoredCustomer? _lastScored;
     /// <summary>Deliveries the engine owes for the decisions of this call, until the grain hands them to the outbox.</summary>
     private readonly List<DeliveryOrder> _orders = [];
+    /// <summary>Reseeded for each decision's ranking (used only before the decision's first await).</summary>
+    private SeededRandom? _random;
 
     private CustomerState S => state();
 
@@ -245,7 +247,7 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
     private async ValueTask<Decision> Decide(CampaignDefinition campaign, JourneyStep? step, string? placement, ScoredCustomer customer, string? trigger)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var random = new Random(StableSeed.Of(customerId, campaign.Id, S.Profile.EventCount, S.Decisions.Count));
+        var random = (_random ??= new SeededRandom(0)).Reseed(StableSeed.Of(customerId, campaign.Id, S.Profile.EventCount, S.Decisions.Count));
         var segment = SegmentKey.Of(campaign.Segments, S.Profile.Traits, customer.Features);
         var ranking = NextBestActionPolicy.Rank(campaign, step?.ActionIds ?? [], placement, customer, ports.Campaigns.EvidenceOf(campaign.Id), segment, random);
         var holdout = HoldoutOf(campaign);

@@ -88,16 +88,41 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
     private static JournalUnavailableException ShuttingDown() => new("the journal is shutting down");
 
     /// <summary>
-    /// One transaction: every queued event is COPYed into this connection's staging table, then
-    /// moved into the journal skipping the (customer, event id) pairs it already holds. Those
-    /// skipped are answered to their grains as already journaled, so a re-send of any age is
-    /// applied once; a sequence clash (two activations of one customer) still fails the batch.
+    /// One transaction per group. Optimistically every queued event is COPYed straight into the
+    /// journal: a re-send the customer grain no longer remembers is rare, and the (customer, event
+    /// id) index refuses it. Only then is the group committed the careful way (<see cref="CommitSkippingKnown"/>).
     /// </summary>
     private async Task CommitGroup(List<PendingAppend> batch)
     {
         await using var connection = await Open();
         var started = Stopwatch.GetTimestamp();
-        var events = 0;
+        var events = batch.Sum(p => p.Entries.Count);
+        try
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            await Copy(connection, "COPY ma_event_journal (customer_id, sequence, event_id, payload) FROM STDIN (FORMAT BINARY)", batch);
+            await transaction.CommitAsync();
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == EventIdIndex)
+        {
+            await CommitSkippingKnown(connection, batch, started);
+            return;
+        }
+        _metrics.JournalCommitted(events, Stopwatch.GetElapsedTime(started));
+        foreach (var p in batch) p.Done.TrySetResult(NoEventJournal.NoneKnown);
+    }
+
+    private const string EventIdIndex = "ma_event_journal_event_id";
+
+    /// <summary>
+    /// A group holding an event id already journaled: every queued event is COPYed into this
+    /// connection's staging table, then moved into the journal skipping the (customer, event id)
+    /// pairs it already holds. Those skipped are answered to their grains as already journaled, so
+    /// a re-send of any age is applied once; a sequence clash (two activations of one customer)
+    /// still fails the group.
+    /// </summary>
+    private async Task CommitSkippingKnown(NpgsqlConnection connection, List<PendingAppend> batch, long started)
+    {
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var stage = new NpgsqlCommand(
             "CREATE TEMP TABLE IF NOT EXISTS ma_journal_stage (customer_id varchar(128), sequence bigint, event_id varchar(128), payload bytea) ON COMMIT DELETE ROWS",
@@ -105,23 +130,7 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
         {
             await stage.ExecuteNonQueryAsync();
         }
-        await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY ma_journal_stage (customer_id, sequence, event_id, payload) FROM STDIN (FORMAT BINARY)"))
-        {
-            foreach (var pending in batch)
-            {
-                foreach (var entry in pending.Entries)
-                {
-                    await copy.StartRowAsync();
-                    await copy.WriteAsync(pending.CustomerId, NpgsqlDbType.Varchar);
-                    await copy.WriteAsync(entry.Sequence, NpgsqlDbType.Bigint);
-                    await copy.WriteAsync(entry.Event.EventId, NpgsqlDbType.Varchar);
-                    await copy.WriteAsync(JournalPayload.Of(entry.Event), NpgsqlDbType.Bytea);
-                    events++;
-                }
-            }
-            await copy.CompleteAsync();
-        }
+        var events = await Copy(connection, "COPY ma_journal_stage (customer_id, sequence, event_id, payload) FROM STDIN (FORMAT BINARY)", batch);
         var inserted = new HashSet<(string, string)>();
         await using (var move = new NpgsqlCommand(
             """
@@ -142,6 +151,27 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
                 : p.Entries.Where(e => !inserted.Contains((p.CustomerId, e.Event.EventId))).Select(e => e.Event.EventId).ToHashSet(StringComparer.Ordinal);
             p.Done.TrySetResult(known);
         }
+    }
+
+    /// <summary>Every event of the group as one binary COPY; returns how many.</summary>
+    private static async Task<int> Copy(NpgsqlConnection connection, string command, List<PendingAppend> batch)
+    {
+        var events = 0;
+        await using var copy = await connection.BeginBinaryImportAsync(command);
+        foreach (var pending in batch)
+        {
+            foreach (var entry in pending.Entries)
+            {
+                await copy.StartRowAsync();
+                await copy.WriteAsync(pending.CustomerId, NpgsqlDbType.Varchar);
+                await copy.WriteAsync(entry.Sequence, NpgsqlDbType.Bigint);
+                await copy.WriteAsync(entry.Event.EventId, NpgsqlDbType.Varchar);
+                await copy.WriteAsync(JournalPayload.Of(entry.Event), NpgsqlDbType.Bytea);
+                events++;
+            }
+        }
+        await copy.CompleteAsync();
+        return events;
     }
 
     /// <summary>One query for every customer in the batch; each caller gets only its own entries after its own position.</summary>

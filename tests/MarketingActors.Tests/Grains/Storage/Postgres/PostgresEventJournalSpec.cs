@@ -111,6 +111,26 @@ public sealed class PostgresEventJournalSpec(PostgresServer postgres) : IAsyncLi
         Assert.Equal(["ann-1"], (await ReadAll()).Select(e => e.Event.EventId));
     }
 
+    [SkippableFact]
+    public async Task A_group_holding_an_event_id_already_journaled_commits_its_other_events_and_answers_that_one_as_known()
+    {
+        var journal = await Journal(writers: 1);
+        await journal.StartAsync(CancellationToken.None);
+        Assert.Empty(await journal.Append("ann", Entries("ann", 1, 3)));
+
+        // Queued together: the re-sent ann-2 (past the grain's memory, at a new sequence) among twenty customers' new events.
+        var resent = journal.Append("ann", [new JournalEntry(4, TestEvents.Of("ann", "page_view", eventId: "ann-2")), .. Entries("ann", 5, 1)]);
+        var neighbours = Enumerable.Range(0, 20).Select(i => journal.Append($"n{i}", Entries($"n{i}", 1, 2))).ToArray();
+
+        Assert.Equal(["ann-2"], await resent);
+        Assert.All(await Task.WhenAll(neighbours), Assert.Empty);
+        var all = await ReadAll();
+        Assert.Equal(3 + 1 + 40, all.Count);
+        Assert.Single(all, e => e.Event.EventId == "ann-2");
+        Assert.Contains(all, e => e.Event.EventId == "ann-5" && e.Sequence == 5);
+        await journal.StopAsync(CancellationToken.None);
+    }
+
     private async Task<List<JournalEntry>> ReadAll()
     {
         await using var command = _database!.CreateCommand("SELECT sequence, payload FROM ma_event_journal ORDER BY customer_id, sequence");
