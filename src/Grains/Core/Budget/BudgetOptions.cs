@@ -13,9 +13,20 @@ public sealed class BudgetOptions : IValidatableObject
     /// <summary>Past expiry + grace, a silent holder's lease is written off.</summary>
     public TimeSpan LeaseGrace { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>A lease asks for this many actions' worth of budget, so most reservations stay local.</summary>
+    /// <summary>A lease asks for at least this many actions' worth of budget, so most reservations stay local.</summary>
     [Range(1, 100_000)]
     public int LeaseUnits { get; set; } = 50;
+
+    /// <summary>
+    /// ...and for as much as the silo spent from its last lease over this long, so a hot campaign
+    /// is leased about once per horizon however fast it decides: every lease is a ledger write and
+    /// a record the ledger keeps until the lease closes.
+    /// </summary>
+    public TimeSpan LeaseHorizon { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The most actions' worth one lease asks for, however fast the silo spends.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxLeaseUnits { get; set; } = 100_000;
 
     /// <summary>How often each silo reports lease usage and tallies, and refreshes variant posteriors.</summary>
     public TimeSpan ReportInterval { get; set; } = TimeSpan.FromSeconds(1);
@@ -38,6 +49,8 @@ public sealed class BudgetOptions : IValidatableObject
         if (LeaseTtl <= TimeSpan.FromSeconds(1)) yield return new("LeaseTtl must exceed one second", [nameof(LeaseTtl)]);
         if (LeaseGrace < TimeSpan.Zero) yield return new("LeaseGrace must not be negative", [nameof(LeaseGrace)]);
         if (ReportInterval <= TimeSpan.Zero || ReportInterval >= LeaseTtl) yield return new("ReportInterval must be positive and shorter than LeaseTtl", [nameof(ReportInterval)]);
+        if (LeaseHorizon <= TimeSpan.Zero || LeaseHorizon >= LeaseTtl) yield return new("LeaseHorizon must be positive and shorter than LeaseTtl", [nameof(LeaseHorizon)]);
+        if (MaxLeaseUnits < LeaseUnits) yield return new("MaxLeaseUnits must be at least LeaseUnits", [nameof(MaxLeaseUnits)]);
         if (MinReportGap <= TimeSpan.Zero) yield return new("MinReportGap must be positive", [nameof(MinReportGap)]);
         if (ExhaustedBackoff < TimeSpan.Zero) yield return new("ExhaustedBackoff must not be negative", [nameof(ExhaustedBackoff)]);
     }

@@ -22,9 +22,10 @@ public sealed class BudgetLeaseBroker(ILeaseSource leases, IOptions<BudgetOption
     /// <summary>Reserve this far before a lease's expiry at the latest, so the ledger never sees spend on an expired lease.</summary>
     public static readonly TimeSpan ExpirySafety = TimeSpan.FromSeconds(2);
 
-    private sealed class LocalLease(BudgetLeaseGrant grant)
+    private sealed class LocalLease(BudgetLeaseGrant grant, DateTimeOffset receivedAt)
     {
         public string LeaseId { get; } = grant.LeaseId;
+        public DateTimeOffset ReceivedAt { get; } = receivedAt;
         public decimal Granted { get; } = grant.Amount;
         public DateTimeOffset ExpiresAt { get; } = grant.ExpiresAt;
         public decimal Confirmed { get; set; }
@@ -40,6 +41,8 @@ public sealed class BudgetLeaseBroker(ILeaseSource leases, IOptions<BudgetOption
         public DateTimeOffset RefusedUntil;
         /// <summary>Decisions waiting for the pending lease: the next request is sized for all of them.</summary>
         public int Waiting;
+        /// <summary>What the silo spent per second from its last lease that ran short (0 until one has).</summary>
+        public decimal SpendRate;
         public readonly ReportOutbox<LeaseReport> Outbox = new();
     }
 
@@ -82,6 +85,7 @@ public sealed class BudgetLeaseBroker(ILeaseSource leases, IOptions<BudgetOption
                     if (now < account.RefusedUntil) return null;
                     if (lease is not null)
                     {
+                        account.SpendRate = SpendRate(lease, now);
                         account.Draining.Add(lease);
                         account.Current = null;
                     }
@@ -90,7 +94,7 @@ public sealed class BudgetLeaseBroker(ILeaseSource leases, IOptions<BudgetOption
                     // on a finished request and never ask again.
                     request = new TaskCompletionSource<BudgetLeaseGrant>(TaskCreationOptions.RunContinuationsAsynchronously);
                     account.Pending = request.Task;
-                    size = LeaseSize(amount, Math.Max(_options.LeaseUnits, 2 * account.Waiting));
+                    size = LeaseSize(amount, Units(account, amount));
                 }
                 pending = account.Pending;
                 account.Waiting++;
@@ -111,6 +115,26 @@ public sealed class BudgetLeaseBroker(ILeaseSource leases, IOptions<BudgetOption
     }
 
     public const int MaxLeaseRounds = 64;
+
+    /// <summary>
+    /// The next lease, in actions: what the silo spent over <see cref="BudgetOptions.LeaseHorizon"/>
+    /// at its last lease's pace, at least <see cref="BudgetOptions.LeaseUnits"/> (and twice the
+    /// decisions waiting for it), at most <see cref="BudgetOptions.MaxLeaseUnits"/>.
+    /// </summary>
+    private int Units(Account account, decimal amount)
+    {
+        var paced = account.SpendRate * (decimal)_options.LeaseHorizon.TotalSeconds / amount;
+        var units = paced >= _options.MaxLeaseUnits ? _options.MaxLeaseUnits : (int)paced;
+        return Math.Min(_options.MaxLeaseUnits, Math.Max(Math.Max(_options.LeaseUnits, 2 * account.Waiting), units));
+    }
+
+    /// <summary>
+    /// Money per second committed from a lease that is being replaced, over at least a twentieth of
+    /// the horizon: a burst that empties a small lease at once grows the next one about twentyfold,
+    /// not without bound, so the size climbs to a hot campaign's pace in a few leases.
+    /// </summary>
+    private decimal SpendRate(LocalLease lease, DateTimeOffset now) =>
+        (lease.Confirmed + lease.Reserved) / (decimal)Math.Max((now - lease.ReceivedAt).TotalSeconds, _options.LeaseHorizon.TotalSeconds / 20);
 
     /// <summary>
     /// <paramref name="units"/> decisions' worth, saturating: validated costs keep this far from
@@ -181,7 +205,7 @@ public sealed class BudgetLeaseBroker(ILeaseSource leases, IOptions<BudgetOption
             account.Pending = null;
             if (grant.Amount > 0)
             {
-                account.Current = new LocalLease(grant);
+                account.Current = new LocalLease(grant, clock.GetUtcNow());
                 metrics.BudgetLeased(grant.Amount);
             }
             else account.RefusedUntil = clock.GetUtcNow() + _options.ExhaustedBackoff;

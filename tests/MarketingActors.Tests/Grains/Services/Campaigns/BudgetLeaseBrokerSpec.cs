@@ -159,4 +159,41 @@ public sealed class BudgetLeaseBrokerSpec : IDisposable
         Assert.Equal(2, ledger.Requests);
         Assert.NotEqual(first.LeaseId, second.LeaseId);
     }
+
+    [Fact]
+    public async Task A_silo_that_spends_fast_asks_for_leases_sized_to_its_pace_and_one_that_spends_slowly_for_the_minimum()
+    {
+        var ledger = new SizedLedger(_clock);
+        var broker = Broker(ledger, leaseUnits: 10);
+
+        for (var i = 0; i < 10; i++) Assert.NotNull(await broker.TryReserve("hot", 1m));
+        _clock.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.NotNull(await broker.TryReserve("hot", 1m));
+        // 10 spent in 0.1 s is 100 a second: the next lease is a second's worth.
+        Assert.Equal([10m, 100m], ledger.Requested);
+
+        for (var i = 0; i < 99; i++) Assert.NotNull(await broker.TryReserve("hot", 1m));
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.NotNull(await broker.TryReserve("hot", 1m));
+        // 100 spent over 5 s is 20 a second, above the minimum of 10.
+        Assert.Equal([10m, 100m, 20m], ledger.Requested);
+
+        for (var i = 0; i < 10; i++) Assert.NotNull(await broker.TryReserve("cold", 1m));
+        Assert.NotNull(await broker.TryReserve("cold", 1m));
+        // Emptied at once: counted over a twentieth of the horizon (50 ms), 200 a second, not unbounded.
+        Assert.Equal([10m, 100m, 20m, 10m, 200m], ledger.Requested);
+    }
+
+    /// <summary>A ledger that grants whatever is asked and remembers the sizes asked for.</summary>
+    private sealed class SizedLedger(TimeProvider clock) : ILeaseSource
+    {
+        private int _leases;
+        public List<decimal> Requested { get; } = [];
+
+        public Task<BudgetLeaseGrant> Acquire(string campaignId, string holder, decimal requested)
+        {
+            lock (Requested) Requested.Add(requested);
+            return Task.FromResult(new BudgetLeaseGrant { LeaseId = $"lease-{Interlocked.Increment(ref _leases)}", Amount = requested, ExpiresAt = clock.GetUtcNow() + TimeSpan.FromSeconds(30) });
+        }
+    }
 }
