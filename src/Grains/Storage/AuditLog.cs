@@ -31,13 +31,8 @@ public sealed class InMemoryAuditLog(int capacity, AuditSeal seal) : IAuditLog
     {
         lock (_gate)
         {
-            var hits = new List<AuditEntry>();
-            for (var i = _chain.Entries.Count - 1; i >= 0 && hits.Count < q.Limit; i--)
-            {
-                var e = _chain.Entries[i];
-                if (AuditFilter.Matches(q, e)) hits.Add(e);
-            }
-            return Task.FromResult(hits.ToArray());
+            var keys = AuditSegment.KeysOf(q.CampaignId, q.CustomerRef, q.SubjectId, q.Principal, q.Kind).ToArray();
+            return Task.FromResult(_chain.NewestFirst(keys).Where(e => AuditFilter.Matches(q, e)).Take(q.Limit).ToArray());
         }
     }
 

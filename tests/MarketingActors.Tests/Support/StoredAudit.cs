@@ -1,4 +1,4 @@
-using MarketingActors.Storage.Postgres;
+using MarketingActors.Core.Governance;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -10,39 +10,86 @@ namespace MarketingActors.Core.Governance;
 /// The append-only hash chain: entry n carries hash(n−1) and its own keyed hash over every column
 /// (<see cref="AuditSeal"/>), so an edited, deleted or reordered entry breaks the chain where it
 /// happened, and without the key nobody can recompute a chain that verifies. Bounded: the oldest
-/// entries are dropped and the last dropped (sequence, hash) becomes the anchor verification starts from.
+/// entries are dropped and the last dropped (sequence, hash) becomes the anchor verification starts
+/// from. The newest entries are kept as they are; every <see cref="SegmentSize"/> of them are sealed
+/// into one compressed <see cref="AuditSegment"/> (each decision's entry is a 2–3 KB payload, and
+/// hundreds of thousands of them as objects made the collector's work grow with the log).
 /// </summary>
 public sealed class AuditChain(int capacity, AuditSeal seal)
 {
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    private readonly List<AuditEntry> _entries = [];
+    /// <summary>Sealed entries: a range of the chain, the keys its entries can be found by, and their compressed segment.</summary>
+    private sealed record SealedRange(long First, long Last, int Count, string LastHash, HashSet<string> Keys, byte[] Body);
+
+    private readonly List<SealedRange> _sealed = [];
+    private readonly List<AuditEntry> _open = [];
+    private int _sealedCount;
+
+    /// <summary>Entries sealed together: enough to compress well, few enough that a bounded chain still drops a small share at once.</summary>
+    public int SegmentSize { get; } = Math.Clamp(capacity / 8, 1, 128);
 
     public long AnchorSequence { get; private set; }
     public string AnchorHash { get; private set; } = Genesis;
-    public IReadOnlyList<AuditEntry> Entries => _entries;
-    public long LastSequence => _entries.Count > 0 ? _entries[^1].Sequence : AnchorSequence;
-    public string LastHash => _entries.Count > 0 ? _entries[^1].Hash : AnchorHash;
+    public int Count => _sealedCount + _open.Count;
+    public long LastSequence => _open.Count > 0 ? _open[^1].Sequence : _sealed.Count > 0 ? _sealed[^1].Last : AnchorSequence;
+    public string LastHash => _open.Count > 0 ? _open[^1].Hash : _sealed.Count > 0 ? _sealed[^1].LastHash : AnchorHash;
+
+    /// <summary>Every retained entry, oldest first (decodes the sealed ones).</summary>
+    public IReadOnlyList<AuditEntry> Entries => [.. _sealed.SelectMany(Open), .. _open];
 
     public AuditEntry Append(AuditEntry draft, DateTimeOffset at)
     {
+        // A sealed segment keeps microseconds (as the cluster's timestamptz): hash what it will give back.
+        at = new DateTimeOffset(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerMicrosecond, TimeSpan.Zero);
         var entry = Link(draft, LastSequence, LastHash, at, seal);
-        _entries.Add(entry);
-        if (_entries.Count > capacity)
+        _open.Add(entry);
+        if (_open.Count >= SegmentSize) SealOpen();
+        while (Count > capacity && _sealed.Count > 0)
         {
-            // Drop a tenth at once so trimming is amortized, not a shift per append.
-            var drop = Math.Max(1, capacity / 10);
-            AnchorSequence = _entries[drop - 1].Sequence;
-            AnchorHash = _entries[drop - 1].Hash;
-            _entries.RemoveRange(0, drop);
+            var oldest = _sealed[0];
+            (AnchorSequence, AnchorHash) = (oldest.Last, oldest.LastHash);
+            _sealedCount -= oldest.Count;
+            _sealed.RemoveAt(0);
         }
         return entry;
+    }
+
+    /// <summary>
+    /// Newest first, skipping sealed segments that cannot hold an entry carrying every one of
+    /// <paramref name="keys"/> (<see cref="AuditSegment.KeysOf"/>); the caller filters each entry.
+    /// </summary>
+    public IEnumerable<AuditEntry> NewestFirst(IReadOnlyCollection<string> keys)
+    {
+        for (var i = _open.Count - 1; i >= 0; i--) yield return _open[i];
+        for (var s = _sealed.Count - 1; s >= 0; s--)
+        {
+            if (!keys.All(_sealed[s].Keys.Contains)) continue;
+            var entries = Open(_sealed[s]);
+            for (var i = entries.Count - 1; i >= 0; i--) yield return entries[i];
+        }
     }
 
     public AuditVerification Verify(AuditCheckpoint? checkpoint)
     {
         var check = new AuditChainCheck(AnchorSequence, AnchorHash, seal, checkpoint);
-        foreach (var e in _entries)
+        foreach (var range in _sealed)
+        {
+            AuditSegment segment;
+            try
+            {
+                segment = AuditSegment.Decode(AuditSegment.Lz4, range.Body);
+            }
+            catch (InvalidDataException)
+            {
+                return check.Reject(range.First, "segment_unreadable");
+            }
+            foreach (var (e, scheme) in segment.Entries)
+            {
+                if (check.Accept(e, scheme) is { } broken) return broken;
+            }
+        }
+        foreach (var e in _open)
         {
             if (check.Accept(e, seal.Scheme) is { } broken) return broken;
         }
@@ -57,13 +104,46 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
     }
 
     /// <summary>Stands in for a direct UPDATE on the stored row: what the verifier exists to catch.</summary>
-    internal void Overwrite(long sequence, Func<AuditEntry, AuditEntry> edit)
+    internal void Overwrite(long sequence, Func<AuditEntry, AuditEntry> edit) =>
+        Rewrite(sequence, entries => entries.Select(e => e.Sequence == sequence ? edit(e) : e).ToList());
+
+    /// <summary>Stands in for a DELETE of the stored row.</summary>
+    internal void Remove(long sequence) => Rewrite(sequence, entries => entries.Where(e => e.Sequence != sequence).ToList());
+
+    /// <summary>Changes the stored entries around <paramref name="sequence"/> in place, re-sealing its segment as they now are.</summary>
+    private void Rewrite(long sequence, Func<List<AuditEntry>, List<AuditEntry>> change)
     {
-        var index = _entries.FindIndex(e => e.Sequence == sequence);
-        _entries[index] = edit(_entries[index]);
+        var at = _sealed.FindIndex(r => r.First <= sequence && sequence <= r.Last);
+        if (at < 0)
+        {
+            var changed = change(_open);
+            _open.Clear();
+            _open.AddRange(changed);
+            return;
+        }
+        var range = _sealed[at];
+        var entries = change([.. Open(range)]);
+        _sealedCount += entries.Count - range.Count;
+        if (entries.Count == 0) _sealed.RemoveAt(at);
+        else _sealed[at] = Sealed(entries, range.First, range.Last);
     }
 
-    internal void Remove(long sequence) => _entries.RemoveAll(e => e.Sequence == sequence);
+    private void SealOpen()
+    {
+        _sealed.Add(Sealed(_open, _open[0].Sequence, _open[^1].Sequence));
+        _sealedCount += _open.Count;
+        _open.Clear();
+    }
+
+    /// <summary>A range keeps the sequences it was sealed for, so a deleted entry reads as a gap, not as a shorter chain.</summary>
+    private SealedRange Sealed(List<AuditEntry> entries, long first, long last)
+    {
+        var segment = new AuditSegment([.. entries.Select(e => new AuditSegment.Sealed(e, seal.Scheme))]);
+        return new SealedRange(first, last, entries.Count, entries[^1].Hash, [.. segment.Keys()], segment.Compressed(AuditSegment.Lz4));
+    }
+
+    private static IReadOnlyList<AuditEntry> Open(SealedRange range) =>
+        [.. AuditSegment.Decode(AuditSegment.Lz4, range.Body).Entries.Select(s => s.Entry)];
 
     /// <summary>
     /// SHA-256 (the legacy, unkeyed scheme) or, with a key, HMAC-SHA256 over every column but the

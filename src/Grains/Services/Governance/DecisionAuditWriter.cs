@@ -1,5 +1,4 @@
 using MarketingActors.Core.Customers;
-using System.Threading.Channels;
 using MarketingActors.Core.Governance;
 using MarketingActors.Decisions;
 using MarketingActors.Governance;
@@ -18,8 +17,7 @@ namespace MarketingActors.Services.Governance;
 /// </summary>
 public sealed class DecisionAuditWriter(IGrainFactory grains, IOptions<GovernanceOptions> options, ILogger<DecisionAuditWriter> logger) : BackgroundService, IDecisionLog
 {
-    private readonly Channel<AuditEntry> _queue = Channel.CreateBounded<AuditEntry>(
-        new BoundedChannelOptions(options.Value.DecisionAuditQueue) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly BoundedHandoff<AuditEntry> _queue = new(options.Value.DecisionAuditQueue);
     /// <summary>Read from the queue, not yet appended: kept across a failed append (and across the switch to draining) so nothing read is dropped.</summary>
     private readonly List<AuditEntry> _batch = new(options.Value.DecisionAuditBatch);
     private IAuditLogGrain Log => grains.GetGrain<IAuditLogGrain>(0);
@@ -27,25 +25,18 @@ public sealed class DecisionAuditWriter(IGrainFactory grains, IOptions<Governanc
     public ValueTask Record(Decision decision, string customerRef) => Record(AuditDrafts.Decision(decision, customerRef));
 
     /// <summary>Any entry the engine writes at decision rate (a delivery's outcome), batched with the decisions.</summary>
-    public ValueTask Record(AuditEntry entry) => _queue.Writer.TryWrite(entry) ? ValueTask.CompletedTask : WaitOrAppendAlone(entry);
+    public ValueTask Record(AuditEntry entry) => _queue.TryAdd(entry) ? ValueTask.CompletedTask : WaitOrAppendAlone(entry);
 
     private async ValueTask WaitOrAppendAlone(AuditEntry entry)
     {
-        try
-        {
-            await _queue.Writer.WriteAsync(entry);
-        }
-        catch (ChannelClosedException)
-        {
-            await Log.Append([entry]);
-        }
+        if (!await _queue.AddAsync(entry)) await Log.Append([entry]);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken)) await AppendQueued(stoppingToken);
+            while (await _queue.WaitToTakeAsync(stoppingToken)) await AppendQueued(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -55,22 +46,22 @@ public sealed class DecisionAuditWriter(IGrainFactory grains, IOptions<Governanc
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         try
         {
-            while (!cancellationToken.IsCancellationRequested && (_batch.Count > 0 || _queue.Reader.Count > 0)) await AppendQueued(cancellationToken);
+            while (!cancellationToken.IsCancellationRequested && (_batch.Count > 0 || _queue.Count > 0)) await AppendQueued(cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-        if (_batch.Count + _queue.Reader.Count is > 0 and var left)
+        if (_batch.Count + _queue.Count is > 0 and var left)
             logger.LogError("Shutdown deadline reached with {Count} decision audit entries not appended", left);
     }
 
     /// <summary>One batch: what is left of the last one, topped up from the queue. A failed append keeps it and waits before the retry.</summary>
     private async Task AppendQueued(CancellationToken retryUntil)
     {
-        while (_batch.Count < options.Value.DecisionAuditBatch && _queue.Reader.TryRead(out var entry)) _batch.Add(entry);
+        while (_batch.Count < options.Value.DecisionAuditBatch && _queue.TryTake(out var entry)) _batch.Add(entry);
         try
         {
             await Log.Append([.. _batch]);

@@ -128,6 +128,28 @@ public sealed class AuditChainSpec
     }
 
     [Fact]
+    public void Older_entries_sealed_into_segments_still_verify_are_found_newest_first_and_give_an_edit_away()
+    {
+        var chain = ChainOf(400);
+        Assert.Equal(125, chain.SegmentSize);
+        Assert.Equal(400, chain.Count);
+        Assert.Equal(Enumerable.Range(1, 400).Select(i => (long)i), chain.Entries.Select(e => e.Sequence));
+        Assert.True(chain.Verify(null) is { Intact: true, Checked: 400 });
+
+        // Entries of campaign c1 only, newest first, across the open entries and the sealed segments.
+        var c1 = chain.NewestFirst([.. AuditSegment.KeysOf("c1", null, null, null, null)]).Where(e => e.CampaignId == "c1").ToList();
+        Assert.Equal(Enumerable.Range(0, 400).Where(i => i % 3 == 1).Select(i => (long)i + 1).Reverse(), c1.Select(e => e.Sequence));
+        // A sealed segment without the key is not even opened: only the 25 entries not yet sealed are looked at.
+        Assert.Equal(25, chain.NewestFirst([.. AuditSegment.KeysOf("nobody", null, null, null, null)]).Count());
+
+        chain.Overwrite(10, e => e with { Payload = """{"n":"forged"}""" });
+        Assert.Equal((false, 10L, "edited"), (chain.Verify(null).Intact, chain.Verify(null).FirstBadSequence, chain.Verify(null).Problem));
+        var cut = ChainOf(400);
+        cut.Remove(130);
+        Assert.Equal((false, 130L, "missing_or_reordered"), (cut.Verify(null).Intact, cut.Verify(null).FirstBadSequence, cut.Verify(null).Problem));
+    }
+
+    [Fact]
     public void Any_change_to_any_column_of_any_entry_breaks_verification() =>
         Gen.Int[0, 7].Select(Gen.Int[1, 8], Gen.String[1, 20]).Sample((column, sequence, text) =>
         {

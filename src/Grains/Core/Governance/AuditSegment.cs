@@ -1,18 +1,21 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
+using K4os.Compression.LZ4;
 using MarketingActors.Governance;
 using ZstdSharp;
 
-namespace MarketingActors.Storage.Postgres;
+namespace MarketingActors.Core.Governance;
 
 /// <summary>
-/// One batch of the audit chain as the cluster stores it: one row of ma_audit_segment
-/// (deploy/sql/010_audit_segments.sql) holding the batch's entries in a compact binary encoding,
-/// zstd-compressed, with the keys the audit API looks entries up by. A decision costs PostgreSQL a
-/// share of one row and a few GIN keys instead of a 2–3 KB row under five B-trees
-/// (benchmarks-history.md, 2026-12-05). The chain itself is unchanged: every entry keeps its own
-/// keyed hash and link, so an edit inside a segment fails verification at that entry.
+/// One batch of the audit chain stored as one value: the batch's entries in a compact binary
+/// encoding, compressed, with the keys the audit API looks entries up by. The cluster keeps one
+/// row of ma_audit_segment per appended batch (deploy/sql/010_audit_segments.sql, zstd): a decision
+/// costs PostgreSQL a share of one row and a few GIN keys instead of a 2–3 KB row under five B-trees.
+/// The embedded chain keeps its older entries the same way in memory (LZ4: faster, it runs on the
+/// decision path), a few bytes an entry instead of a dozen objects (benchmarks-history.md,
+/// 2026-12-05). The chain itself is unchanged: every entry keeps its own keyed hash and link, so an
+/// edit inside a segment fails verification at that entry.
 /// </summary>
 public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
 {
@@ -22,8 +25,11 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
     /// <summary>The entries encoded as they are, what schema 010 writes for the rows it moves out of ma_audit_log.</summary>
     public const string Binary = "binary";
 
-    /// <summary>The binary encoding zstd-compressed: what the engine writes.</summary>
+    /// <summary>The binary encoding zstd-compressed: what the cluster writes.</summary>
     public const string Zstd = "zstd";
+
+    /// <summary>The binary encoding LZ4-compressed: what the embedded chain keeps in memory.</summary>
+    public const string Lz4 = "lz4";
 
     /// <summary>Fast and already about 10× on decision payloads, which repeat their field names and most values.</summary>
     private const int CompressionLevel = 3;
@@ -59,12 +65,33 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
         if (kind is not null) yield return "k:" + kind;
     }
 
-    public byte[] Compressed()
+    /// <summary>The encoding is staged in a pooled buffer sized up front: a segment is hundreds of kilobytes, and a growing array of that size is a large-object allocation per segment.</summary>
+    public byte[] Compressed(string codec = Zstd)
     {
-        var raw = new ArrayBufferWriter<byte>(Entries.Count * 512);
-        Encode(raw);
-        using var compressor = new Compressor(CompressionLevel);
-        return compressor.Wrap(raw.WrittenSpan).ToArray();
+        var buffer = ArrayPool<byte>.Shared.Rent(EncodedBound());
+        try
+        {
+            var raw = buffer.AsSpan(0, Encode(buffer));
+            if (codec == Lz4) return LZ4Pickler.Pickle(raw);
+            using var compressor = new Compressor(CompressionLevel);
+            return compressor.Wrap(raw).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private int EncodedBound()
+    {
+        var bound = 4;
+        foreach (var (e, scheme) in Entries)
+        {
+            bound += 16;
+            foreach (var text in (ReadOnlySpan<string?>)[e.Kind, e.Principal, e.CampaignId, e.CustomerRef, e.SubjectId, e.Operation, e.ApprovalId, e.Payload, e.PrevHash, e.Hash, scheme])
+                bound += 4 + (text is null ? 0 : Encoding.UTF8.GetMaxByteCount(text.Length));
+        }
+        return bound;
     }
 
     /// <exception cref="InvalidDataException">The body is not a segment in the named codec.</exception>
@@ -76,10 +103,11 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
             {
                 Binary => Read(body),
                 Zstd => Read(Decompress(body)),
+                Lz4 => Read(LZ4Pickler.Unpickle(body)),
                 _ => throw new InvalidDataException($"unknown audit segment codec '{codec}'"),
             };
         }
-        catch (Exception e) when (e is ArgumentException or ZstdException or IndexOutOfRangeException or DecoderFallbackException)
+        catch (Exception e) when (e is ArgumentException or ZstdException or IndexOutOfRangeException or DecoderFallbackException or InvalidOperationException)
         {
             throw new InvalidDataException("the audit segment does not decode: " + e.Message, e);
         }
@@ -97,33 +125,31 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
     /// payload, previous hash, hash and seal scheme, each an int32 UTF-8 length (−1 for null) and its
     /// bytes. PostgreSQL's int4send/int8send produce the same, so schema 010 writes it in SQL.
     /// </summary>
-    private void Encode(ArrayBufferWriter<byte> to)
+    private int Encode(Span<byte> to)
     {
-        BinaryPrimitives.WriteInt32BigEndian(to.GetSpan(4), Entries.Count);
-        to.Advance(4);
+        BinaryPrimitives.WriteInt32BigEndian(to, Entries.Count);
+        var at = 4;
         foreach (var (e, scheme) in Entries)
         {
-            var head = to.GetSpan(16);
-            BinaryPrimitives.WriteInt64BigEndian(head, e.Sequence);
-            BinaryPrimitives.WriteInt64BigEndian(head[8..], (e.At.UtcTicks - DateTimeOffset.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond);
-            to.Advance(16);
+            BinaryPrimitives.WriteInt64BigEndian(to[at..], e.Sequence);
+            BinaryPrimitives.WriteInt64BigEndian(to[(at + 8)..], (e.At.UtcTicks - DateTimeOffset.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond);
+            at += 16;
             foreach (var text in (ReadOnlySpan<string?>)[e.Kind, e.Principal, e.CampaignId, e.CustomerRef, e.SubjectId, e.Operation, e.ApprovalId, e.Payload, e.PrevHash, e.Hash, scheme])
-                Write(to, text);
+                at += Write(to[at..], text);
         }
+        return at;
     }
 
-    private static void Write(ArrayBufferWriter<byte> to, string? text)
+    private static int Write(Span<byte> to, string? text)
     {
         if (text is null)
         {
-            BinaryPrimitives.WriteInt32BigEndian(to.GetSpan(4), -1);
-            to.Advance(4);
-            return;
+            BinaryPrimitives.WriteInt32BigEndian(to, -1);
+            return 4;
         }
-        var span = to.GetSpan(4 + Encoding.UTF8.GetMaxByteCount(text.Length));
-        var length = Encoding.UTF8.GetBytes(text, span[4..]);
-        BinaryPrimitives.WriteInt32BigEndian(span, length);
-        to.Advance(4 + length);
+        var length = Encoding.UTF8.GetBytes(text, to[4..]);
+        BinaryPrimitives.WriteInt32BigEndian(to, length);
+        return 4 + length;
     }
 
     private static AuditSegment Read(ReadOnlySpan<byte> body)
