@@ -103,7 +103,8 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
             await Copy(connection, "COPY ma_event_journal (customer_id, sequence, event_id, payload) FROM STDIN (FORMAT BINARY)", batch);
             await transaction.CommitAsync();
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == EventIdIndex)
+        // Any unique violation: the event-id index is one per partition (schema 011), named by PostgreSQL; a sequence clash fails the careful path too.
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             await CommitSkippingKnown(connection, batch, started);
             return;
@@ -111,8 +112,6 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
         _metrics.JournalCommitted(events, Stopwatch.GetElapsedTime(started));
         foreach (var p in batch) p.Done.TrySetResult(NoEventJournal.NoneKnown);
     }
-
-    private const string EventIdIndex = "ma_event_journal_event_id";
 
     /// <summary>
     /// A group holding an event id already journaled: every queued event is COPYed into this

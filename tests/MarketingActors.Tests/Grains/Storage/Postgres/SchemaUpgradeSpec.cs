@@ -1,7 +1,12 @@
 using MarketingActors.Core.Governance;
 using MarketingActors.Governance;
+using MarketingActors.Storage;
 using MarketingActors.Storage.Postgres;
+using MarketingActors.Telemetry;
 using MarketingActors.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace MarketingActors.Tests.Grains.Storage.Postgres;
@@ -119,7 +124,7 @@ public sealed class SchemaUpgradeSpec(PostgresServer postgres)
         var written = await AppendRows(database, seal, 2_345);
         await Run(database, "INSERT INTO ma_event_journal (customer_id, sequence, event_id, payload) SELECT 'ann', s, 'e' || s, '{}'::bytea FROM generate_series(1, 40) s");
 
-        Assert.Equal(new[] { "010_audit_segments" }, await ClusterDatabase.Migrate(database));
+        Assert.Equal(new[] { "010_audit_segments" }, await ClusterDatabase.Migrate(database, through: "010_audit_segments"));
 
         Assert.Equal(written, (await StoredAudit.Entries(database)).Select(e => e.Entry));
         Assert.Equal(3L, await DatabaseRows.Count(database, "SELECT count(*) FROM ma_audit_segment"));
@@ -154,5 +159,37 @@ public sealed class SchemaUpgradeSpec(PostgresServer postgres)
         Assert.Equal(1L, await DatabaseRows.Count(database, "SELECT count(*) FROM ma_event_journal WHERE event_id = 'e1' AND sequence = 1"));
         await Assert.ThrowsAsync<PostgresException>(() => Run(database,
             "INSERT INTO ma_event_journal (customer_id, sequence, event_id, payload) VALUES ('ann', 5, 'e2', $1)", "{}"u8.ToArray()));
+    }
+
+    [SkippableFact]
+    public async Task Journal_and_snapshots_written_before_the_hash_partitions_move_over_whole_and_keep_refusing_a_resent_event()
+    {
+        var database = await postgres.CreateDatabase();
+        await ClusterDatabase.Migrate(database, through: "010_audit_segments");
+        for (var c = 0; c < 40; c++)
+        {
+            for (var s = 1; s <= 3; s++)
+                await Run(database, "INSERT INTO ma_event_journal (customer_id, sequence, event_id, payload) VALUES ($1, $2, $3, $4)",
+                    $"c{c}", (long)s, $"c{c}-e{s}", JournalPayload.Of(TestEvents.Of($"c{c}", "page_view", eventId: $"c{c}-e{s}")));
+            await Run(database, "INSERT INTO ma_customer_snapshots (customer_id, version, payload) VALUES ($1, $2, $3)", $"c{c}", 7L, new byte[] { (byte)c });
+        }
+
+        await ClusterDatabase.Migrate(database);
+
+        Assert.Equal(120, await DatabaseRows.Count(database, "SELECT count(*) FROM ma_event_journal"));
+        Assert.Equal(40, await DatabaseRows.Count(database, "SELECT count(*) FROM ma_customer_snapshots WHERE version = 7"));
+        Assert.Equal(2, await DatabaseRows.Count(database, "SELECT count(*) FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid WHERE c.relname IN ('ma_event_journal', 'ma_customer_snapshots')"));
+        // Spread over the partitions, not piled in one.
+        Assert.True(await DatabaseRows.Count(database, "SELECT count(DISTINCT tableoid) FROM ma_event_journal") >= 8);
+        // A re-sent event is still refused whatever its age, and the journal reads every customer's tail from the partitions.
+        await using var source = NpgsqlDataSource.Create(database);
+        await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var journal = new PostgresEventJournal(source, Options.Create(new JournalOptions()), new EngineMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+            NullLogger<PostgresEventJournal>.Instance);
+        await journal.StartAsync(CancellationToken.None);
+        var known = await journal.Append("c5", [new JournalEntry(4, TestEvents.Of("c5", "page_view", eventId: "c5-e2")), new JournalEntry(5, TestEvents.Of("c5", "page_view", eventId: "c5-e9"))]);
+        Assert.Equal(["c5-e2"], known);
+        Assert.Equal(["c5-e2", "c5-e3", "c5-e9"], (await journal.ReadAfter("c5", 1)).Select(e => e.Event.EventId));
+        await journal.StopAsync(CancellationToken.None);
     }
 }
