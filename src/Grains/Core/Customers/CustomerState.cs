@@ -147,7 +147,7 @@ public sealed class CustomerState
     public void MergeFrom(CustomerState handed, int recentDecisions, int dedupWindow)
     {
         Profile.MergeFrom(handed.Profile);
-        foreach (var id in handed.Dedup.Ring) Dedup.TryRecord(id, dedupWindow);
+        Dedup.Absorb(handed.Dedup, dedupWindow);
         foreach (var (campaignId, journey) in handed.Journeys) Journeys.TryAdd(campaignId, journey);
         foreach (var d in handed.Decisions) Remember(d, recentDecisions);
     }

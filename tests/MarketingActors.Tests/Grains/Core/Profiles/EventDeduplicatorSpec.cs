@@ -22,13 +22,13 @@ public class EventDeduplicatorSpec
         var dedup = new EventDeduplicator();
         for (var i = 0; i < EventDeduplicator.Window + extra; i++) Assert.True(dedup.TryRecord($"e{i}"));
 
-        Assert.Equal(EventDeduplicator.Window, dedup.Ring.Count);
+        Assert.Equal(EventDeduplicator.Window, dedup.Count);
         for (var i = 0; i < extra; i++) Assert.False(dedup.HasSeen($"e{i}"), $"e{i} should have been forgotten");
         for (var i = extra; i < EventDeduplicator.Window + extra; i++) Assert.True(dedup.HasSeen($"e{i}"), $"e{i} should still be remembered");
 
         Assert.True(dedup.TryRecord("e0")); // forgotten: accepted again
         Assert.False(dedup.HasSeen($"e{extra}")); // and it pushed out the next oldest
-        Assert.Equal(EventDeduplicator.Window, dedup.Ring.Count);
+        Assert.Equal(EventDeduplicator.Window, dedup.Count);
     }
 
     [Fact]
@@ -36,8 +36,8 @@ public class EventDeduplicatorSpec
     {
         var dedup = new EventDeduplicator();
         for (var i = 0; i < 10 * EventDeduplicator.Window; i++) dedup.TryRecord($"e{i}");
-        Assert.Equal(EventDeduplicator.Window, dedup.Ring.Count);
-        Assert.Equal(EventDeduplicator.Window, dedup.Ring.Distinct().Count());
+        Assert.Equal(EventDeduplicator.Window, dedup.Count);
+        Assert.Equal(EventDeduplicator.Window, dedup.Prints.Distinct().Count());
     }
 
     [Fact]
@@ -46,12 +46,52 @@ public class EventDeduplicatorSpec
         var original = new EventDeduplicator();
         for (var i = 0; i < EventDeduplicator.Window + 10; i++) original.TryRecord($"e{i}");
 
-        var restored = new EventDeduplicator { Ring = [.. original.Ring], Next = original.Next };
+        var restored = new EventDeduplicator { Prints = [.. original.Prints], Next = original.Next };
         Assert.False(restored.TryRecord("e500"));
         Assert.True(restored.HasSeen("e10"));
         Assert.True(restored.TryRecord("new"));
         Assert.False(restored.HasSeen("e10")); // the oldest remaining id went first
         Assert.True(restored.HasSeen("e11"));
+    }
+
+    [Fact]
+    public void A_state_that_stored_the_ids_themselves_keeps_its_window_order_and_keeps_no_id_once_used()
+    {
+        // What engines before fingerprints wrote: a full ring of ids whose oldest is at Next.
+        var ids = Enumerable.Range(0, EventDeduplicator.Window).Select(i => $"e{i}").ToList();
+        var rotated = ids.Skip(10).Concat(ids.Take(10)).ToList();
+        var stored = new EventDeduplicator { Ring = rotated, Next = EventDeduplicator.Window - 10 };
+
+        Assert.False(stored.TryRecord("e0"));
+        Assert.True(stored.TryRecord("new"));
+        Assert.False(stored.HasSeen("e0")); // the oldest went first, as before
+        Assert.True(stored.HasSeen("e1"));
+        Assert.Empty(stored.Ring);
+        Assert.Equal(EventDeduplicator.Window, stored.Prints.Count);
+    }
+
+    [Fact]
+    public void A_merged_profile_brings_its_ids_along_oldest_first()
+    {
+        var anonymous = new EventDeduplicator();
+        for (var i = 0; i < 20; i++) anonymous.TryRecord($"a{i}", window: 16);
+        var known = new EventDeduplicator();
+        known.TryRecord("k0", window: 16);
+
+        known.Absorb(anonymous, window: 16);
+
+        Assert.True(known.HasSeen("a19") && known.HasSeen("a4"));
+        Assert.False(known.HasSeen("a3")); // it fell out of the anonymous window already
+        Assert.False(known.HasSeen("k0")); // 1 + 16 ids in a window of 16: the oldest went
+        Assert.Equal(16, known.Count);
+    }
+
+    [Fact]
+    public void Fingerprints_are_stable_and_spread()
+    {
+        Assert.Equal(EventDeduplicator.Fingerprint("evt-42"), EventDeduplicator.Fingerprint(new string("evt-42".ToCharArray())));
+        var prints = Enumerable.Range(0, 200_000).Select(i => EventDeduplicator.Fingerprint($"evt-{i}")).ToHashSet();
+        Assert.Equal(200_000, prints.Count);
     }
 
     [Fact]
@@ -73,7 +113,7 @@ public class EventDeduplicatorSpec
                 inFifo.Add(id);
                 if (fifo.Count > EventDeduplicator.Window) inFifo.Remove(fifo.Dequeue());
             }
-            Assert.True(dedup.Ring.Count <= EventDeduplicator.Window);
+            Assert.True(dedup.Count <= EventDeduplicator.Window);
         }, iter: 100);
     }
 }
