@@ -1,6 +1,6 @@
 -- MarketingActors schema 010: the audit log by segment.
 
--- One row per appended batch (src/Grains/Storage/Postgres/AuditSegment.cs): the batch's entries in
+-- One row per appended batch (src/Grains/Core/Governance/AuditSegment.cs): the batch's entries in
 -- a compact binary encoding (zstd-compressed by the engine, codec 'binary' for the rows moved here
 -- below), their sequence range, time range and the last entry's hash (the chain head), and the keys
 -- the audit API looks entries up by (c:campaign, u:customer ref, s:subject, p:principal, k:kind)
