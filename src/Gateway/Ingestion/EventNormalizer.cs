@@ -63,6 +63,8 @@ public sealed class EventNormalizer
 
     public static string SnakeCase(string raw)
     {
+        // Most event types arrive canonical already (page_view): they are their own snake case.
+        if (IsSnakeCase(raw)) return raw;
         var sb = new StringBuilder(raw.Length + 4);
         var previousWasLowerOrDigit = false;
         foreach (var ch in raw.Trim())
@@ -80,6 +82,18 @@ public sealed class EventNormalizer
             }
         }
         return sb.ToString().Trim('_');
+    }
+
+    private static bool IsSnakeCase(string text)
+    {
+        if (text.Length == 0 || text[0] == '_' || text[^1] == '_') return false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var ch = text[i];
+            if (ch is (>= 'a' and <= 'z') or (>= '0' and <= '9')) continue;
+            if (ch != '_' || text[i - 1] == '_') return false;
+        }
+        return true;
     }
 
     /// <summary>UTM parameters are trimmed and lower-cased so "Newsletter " and "newsletter" are one campaign source.</summary>

@@ -64,7 +64,9 @@ public sealed class CustomerGrain(
     {
         if (S.MergedInto is { } target) return await GrainFactory.GetGrain<ICustomerGrain>(target).Ingest(events);
         await services.EnsureLoaded();
-        var fresh = Turn.Unseen(events).Select((e, i) => new JournalEntry(S.JournalSequence + i + 1, e)).ToList();
+        var unseen = Turn.Unseen(events);
+        var fresh = new List<JournalEntry>(unseen.Count);
+        foreach (var e in unseen) fresh.Add(new JournalEntry(S.JournalSequence + fresh.Count + 1, e));
         // Durable before anything is applied or answered: a failure here changes nothing and the caller may retry.
         Turn.AlreadyRecorded(await journal.Append(Id, fresh));
         if (fresh.Count > 0) S.JournalSequence = fresh[^1].Sequence;

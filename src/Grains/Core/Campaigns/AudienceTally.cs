@@ -16,18 +16,21 @@ public static class AudienceTally
     /// <summary>Recomputes the customer's memberships for the active campaigns; returns the changes to count.</summary>
     public static List<(string CampaignId, AudienceCount Delta)> Update(Dictionary<string, string[]> memberships, IEnumerable<CampaignDefinition> active, ScoredCustomer customer)
     {
-        var changes = new List<(string, AudienceCount)>();
+        List<(string, AudienceCount)>? changes = null;
         foreach (var campaign in active)
         {
-            var now = RuleEvaluator.Matches(campaign.Audience, customer) ? ReachableChannels(campaign, customer.Profile) : null;
             var before = memberships.GetValueOrDefault(campaign.Id);
-            if (before is null && now is null || before is not null && now is not null && before.SequenceEqual(now)) continue;
+            var now = RuleEvaluator.Matches(campaign.Audience, customer) ? ReachableChannels(campaign, customer.Profile, before) : null;
+            if (ReferenceEquals(now, before)) continue;
             if (now is null) memberships.Remove(campaign.Id);
             else memberships[campaign.Id] = now;
-            changes.Add((campaign.Id, Of(now).Plus(Of(before), sign: -1)));
+            (changes ??= []).Add((campaign.Id, Of(now).Plus(Of(before), sign: -1)));
         }
-        return changes;
+        return changes ?? NoChanges;
     }
+
+    /// <summary>Nearly every event changes no membership: one empty list shared by all of them (callers only read it).</summary>
+    private static readonly List<(string, AudienceCount)> NoChanges = [];
 
     /// <summary>The customer leaves every count (erasure, or its profile merged into another).</summary>
     public static List<(string CampaignId, AudienceCount Delta)> Leave(Dictionary<string, string[]> memberships)
@@ -37,17 +40,25 @@ public static class AudienceTally
         return changes;
     }
 
-    /// <summary>The campaign's channels the customer may be contacted on for marketing, in ordinal order. A loop, not LINQ: it runs on every event.</summary>
-    private static string[] ReachableChannels(CampaignDefinition campaign, BehaviourProfile profile)
+    /// <summary>
+    /// The campaign's channels the customer may be contacted on for marketing, in ordinal order:
+    /// <paramref name="before"/> itself when they are the same, so the common case (nothing
+    /// changed) allocates nothing. It runs for every active campaign on every event.
+    /// </summary>
+    private static string[] ReachableChannels(CampaignDefinition campaign, BehaviourProfile profile, string[]? before)
     {
-        var channels = new List<string>(campaign.Actions.Length);
+        var channels = t_channels ??= [];
+        channels.Clear();
         foreach (var action in campaign.Actions)
         {
             if (!channels.Contains(action.Channel) && profile.HasConsent(action.Channel, BehaviourProfile.MarketingPurpose)) channels.Add(action.Channel);
         }
-        channels.Sort(StringComparer.Ordinal);
-        return [.. channels];
+        channels.Sort(Ordinal);
+        return before is not null && channels.SequenceEqual(before) ? before : [.. channels];
     }
+
+    [ThreadStatic] private static List<string>? t_channels;
+    private static readonly Comparison<string> Ordinal = string.CompareOrdinal;
 
     private static AudienceCount Of(string[]? channels) => channels is null ? AudienceCount.None : new AudienceCount
     {

@@ -45,6 +45,8 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
     /// <summary>The events of a batch not seen before (in the customer's memory or earlier in the batch), in order.</summary>
     public List<MarketingEvent> Unseen(IReadOnlyList<MarketingEvent> events)
     {
+        // One event (most calls): no batch to be a duplicate within.
+        if (events.Count == 1) return S.Dedup.HasSeen(events[0].EventId) ? [] : [events[0]];
         var fresh = new List<MarketingEvent>(events.Count);
         var inBatch = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in events)

@@ -71,9 +71,15 @@ public class EventNormalizerSpec
     [InlineData("  A--B  ", "a_b")]
     [InlineData("step2Done", "step2_done")]
     [InlineData("already_snake", "already_snake")]
+    [InlineData("page_view2", "page_view2")]
+    [InlineData("a__b", "a_b")]
+    [InlineData("_lead", "lead")]
+    [InlineData("trail_", "trail")]
+    [InlineData("café", "café")]
     public void Snake_case_lowercases_and_separates_words(string raw, string expected)
     {
         Assert.Equal(expected, EventNormalizer.SnakeCase(raw));
+        Assert.Equal(expected, EventNormalizer.SnakeCase(expected));
     }
 
     [Theory]
