@@ -31,7 +31,6 @@ public static class HillstromBound
         double Spend(string arm) => all.Where(r => r.Arm == arm).Average(r => r.Spend);
         var (mensRate, womensRate) = (Rate(HillstromReplay.Mens), Rate(HillstromReplay.Womens));
         var (mensSpend, womensSpend) = (Spend(HillstromReplay.Mens), Spend(HillstromReplay.Womens));
-        var cost = (double)HillstromReplay.SendCost;
         var logOdds = 0.0; // log P(real world) / P(the e-mails swapped)
         var matched = new List<(int Position, double Net)>();
         var paired = new double[order.Count];
@@ -44,17 +43,21 @@ public static class HillstromBound
             var choice = mensValue >= womensValue ? HillstromReplay.Mens : HillstromReplay.Womens;
             if (choice == HillstromReplay.Mens) mensChoices++;
             var row = order[i];
-            var net = row.Spend - (row.Arm == HillstromReplay.None ? 0 : cost);
-            paired[i] = 3 * net * ((choice == row.Arm ? 1 : 0) - (row.Arm == HillstromReplay.Mens ? 1 : 0));
+            paired[i] = HillstromReplay.PairedTerm(row, choice, HillstromReplay.Mens);
             if (choice != row.Arm) continue;
-            matched.Add((i, net));
+            matched.Add((i, row.Net));
             var (ifReal, ifSwapped) = choice == HillstromReplay.Mens ? (mensRate, womensRate) : (womensRate, mensRate);
             logOdds += row.Converted ? Math.Log(ifReal / ifSwapped) : Math.Log((1 - ifReal) / (1 - ifSwapped));
         }
+        return Result(label, order, matched, paired, mensChoices / (double)order.Count);
+    }
+
+    /// <summary>A run's figures from its matched rows (position in the order, net value) and its paired terms against the Mens rule.</summary>
+    private static BoundRun Result(string label, IReadOnlyList<HillstromRow> order, List<(int Position, double Net)> matched, IReadOnlyCollection<double> paired, double mensShare)
+    {
         var half = order.Count / 2;
-        var mensSecondHalf = order.Skip(half).Where(r => r.Arm == HillstromReplay.Mens).Average(r => r.Spend - cost);
-        return new BoundRun(label, matched.Average(m => m.Net), matched.Where(m => m.Position >= half).Average(m => m.Net), mensSecondHalf,
-            Estimates.Mean(paired), mensChoices / (double)order.Count);
+        return new BoundRun(label, matched.Average(m => m.Net), matched.Where(m => m.Position >= half).Average(m => m.Net),
+            order.Skip(half).Where(r => r.Arm == HillstromReplay.Mens).Average(r => r.Net), Estimates.Mean([.. paired]), mensShare);
     }
 
     /// <summary>
@@ -68,8 +71,7 @@ public static class HillstromBound
     public static BoundRun EnginePolicy(IReadOnlyList<HillstromRow> order, int seed, string label)
     {
         var random = new Random(seed);
-        var cost = (double)HillstromReplay.SendCost;
-        var arms = HillstromReplay.ArmIds.Select(a => new PolicyArm(a, a == HillstromReplay.None ? 0 : cost)).ToArray();
+        var arms = HillstromReplay.ArmIds.Select(a => new PolicyArm(a, HillstromReplay.CostOf(a))).ToArray();
         var evidence = arms.Select(a => new ArmStatistics { ArmId = a.ArmId }).ToArray();
         var pending = arms.Select(a => new ArmAccumulator(a.ArmId, 1)).ToArray();
         ArmPosterior[] Posteriors()
@@ -86,7 +88,6 @@ public static class HillstromBound
         {
             var row = order[i];
             var logged = Array.IndexOf(HillstromReplay.ArmIds, row.Arm);
-            var net = row.Spend - arms[logged].Cost;
             if (random.NextDouble() < 0.3)
             {
                 if (logged != none) continue;
@@ -96,18 +97,16 @@ public static class HillstromBound
             {
                 var choice = ContextualPolicy.Choose(arms, posteriors, x, PolicyOptions.Default, random).Chosen;
                 if (choice == 0) mensChoices++;
-                paired.Add(3 * net * ((choice == logged ? 1 : 0) - (logged == 0 ? 1 : 0)));
+                paired.Add(HillstromReplay.PairedTerm(row, arms[choice].ArmId, HillstromReplay.Mens));
                 if (choice != logged) continue;
-                matched.Add((i, net));
+                matched.Add((i, row.Net));
                 Settle(choice, row);
             }
             if (settled < 500) continue;
             for (var a = 0; a < arms.Length; a++) evidence[a] = evidence[a].Plus(pending[a].Take());
             (posteriors, settled) = (Posteriors(), 0);
         }
-        var half = order.Count / 2;
-        return new BoundRun(label, matched.Average(m => m.Net), matched.Where(m => m.Position >= half).Average(m => m.Net),
-            order.Skip(half).Where(r => r.Arm == HillstromReplay.Mens).Average(r => r.Spend - cost), Estimates.Mean(paired), mensChoices / (double)paired.Count);
+        return Result(label, order, matched, paired, mensChoices / (double)paired.Count);
 
         void Settle(int arm, HillstromRow row)
         {

@@ -11,6 +11,9 @@ namespace MarketingActors.Replay;
 public sealed record HillstromRow(int Index, string Recency, string History, string Mens, string Womens, string ZipCode, string Newbie, string Channel,
     string Arm, bool Converted, double Spend)
 {
+    /// <summary>What the customer's logged arm earned net of its send cost ($0.10 an e-mail).</summary>
+    public double Net => Spend - HillstromReplay.CostOf(Arm);
+
     public static List<HillstromRow> Read(string path, int? limit)
     {
         var rows = new List<HillstromRow>();
@@ -104,7 +107,11 @@ public static class HillstromReplay
         _ => throw new FormatException($"unknown segment '{segment}'"),
     };
 
-    private static double CostOf(string arm) => arm == None ? 0 : (double)SendCost;
+    public static double CostOf(string arm) => arm == None ? 0 : (double)SendCost;
+
+    /// <summary>One row's term of a paired difference (see <see cref="PairedDifference"/>): a policy that chose <paramref name="chosen"/> minus always <paramref name="arm"/>.</summary>
+    public static double PairedTerm(HillstromRow row, string? chosen, string arm) =>
+        ArmIds.Length * row.Net * ((chosen == row.Arm ? 1 : 0) - (row.Arm == arm ? 1 : 0));
 
     private sealed record Outcome(HillstromRow Row, int Position, string? Choice, bool HeldOut, string? Effective, string? Reason = null);
 
@@ -219,7 +226,7 @@ public static class HillstromReplay
             new PolicyValue("random (uniform over the 3 arms)", rows.Count,
                 Estimates.Mean([.. rows.Select(r => r.Converted ? 1.0 : 0.0)]),
                 Estimates.Mean([.. rows.Select(r => r.Spend)]),
-                Estimates.Mean([.. rows.Select(r => r.Spend - CostOf(r.Arm))])),
+                Estimates.Mean([.. rows.Select(r => r.Net)])),
             [.. ArmIds.Select(arm => new PairedDifference(arm, Paired(treated, arm), Paired(secondHalf, arm)))],
             [.. checks],
             overall.GetProperty("treated").GetProperty("decisions").GetInt64(), overall.GetProperty("holdout").GetProperty("decisions").GetInt64(),
@@ -235,16 +242,12 @@ public static class HillstromReplay
         return new PolicyValue(name, matched.Count,
             Estimates.Mean([.. matched.Select(o => o.Row.Converted ? 1.0 : 0.0)]),
             Estimates.Mean([.. matched.Select(o => o.Row.Spend)]),
-            Estimates.Mean([.. matched.Select(o => o.Row.Spend - CostOf(o.Row.Arm))]));
+            Estimates.Mean([.. matched.Select(o => o.Row.Net)]));
     }
 
     /// <summary>See <see cref="PairedDifference"/>: the per-row terms' mean and its normal 95% interval.</summary>
     private static Interval Paired(IReadOnlyCollection<Outcome> rows, string arm) =>
-        Estimates.Mean([.. rows.Select(o =>
-        {
-            var net = o.Row.Spend - CostOf(o.Row.Arm);
-            return ArmIds.Length * net * ((o.Choice == o.Row.Arm ? 1 : 0) - (o.Row.Arm == arm ? 1 : 0));
-        })]);
+        Estimates.Mean([.. rows.Select(o => PairedTerm(o.Row, o.Choice, arm))]);
 
     /// <summary>Replay order: the file's order shuffled by <paramref name="seed"/> (online learning depends on it).</summary>
     public static List<HillstromRow> Shuffle(IReadOnlyList<HillstromRow> rows, int seed)

@@ -31,8 +31,7 @@ public sealed class InMemoryAuditLog(int capacity, AuditSeal seal) : IAuditLog
     {
         lock (_gate)
         {
-            var keys = AuditSegment.KeysOf(q.CampaignId, q.CustomerRef, q.SubjectId, q.Principal, q.Kind).ToArray();
-            return Task.FromResult(_chain.NewestFirst(keys).Where(e => AuditFilter.Matches(q, e)).Take(q.Limit).ToArray());
+            return Task.FromResult(_chain.NewestFirst(AuditSegment.KeysOf(q)).Where(e => AuditFilter.Matches(q, e)).Take(q.Limit).ToArray());
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MarketingActors.Core.Measurement;
 using MarketingActors.Measurement;
 
 namespace MarketingActors.Core.Agents;
@@ -74,14 +75,6 @@ public static class BudgetReallocation
             $"(more than {rule.RunwayDays} days), so more budget would not be spent."));
     }
 
-    /// <summary>Spend over the 24 hours before <paramref name="now"/>, from the hourly series of cumulative spend (the pacing chart's).</summary>
-    public static decimal SpentLastDay(IReadOnlyList<SpendPoint> pacing, DateTimeOffset now)
-    {
-        if (pacing.Count == 0) return 0;
-        var before = pacing.LastOrDefault(p => p.Hour <= now.AddHours(-24));
-        return pacing[^1].CumulativeSpend - (before?.CumulativeSpend ?? 0);
-    }
-
     /// <summary>
     /// A campaign's figures from its whole-campaign report and the report of its recent days: the
     /// recent ROI when both arms there hold <paramref name="minDecisionsPerArm"/> decisions (what the
@@ -95,7 +88,7 @@ public static class BudgetReallocation
         return new CampaignFigures(campaignId, active, summary.Roi, summary.Treated.Decisions, summary.Holdout.Decisions, total, whole.BudgetSpent, whole.Currency)
         {
             RoiWindow = useRecent ? $"the last {recentDays} days" : SinceStart,
-            SpentLastDay = SpentLastDay(whole.Pacing, now),
+            SpentLastDay = SpendPacing.SpentInLastDay(whole.Pacing, now),
             DailyCap = dailyCap,
         };
     }

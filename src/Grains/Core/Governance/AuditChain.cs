@@ -57,7 +57,7 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
 
     /// <summary>
     /// Newest first, skipping sealed segments that cannot hold an entry carrying every one of
-    /// <paramref name="keys"/> (<see cref="AuditSegment.KeysOf"/>); the caller filters each entry.
+    /// <paramref name="keys"/> (<see cref="AuditSegment.KeysOf(MarketingActors.Governance.AuditQuery)"/>); the caller filters each entry.
     /// </summary>
     public IEnumerable<AuditEntry> NewestFirst(IReadOnlyCollection<string> keys)
     {

@@ -55,6 +55,9 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
         return [.. keys];
     }
 
+    /// <summary>The keys an entry answering <paramref name="q"/> must carry: what both logs look segments up by.</summary>
+    public static string[] KeysOf(AuditQuery q) => [.. KeysOf(q.CampaignId, q.CustomerRef, q.SubjectId, q.Principal, q.Kind)];
+
     /// <summary>The keys an entry matching all of these must carry; null values do not constrain.</summary>
     public static IEnumerable<string> KeysOf(string? campaignId, string? customerRef, string? subjectId, string? principal, string? kind)
     {
@@ -85,13 +88,24 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
     private int EncodedBound()
     {
         var bound = 4;
-        foreach (var (e, scheme) in Entries)
+        var columns = new string?[TextColumns];
+        foreach (var entry in Entries)
         {
             bound += 16;
-            foreach (var text in (ReadOnlySpan<string?>)[e.Kind, e.Principal, e.CampaignId, e.CustomerRef, e.SubjectId, e.Operation, e.ApprovalId, e.Payload, e.PrevHash, e.Hash, scheme])
-                bound += 4 + (text is null ? 0 : Encoding.UTF8.GetMaxByteCount(text.Length));
+            foreach (var text in ColumnsOf(entry, columns)) bound += 4 + (text is null ? 0 : Encoding.UTF8.GetMaxByteCount(text.Length));
         }
         return bound;
+    }
+
+    private const int TextColumns = 11;
+
+    /// <summary>An entry's text columns in the order they are encoded (and read back, in <see cref="Read"/>).</summary>
+    private static string?[] ColumnsOf(Sealed sealedEntry, string?[] into)
+    {
+        var (e, scheme) = sealedEntry;
+        (into[0], into[1], into[2], into[3], into[4], into[5]) = (e.Kind, e.Principal, e.CampaignId, e.CustomerRef, e.SubjectId, e.Operation);
+        (into[6], into[7], into[8], into[9], into[10]) = (e.ApprovalId, e.Payload, e.PrevHash, e.Hash, scheme);
+        return into;
     }
 
     /// <exception cref="InvalidDataException">The body is not a segment in the named codec.</exception>
@@ -129,13 +143,13 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
     {
         BinaryPrimitives.WriteInt32BigEndian(to, Entries.Count);
         var at = 4;
-        foreach (var (e, scheme) in Entries)
+        var columns = new string?[TextColumns];
+        foreach (var entry in Entries)
         {
-            BinaryPrimitives.WriteInt64BigEndian(to[at..], e.Sequence);
-            BinaryPrimitives.WriteInt64BigEndian(to[(at + 8)..], (e.At.UtcTicks - DateTimeOffset.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond);
+            BinaryPrimitives.WriteInt64BigEndian(to[at..], entry.Entry.Sequence);
+            BinaryPrimitives.WriteInt64BigEndian(to[(at + 8)..], (entry.Entry.At.UtcTicks - DateTimeOffset.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond);
             at += 16;
-            foreach (var text in (ReadOnlySpan<string?>)[e.Kind, e.Principal, e.CampaignId, e.CustomerRef, e.SubjectId, e.Operation, e.ApprovalId, e.Payload, e.PrevHash, e.Hash, scheme])
-                at += Write(to[at..], text);
+            foreach (var text in ColumnsOf(entry, columns)) at += Write(to[at..], text);
         }
         return at;
     }

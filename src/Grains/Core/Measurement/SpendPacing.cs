@@ -14,4 +14,12 @@ public static class SpendPacing
         else if (series.Count == 0 || series[^1].Hour < hour) series.Add(point);
         if (series.Count > keepHours) series.RemoveRange(0, series.Count - keepHours);
     }
+
+    /// <summary>Spend over the 24 hours before <paramref name="now"/>: the newest point's cumulative spend minus that of the last point a day or more old.</summary>
+    public static decimal SpentInLastDay(IReadOnlyList<SpendPoint> series, DateTimeOffset now)
+    {
+        if (series.Count == 0) return 0;
+        var before = series.LastOrDefault(p => p.Hour <= now.AddHours(-24));
+        return series[^1].CumulativeSpend - (before?.CumulativeSpend ?? 0);
+    }
 }

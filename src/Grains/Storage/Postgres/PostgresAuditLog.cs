@@ -58,7 +58,7 @@ public sealed class PostgresAuditLog(NpgsqlDataSource database, AuditSeal seal) 
     {
         var sql = new StringBuilder($"SELECT {Columns} FROM ma_audit_segment WHERE true");
         var parameters = new List<NpgsqlParameter>();
-        var keys = AuditSegment.KeysOf(q.CampaignId, q.CustomerRef, q.SubjectId, q.Principal, q.Kind).ToArray();
+        var keys = AuditSegment.KeysOf(q);
         if (keys.Length > 0) Compare("keys @>", keys, NpgsqlDbType.Array | NpgsqlDbType.Text);
         if (q.From is { } from) Compare("last_at >=", from.UtcDateTime, NpgsqlDbType.TimestampTz);
         if (q.To is { } to) Compare("first_at <", to.UtcDateTime, NpgsqlDbType.TimestampTz);

@@ -114,16 +114,6 @@ public class BudgetReallocationSpec
     }
 
     [Fact]
-    public void The_pace_is_the_spend_of_the_last_24_hours_of_the_pacing_series()
-    {
-        SpendPoint At(int hoursAgo, decimal cumulative) => new() { Hour = Now.AddHours(-hoursAgo), CumulativeSpend = cumulative };
-
-        Assert.Equal(0m, BudgetReallocation.SpentLastDay([], Now));
-        Assert.Equal(30m, BudgetReallocation.SpentLastDay([At(5, 10m), At(1, 30m)], Now));
-        Assert.Equal(20m, BudgetReallocation.SpentLastDay([At(48, 5m), At(30, 10m), At(10, 25m), At(0, 30m)], Now));
-    }
-
-    [Fact]
     public void The_recent_days_decide_when_they_hold_enough_evidence_and_the_whole_campaign_otherwise()
     {
         var simulator = new RoiSimulator(seed: 21);
