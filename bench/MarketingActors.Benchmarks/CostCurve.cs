@@ -8,8 +8,10 @@ namespace MarketingActors.Benchmarks;
 /// How cost grows with work (issue 19): a fresh embedded engine (in memory, keys off) over loopback
 /// HTTP takes new customers, one page view each in batches of 1,000, 4 requests in flight, up to
 /// each size in turn (cumulatively: 1k, then 100k, then 1M); at each size it reports the ingest
-/// rate of new customers, the memory per live customer (managed heap after a full collection, and
-/// the process's resident set, both as deltas over the empty engine, divided by the customers),
+/// rate of new customers, the memory per live customer (managed heap after a full collection, the
+/// memory the collector keeps committed for it, and the process's resident set, each as a delta over
+/// the empty engine, divided by the customers; then the resident set again after 10 s without load,
+/// once the collector has given back the free space it kept for the ingest),
 /// and the throughput of page views to random customers already live, for 10 s. No campaign is
 /// active: the figures are the customer grains' own. The load client runs in the same process, so
 /// its allocations are in the heap between measurements, not at them (a full collection first).
@@ -24,10 +26,10 @@ public static class CostCurve
     {
         var (app, baseUrl) = await LoopbackEngine.Start("--MarketingActors:Security:RequireApiKeys=false", "--MarketingActors:Security:RequestsPerWindow=10000000");
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(5) };
-        var (heap0, rss0) = Memory();
-        Console.WriteLine($"empty engine: managed heap {heap0 / 1e6:F1} MB, resident {rss0 / 1e6:F1} MB");
-        Console.WriteLine("| live customers | new customers/s | managed heap per customer | resident per customer | page views/s to live customers |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|");
+        var (heap0, committed0, rss0) = Memory();
+        Console.WriteLine($"empty engine: managed heap {heap0 / 1e6:F1} MB, committed by the collector {committed0 / 1e6:F1} MB, resident {rss0 / 1e6:F1} MB");
+        Console.WriteLine("| live customers | new customers/s | managed heap per customer | committed per customer | resident per customer | resident after 10 s idle | page views/s to live customers |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
         var live = 0;
         foreach (var size in sizes.Order())
         {
@@ -35,7 +37,9 @@ public static class CostCurve
             await Send(http, live, size, i => i);
             var ingest = (size - live) / clock.Elapsed.TotalSeconds;
             live = size;
-            var (heap, rss) = Memory();
+            var (heap, committed, rss) = Memory();
+            await Task.Delay(TimeSpan.FromSeconds(10));
+            var (_, _, settled) = Memory();
             var random = new Random(size);
             clock.Restart();
             var sent = 0;
@@ -45,7 +49,7 @@ public static class CostCurve
                 sent += InFlight * Batch;
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {size:N0} | {ingest:N0} | {(heap - heap0) / (double)size / 1024:F2} KB | {(rss - rss0) / (double)size / 1024:F2} KB | {sent / clock.Elapsed.TotalSeconds:N0} |"));
+                $"| {size:N0} | {ingest:N0} | {PerCustomer(heap - heap0, size)} | {PerCustomer(committed - committed0, size)} | {PerCustomer(rss - rss0, size)} | {PerCustomer(settled - rss0, size)} | {sent / clock.Elapsed.TotalSeconds:N0} |"));
         }
         await app.StopAsync();
     }
@@ -65,12 +69,14 @@ public static class CostCurve
             response.EnsureSuccessStatusCode();
         });
 
-    private static (long Heap, long Resident) Memory()
+    private static string PerCustomer(long bytes, int customers) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)customers / 1024:F2} KB");
+
+    private static (long Heap, long Committed, long Resident) Memory()
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         using var process = Process.GetCurrentProcess();
-        return (GC.GetTotalMemory(forceFullCollection: false), process.WorkingSet64);
+        return (GC.GetTotalMemory(forceFullCollection: false), GC.GetGCMemoryInfo().TotalCommittedBytes, process.WorkingSet64);
     }
 }

@@ -47,7 +47,7 @@ public class CustomerEventWork
         var ports = new InMemoryCustomerPorts(campaign) { KeepAudit = false };
         ports.Evidence[campaign.Id] = Fixtures.Evidence(arms: contextual);
         var state = new CustomerState { Profile = Fixtures.WarmProfile() };
-        _turn = new CustomerTurn(CustomerId, () => state, ports.Ports, new CustomerOptions(), new MeasurementOptions(), TimeProvider.System);
+        _turn = new CustomerTurn(CustomerId, state, ports.Ports, new CustomerOptions(), new MeasurementOptions(), TimeProvider.System);
         _eventIds = Enumerable.Range(0, IdPool).Select(i => $"evt-{i:D8}-{Guid.NewGuid():N}").ToArray();
         // Fill the dedup window and the decision history: the steady state of an active customer.
         for (var i = 0; i < EventDeduplicator.Window + 200; i++)

@@ -114,8 +114,8 @@ public static class Fixtures
             var e = new MarketingEvent { EventId = "w" + i, CustomerId = "c", Type = type, Channel = "web", Timestamp = at };
             profile.Apply(e, EventCatalog.KindOf(type));
         }
-        profile.Traits["locale"] = "en-US";
-        profile.Traits["tier"] = "gold";
+        profile.SetTrait("locale", "en-US");
+        profile.SetTrait("tier", "gold");
         return profile;
     }
 }

@@ -24,7 +24,7 @@ public sealed class CustomerGrain(
     IEventJournal journal,
     IOptions<CustomerOptions> options,
     IOptions<MeasurementOptions> measurement,
-    TimeProvider clock) : Grain, ICustomerGrain, IProfileHandover, IRemindable, IProfileSource
+    TimeProvider clock) : Grain, ICustomerGrain, IProfileHandover, IRemindable, ICustomerStateSource
 {
     private const string WakeReminder = "wake";
     private static readonly TimeSpan MinimumWakeDelay = TimeSpan.FromSeconds(1);
@@ -47,7 +47,9 @@ public sealed class CustomerGrain(
     /// <summary>Decoded once: Orleans builds a new string from the grain id on every GetPrimaryKeyString.</summary>
     private string Id => _id ??= this.GetPrimaryKeyString();
     private string? _id;
-    private CustomerTurn Turn => _turn ??= new CustomerTurn(Id, () => state.State, services.PortsFor(this), _options, measurement.Value, clock);
+    private CustomerTurn Turn => _turn ??= new CustomerTurn(Id, this, services.Ports, _options, measurement.Value, clock);
+
+    CustomerState ICustomerStateSource.State => state.State;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -176,9 +178,6 @@ public sealed class CustomerGrain(
         await state.WriteStateAsync();
         return handed;
     }
-
-    Task<CustomerState?> IProfileSource.HandOver(string anonymousId, string knownId) =>
-        GrainFactory.GetGrain<IProfileHandover>(anonymousId).HandOver(knownId);
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {

@@ -13,17 +13,20 @@ namespace MarketingActors.Core.Campaigns;
 /// </summary>
 public static class AudienceTally
 {
-    /// <summary>Recomputes the customer's memberships for the active campaigns; returns the changes to count.</summary>
-    public static List<(string CampaignId, AudienceCount Delta)> Update(Dictionary<string, string[]> memberships, IEnumerable<CampaignDefinition> active, ScoredCustomer customer)
+    /// <summary>
+    /// Recomputes the customer's memberships for the active campaigns; returns the changes to count.
+    /// The memberships are made on the first one: a customer in no audience carries none.
+    /// </summary>
+    public static List<(string CampaignId, AudienceCount Delta)> Update(ref Dictionary<string, string[]>? memberships, IEnumerable<CampaignDefinition> active, ScoredCustomer customer)
     {
         List<(string, AudienceCount)>? changes = null;
         foreach (var campaign in active)
         {
-            var before = memberships.GetValueOrDefault(campaign.Id);
+            var before = memberships?.GetValueOrDefault(campaign.Id);
             var now = RuleEvaluator.Matches(campaign.Audience, customer) ? ReachableChannels(campaign, customer.Profile, before) : null;
             if (ReferenceEquals(now, before)) continue;
-            if (now is null) memberships.Remove(campaign.Id);
-            else memberships[campaign.Id] = now;
+            if (now is null) memberships!.Remove(campaign.Id);
+            else (memberships ??= [])[campaign.Id] = now;
             (changes ??= []).Add((campaign.Id, Of(now).Plus(Of(before), sign: -1)));
         }
         return changes ?? NoChanges;
@@ -33,8 +36,9 @@ public static class AudienceTally
     private static readonly List<(string, AudienceCount)> NoChanges = [];
 
     /// <summary>The customer leaves every count (erasure, or its profile merged into another).</summary>
-    public static List<(string CampaignId, AudienceCount Delta)> Leave(Dictionary<string, string[]> memberships)
+    public static List<(string CampaignId, AudienceCount Delta)> Leave(Dictionary<string, string[]>? memberships)
     {
+        if (memberships is null) return NoChanges;
         var changes = memberships.Select(m => (m.Key, AudienceCount.None.Plus(Of(m.Value), sign: -1))).ToList();
         memberships.Clear();
         return changes;

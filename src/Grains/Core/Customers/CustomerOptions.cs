@@ -39,7 +39,8 @@ public sealed class CustomerOptions : IValidatableObject
     /// <summary>...and per customer per hour; past either the journey exits and its campaign pauses (reason decision_fuse).</summary>
     [Range(1, 100_000)] public int MaxJourneyActsPerHour { get; set; } = 60;
 
-    public TriggerThresholds Thresholds => new()
+    /// <summary>Made once, on first use after binding: every customer's turn shares it.</summary>
+    public TriggerThresholds Thresholds => _thresholds ??= new()
     {
         LikelyToConvert = LikelyToConvertThreshold,
         LikelyToConvertRearm = Math.Max(0, LikelyToConvertThreshold - 0.1),
@@ -48,6 +49,8 @@ public sealed class CustomerOptions : IValidatableObject
         MinEngagementForDrop = MinEngagementForVelocityDrop,
         ColdAfter = ColdLeadAfter,
     };
+
+    private TriggerThresholds? _thresholds;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext context)
     {

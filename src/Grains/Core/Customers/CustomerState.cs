@@ -93,21 +93,33 @@ public sealed class DecisionRecord
     }
 }
 
-/// <summary>Everything a customer grain persists. Bounded: every collection has a cap.</summary>
-[GenerateSerializer, Alias("ma.customer-state")]
-public sealed class CustomerState
+/// <summary>Where a customer's turn reads the state it works on: the grain's, which erasure and merges replace.</summary>
+public interface ICustomerStateSource
 {
+    CustomerState State { get; }
+}
+
+/// <summary>
+/// Everything a customer grain persists. Bounded: every collection has a cap. A state nothing
+/// replaces (specs, benchmarks, replays) is its own source.
+/// </summary>
+[GenerateSerializer, Alias("ma.customer-state")]
+public sealed class CustomerState : ICustomerStateSource
+{
+    CustomerState ICustomerStateSource.State => this;
+
     [Id(0)] public BehaviourProfile Profile { get; set; } = new();
     [Id(1)] public EventDeduplicator Dedup { get; set; } = new();
     [Id(2)] public TriggerState Triggers { get; set; } = new();
     [Id(3)] public Dictionary<string, JourneyProgress> Journeys { get; set; } = new();
     [Id(4)] public List<DecisionRecord> Decisions { get; set; } = [];
     [Id(5)] public string? MergedInto { get; set; }
-    [Id(6)] public List<string> MergedFrom { get; set; } = [];
+    /// <summary>Anonymous profiles merged into this one (for erasure), at most <see cref="MaxMergedFrom"/>.</summary>
+    public IReadOnlyList<string> MergedFrom => (IReadOnlyList<string>?)_mergedFrom ?? [];
     [Id(7)] public double LastLikelihood { get; set; }
     [Id(8)] public double LastVelocity { get; set; }
     [Id(9)] public string ModelVersion { get; set; } = "";
-    [Id(10)] public List<string> RecentTriggers { get; set; } = [];
+    public IReadOnlyList<string> RecentTriggers => (IReadOnlyList<string>?)_recentTriggers ?? [];
     [Id(11)] public DateTimeOffset? WakeRegisteredFor { get; set; }
     /// <summary>The last journal entry this state includes; activation replays what follows.</summary>
     [Id(12)] public long JournalSequence { get; set; }
@@ -116,7 +128,11 @@ public sealed class CustomerState
     /// <summary>The random stand-in for this customer's id in audit entries; erasure forgets it.</summary>
     [Id(13)] public string? AuditRef { get; set; }
     /// <summary>Per active campaign: this customer matches its audience and may be contacted on these channels (see AudienceTally).</summary>
-    [Id(80)] public Dictionary<string, string[]> Audiences { get; set; } = new();
+    [Id(80)] public Dictionary<string, string[]>? Audiences { get; set; }
+
+    // Made on first use: most customers are never merged into and cross no trigger.
+    [Id(6)] private List<string>? _mergedFrom;
+    [Id(10)] private List<string>? _recentTriggers;
 
     public const int MaxMergedFrom = 16;
     public const int MaxRecentTriggers = 16;
@@ -133,10 +149,18 @@ public sealed class CustomerState
         }
     }
 
-    public void RememberTriggers(IEnumerable<string> fired)
+    public void RememberTriggers(List<string> fired)
     {
-        foreach (var t in fired) RecentTriggers.Add(t);
-        if (RecentTriggers.Count > MaxRecentTriggers) RecentTriggers.RemoveRange(0, RecentTriggers.Count - MaxRecentTriggers);
+        if (fired.Count == 0) return;
+        (_recentTriggers ??= []).AddRange(fired);
+        if (_recentTriggers.Count > MaxRecentTriggers) _recentTriggers.RemoveRange(0, _recentTriggers.Count - MaxRecentTriggers);
+    }
+
+    /// <summary>Remembers an anonymous profile merged into this one, up to <see cref="MaxMergedFrom"/> (the first ones kept).</summary>
+    public void RememberMergedFrom(string anonymousId)
+    {
+        _mergedFrom ??= [];
+        if (_mergedFrom.Count < MaxMergedFrom && !_mergedFrom.Contains(anonymousId)) _mergedFrom.Add(anonymousId);
     }
 
     /// <summary>
@@ -156,7 +180,8 @@ public sealed class CustomerState
     public void PruneFinishedJourneys()
     {
         var finished = 0;
-        foreach (var j in Journeys.Values) if (!j.IsActive) finished++;
+        // Over the pairs, not .Values: the dictionary would keep the values view it made, for every customer.
+        foreach (var (_, j) in Journeys) if (!j.IsActive) finished++;
         if (finished <= MaxFinishedJourneys) return;
         var oldest = Journeys.Values.Where(j => !j.IsActive).OrderBy(j => j.StepEnteredAt).Take(finished - MaxFinishedJourneys).ToList();
         foreach (var j in oldest) Journeys.Remove(j.CampaignId);

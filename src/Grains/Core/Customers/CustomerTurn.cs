@@ -25,19 +25,21 @@ namespace MarketingActors.Core.Customers;
 /// one per activation (the holdout draws it caches last as long), and the per-event benchmark
 /// runs this same code.
 /// </summary>
-public sealed class CustomerTurn(string customerId, Func<CustomerState> state, CustomerTurnPorts ports, CustomerOptions options, MeasurementOptions measurement, TimeProvider clock)
+public sealed class CustomerTurn(string customerId, ICustomerStateSource state, CustomerTurnPorts ports, CustomerOptions options, MeasurementOptions measurement, TimeProvider clock)
 {
+    // A turn lives as long as its customer's activation, a million of them on a silo: what it keeps
+    // is shared (options, ports) or made on first use (holdout draws, owed deliveries).
     private readonly TriggerThresholds _thresholds = options.Thresholds;
     /// <summary>This customer's holdout draw per campaign and holdout share: fixed for the activation, so hashed once, not per decision.</summary>
-    private readonly Dictionary<(string CampaignId, double HoldoutPercent), HoldoutAssignment> _holdouts = [];
+    private Dictionary<(string CampaignId, double HoldoutPercent), HoldoutAssignment>? _holdouts;
     /// <summary>The customer as last scored, for the audience counts at the end of a batch.</summary>
     private ScoredCustomer? _lastScored;
     /// <summary>Deliveries the engine owes for the decisions of this call, until the grain hands them to the outbox.</summary>
-    private readonly List<DeliveryOrder> _orders = [];
+    private List<DeliveryOrder>? _orders;
     /// <summary>Reseeded for each decision's ranking (used only before the decision's first await).</summary>
     private SeededRandom? _random;
 
-    private CustomerState S => state();
+    private CustomerState S => state.State;
 
     /// <summary>Set when the journal alone could not rebuild the state (a profile merged in), so it should be snapshotted at once.</summary>
     public bool NeedsSnapshot { get; set; }
@@ -129,7 +131,10 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
     /// <summary>At the end of a batch: the audience memberships the last score implies, their changes counted.</summary>
     public void CountAudiences()
     {
-        if (_lastScored is { } scored) Count(AudienceTally.Update(S.Audiences, ports.Campaigns.Active, scored));
+        if (_lastScored is not { } scored) return;
+        var memberships = S.Audiences;
+        Count(AudienceTally.Update(ref memberships, ports.Campaigns.Active, scored));
+        S.Audiences = memberships;
     }
 
     /// <summary>Whether this customer matches <paramref name="rule"/> now, and may be sent marketing on <paramref name="channel"/>.</summary>
@@ -147,7 +152,7 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
     public DateTimeOffset? NextWake()
     {
         var due = TriggerDetector.NextColdLeadCheck(S.Triggers, _thresholds, S.Profile.LastEngagementAt);
-        foreach (var journey in S.Journeys.Values)
+        foreach (var (_, journey) in S.Journeys)
         {
             if (JourneyRunner.WakeAt(journey) is { } at && (due is null || at < due)) due = at;
         }
@@ -157,14 +162,13 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
     /// <summary>The deliveries decided since the last call, for the outbox; the list starts empty again.</summary>
     public List<DeliveryOrder> TakeOrders()
     {
-        if (_orders.Count == 0) return [];
-        var taken = new List<DeliveryOrder>(_orders);
-        _orders.Clear();
+        var taken = _orders ?? [];
+        _orders = null;
         return taken;
     }
 
     /// <summary>Orders the outbox could not take: handed over again with the next call.</summary>
-    public void StillOwed(List<DeliveryOrder> orders) => _orders.InsertRange(0, orders);
+    public void StillOwed(List<DeliveryOrder> orders) => (_orders ??= []).InsertRange(0, orders);
 
     /// <summary>
     /// A delivery about to go out later than decided (deferred, or retried by an operator): the
@@ -310,7 +314,7 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
                 renderError = e.Message;
             }
         }
-        _orders.Add(new DeliveryOrder
+        (_orders ??= []).Add(new DeliveryOrder
         {
             DecisionId = decision.DecisionId, CustomerId = customerId, CampaignId = campaign.Id, ActionId = action.Id, Channel = action.Channel,
             Variant = action.Variant, Locale = action.Locale, DecidedAt = decision.DecidedAt, DeliverAfter = deferredTo, Message = message,
@@ -325,6 +329,7 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
 
     private HoldoutAssignment HoldoutOf(CampaignDefinition campaign)
     {
+        _holdouts ??= [];
         if (!_holdouts.TryGetValue((campaign.Id, campaign.HoldoutPercent), out var holdout))
         {
             holdout = HoldoutDraw.Assign(measurement.Salt, measurement.SaltId, customerId, campaign.Id, campaign.HoldoutPercent, measurement.GlobalControlPercent);
@@ -405,7 +410,7 @@ public sealed class CustomerTurn(string customerId, Func<CustomerState> state, C
         var previous = e.Properties.GetValueOrDefault(EventCatalog.PreviousIdProperty) ?? e.Properties.GetValueOrDefault(EventCatalog.AnonymousIdProperty);
         if (string.IsNullOrEmpty(previous) || previous == customerId || S.MergedFrom.Contains(previous)) return;
         var handed = await ports.Profiles.HandOver(previous, customerId);
-        if (S.MergedFrom.Count < CustomerState.MaxMergedFrom) S.MergedFrom.Add(previous);
+        S.RememberMergedFrom(previous);
         if (handed is null) return;
         S.MergeFrom(handed, options.RecentDecisions, options.DedupWindow);
         NeedsSnapshot = true;

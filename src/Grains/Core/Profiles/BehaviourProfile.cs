@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using MarketingActors.Events;
 
 namespace MarketingActors.Core.Profiles;
@@ -23,10 +24,17 @@ public sealed class BehaviourProfile
     [Id(8)] public long UnknownEventCount { get; set; }
     [Id(9)] public long ConversionCount { get; set; }
     [Id(10)] public decimal MonetaryValue { get; set; }
-    [Id(11)] public Dictionary<string, ChannelEngagement> Channels { get; set; } = new();
     [Id(12)] public ContactHistory ContactHistory { get; set; } = new();
-    [Id(13)] public Dictionary<string, bool> Consent { get; set; } = new();
-    [Id(14)] public Dictionary<string, string> Traits { get; set; } = new();
+
+    // Most customers never touch a channel, a consent or a trait, and a million live customers
+    // would carry three empty dictionaries each: they are made on the first entry.
+    [Id(11)] private Dictionary<string, ChannelEngagement>? _channels;
+    [Id(13)] private Dictionary<string, bool>? _consent;
+    [Id(14)] private Dictionary<string, string>? _traits;
+
+    public IReadOnlyDictionary<string, ChannelEngagement> Channels => (IReadOnlyDictionary<string, ChannelEngagement>?)_channels ?? ReadOnlyDictionary<string, ChannelEngagement>.Empty;
+    public IReadOnlyDictionary<string, bool> Consent => (IReadOnlyDictionary<string, bool>?)_consent ?? ReadOnlyDictionary<string, bool>.Empty;
+    public IReadOnlyDictionary<string, string> Traits => (IReadOnlyDictionary<string, string>?)_traits ?? ReadOnlyDictionary<string, string>.Empty;
 
     public string? Locale => Traits.GetValueOrDefault("locale");
     public string? TimeZone => Traits.GetValueOrDefault("timezone");
@@ -93,32 +101,40 @@ public sealed class BehaviourProfile
 
     public ChannelEngagement ChannelOf(string channel)
     {
-        if (!Channels.TryGetValue(channel, out var stats))
+        _channels ??= [];
+        if (!_channels.TryGetValue(channel, out var stats))
         {
             stats = new ChannelEngagement();
-            Channels[channel] = stats;
+            _channels[channel] = stats;
         }
         return stats;
+    }
+
+    /// <summary>Sets an identify trait, within <see cref="MaxTraits"/> (a known trait may always change).</summary>
+    public void SetTrait(string key, string value)
+    {
+        _traits ??= [];
+        if (_traits.ContainsKey(key) || _traits.Count < MaxTraits) _traits[key] = value;
     }
 
     public double AffinityFor(string channel) =>
         Channels.TryGetValue(channel, out var stats) ? stats.Affinity : new ChannelEngagement().Affinity;
 
     /// <summary>
-    /// Outbound channels (email, sms, push) need an explicit opt-in; channels the customer comes
-    /// to (web, app) and paid media are allowed until revoked.
-    /// </summary>
-    /// <summary>
     /// Consent for one purpose on a channel ("email:marketing"): an explicit answer for the purpose
     /// wins over the channel-wide one, except that a channel-wide revocation stops every purpose.
     /// </summary>
     public bool HasConsent(string channel, string purpose) =>
-        Consent.TryGetValue($"{channel}:{purpose}", out var forPurpose)
+        _consent is not null && _consent.TryGetValue($"{channel}:{purpose}", out var forPurpose)
             ? forPurpose && !(Consent.TryGetValue(channel, out var channelWide) && !channelWide)
             : HasConsent(channel);
 
     public const string MarketingPurpose = "marketing";
 
+    /// <summary>
+    /// Outbound channels (email, sms, push) need an explicit opt-in; channels the customer comes
+    /// to (web, app) and paid media are allowed until revoked.
+    /// </summary>
     public bool HasConsent(string channel) =>
         Consent.TryGetValue(channel, out var granted)
             ? granted
@@ -141,10 +157,10 @@ public sealed class BehaviourProfile
         foreach (var (channel, stats) in other.Channels) ChannelOf(channel).MergeFrom(stats);
         ContactHistory.MergeFrom(other.ContactHistory);
         // The known profile's explicit choices win; the anonymous profile fills gaps.
-        foreach (var (channel, granted) in other.Consent) Consent.TryAdd(channel, granted);
+        foreach (var (channel, granted) in other.Consent) (_consent ??= []).TryAdd(channel, granted);
         foreach (var (key, value) in other.Traits)
         {
-            if (Traits.Count < MaxTraits) Traits.TryAdd(key, value);
+            if (!Traits.ContainsKey(key)) SetTrait(key, value);
         }
     }
 
@@ -160,10 +176,10 @@ public sealed class BehaviourProfile
         {
             if (key.StartsWith("consent.", StringComparison.Ordinal))
             {
-                Consent[key["consent.".Length..]] = bool.TryParse(value, out var granted) && granted;
+                (_consent ??= [])[key["consent.".Length..]] = bool.TryParse(value, out var granted) && granted;
                 continue;
             }
-            if (Traits.ContainsKey(key) || Traits.Count < MaxTraits) Traits[key] = value;
+            SetTrait(key, value);
         }
     }
 
@@ -171,7 +187,7 @@ public sealed class BehaviourProfile
     {
         var channel = e.Properties.GetValueOrDefault("channel") ?? e.Channel ?? "email";
         var purpose = e.Properties.GetValueOrDefault("purpose");
-        Consent[string.IsNullOrEmpty(purpose) ? channel : $"{channel}:{purpose}"] = granted;
+        (_consent ??= [])[string.IsNullOrEmpty(purpose) ? channel : $"{channel}:{purpose}"] = granted;
     }
 
     private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;

@@ -1,3 +1,5 @@
+using System.Collections.ObjectModel;
+
 namespace MarketingActors.Core.Profiles;
 
 /// <summary>
@@ -9,14 +11,18 @@ public sealed class ContactHistory
 {
     public const int Capacity = 32;
 
-    [Id(0)] public Dictionary<string, List<DateTimeOffset>> ByChannel { get; set; } = new();
+    // Made on the first contact: most live customers were never contacted.
+    [Id(0)] private Dictionary<string, List<DateTimeOffset>>? _byChannel;
+
+    public IReadOnlyDictionary<string, List<DateTimeOffset>> ByChannel => (IReadOnlyDictionary<string, List<DateTimeOffset>>?)_byChannel ?? ReadOnlyDictionary<string, List<DateTimeOffset>>.Empty;
 
     public void Record(string channel, DateTimeOffset at)
     {
-        if (!ByChannel.TryGetValue(channel, out var contacts))
+        _byChannel ??= [];
+        if (!_byChannel.TryGetValue(channel, out var contacts))
         {
             contacts = [];
-            ByChannel[channel] = contacts;
+            _byChannel[channel] = contacts;
         }
         var index = contacts.BinarySearch(at);
         contacts.Insert(index < 0 ? ~index : index, at);

@@ -17,19 +17,40 @@ public sealed class DecayedCounters
         TimeSpan.FromDays(30),
     ];
 
-    [Id(0)] public double[] Values { get; set; } = new double[HalfLives.Length];
-    [Id(1)] public DateTimeOffset? Clock { get; set; }
+    // A customer carries four of these, so the horizons live inline and the clock as UTC ticks (0:
+    // never counted), not as an array and a nullable offset each: 56 bytes a counter instead of 104.
+    [NonSerialized] private Horizons _values;
+    [NonSerialized] private long _clockTicks;
+
+    /// <summary>The decayed values as stored: the wire keeps the array of engines before the inline horizons.</summary>
+    [Id(0)]
+    public double[] Values
+    {
+        get => ((ReadOnlySpan<double>)_values).ToArray();
+        set
+        {
+            _values = default;
+            value.AsSpan(0, Math.Min(value.Length, Horizons.Length)).CopyTo(_values);
+        }
+    }
+
+    [Id(1)]
+    public DateTimeOffset? Clock
+    {
+        get => _clockTicks == 0 ? null : new DateTimeOffset(_clockTicks, TimeSpan.Zero);
+        set => _clockTicks = value?.UtcTicks ?? 0;
+    }
 
     public void Add(DateTimeOffset at, double weight = 1.0)
     {
         if (Clock is null || at >= Clock)
         {
             DecayTo(at);
-            for (var i = 0; i < Values.Length; i++) Values[i] += weight;
+            for (var i = 0; i < Horizons.Length; i++) _values[i] += weight;
             return;
         }
         var age = (Clock.Value - at).TotalHours;
-        for (var i = 0; i < Values.Length; i++) Values[i] += weight * Factor(age, i);
+        for (var i = 0; i < Horizons.Length; i++) _values[i] += weight * Factor(age, i);
     }
 
     /// <summary>The decayed count of horizon <paramref name="horizon"/> as seen at <paramref name="at"/>.</summary>
@@ -37,7 +58,7 @@ public sealed class DecayedCounters
     {
         if (Clock is null) return 0;
         var age = Math.Max(0, (at - Clock.Value).TotalHours);
-        return Values[horizon] * Factor(age, horizon);
+        return _values[horizon] * Factor(age, horizon);
     }
 
     public void MergeFrom(DecayedCounters other)
@@ -45,7 +66,7 @@ public sealed class DecayedCounters
         if (other.Clock is null) return;
         var at = Clock is null || other.Clock > Clock ? other.Clock.Value : Clock.Value;
         DecayTo(at);
-        for (var i = 0; i < Values.Length; i++) Values[i] += other.ValueAt(i, at);
+        for (var i = 0; i < Horizons.Length; i++) _values[i] += other.ValueAt(i, at);
     }
 
     /// <summary>Mean lifetime τ = h/ln 2 in hours: a steady rate r events/hour settles at r·τ.</summary>
@@ -56,11 +77,19 @@ public sealed class DecayedCounters
         if (Clock is { } clock)
         {
             var age = (at - clock).TotalHours;
-            for (var i = 0; i < Values.Length; i++) Values[i] *= Factor(age, i);
+            for (var i = 0; i < Horizons.Length; i++) _values[i] *= Factor(age, i);
         }
         Clock = at;
     }
 
     private static double Factor(double ageHours, int horizon) =>
         Math.Pow(2, -ageHours / HalfLives[horizon].TotalHours);
+
+    /// <summary>One value per entry of <see cref="HalfLives"/>.</summary>
+    [System.Runtime.CompilerServices.InlineArray(Length)]
+    private struct Horizons
+    {
+        public const int Length = 4;
+        private double _first;
+    }
 }

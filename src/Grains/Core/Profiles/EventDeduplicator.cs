@@ -17,18 +17,19 @@ public sealed class EventDeduplicator
     public const int Window = 1024;
 
     /// <summary>The ids themselves, as engines before fingerprints stored them; turned into <see cref="Prints"/> on first use.</summary>
-    [Id(0)] public List<string> Ring { get; set; } = [];
+    [Id(0)] public List<string>? Ring { get; set; }
     [Id(1)] public int Next { get; set; }
     /// <summary>Fingerprints in arrival order until the window fills, then a ring whose oldest entry is at <see cref="Next"/>.</summary>
     [Id(2)] public List<ulong> Prints { get; set; } = [];
 
+    /// <summary>Up to this many fingerprints a scan is as quick as a hash lookup, and most customers hold fewer: no set for them.</summary>
+    private const int ScanLimit = 32;
+
     [NonSerialized] private HashSet<ulong>? _seen;
 
-    private HashSet<ulong> Seen => _seen ??= [.. Upgraded()];
+    public int Count => Ring is { Count: > 0 } ? Ring.Count : Prints.Count;
 
-    public int Count => Ring.Count > 0 ? Ring.Count : Prints.Count;
-
-    public bool HasSeen(string eventId) => Seen.Contains(Fingerprint(eventId));
+    public bool HasSeen(string eventId) => Contains(Fingerprint(eventId));
 
     /// <summary>Returns false when the id was already seen within the window of <paramref name="window"/> ids.</summary>
     public bool TryRecord(string eventId, int window = Window) => TryRecord(Fingerprint(eventId), window);
@@ -42,26 +43,36 @@ public sealed class EventDeduplicator
 
     private bool TryRecord(ulong print, int window)
     {
-        if (!Seen.Add(print)) return false;
+        if (Contains(print)) return false;
         if (Prints.Count < window)
         {
             Prints.Add(print);
+            _seen?.Add(print);
             return true;
         }
         // A window lowered since this ring filled keeps the ring's size: the setting applies as rings grow.
         Next %= Prints.Count;
-        Seen.Remove(Prints[Next]);
+        _seen?.Remove(Prints[Next]);
         Prints[Next] = print;
+        _seen?.Add(print);
         Next = (Next + 1) % Prints.Count;
         return true;
+    }
+
+    private bool Contains(ulong print)
+    {
+        var prints = Upgraded();
+        if (_seen is null && prints.Count <= ScanLimit) return prints.Contains(print);
+        _seen ??= [.. prints];
+        return _seen.Contains(print);
     }
 
     /// <summary>The fingerprints, taking over the ids a state from before them stored (same ring order, same position).</summary>
     private List<ulong> Upgraded()
     {
-        if (Ring.Count == 0) return Prints;
+        if (Ring is not { Count: > 0 }) return Prints;
         Prints = Ring.ConvertAll(Fingerprint);
-        Ring = [];
+        Ring = null;
         return Prints;
     }
 

@@ -26,9 +26,15 @@ public sealed record TriggerThresholds
 [GenerateSerializer, Alias("ma.trigger-state")]
 public sealed class TriggerState
 {
-    [Id(0)] public HashSet<string> Latched { get; set; } = new();
+    // Made when a trigger first fires: most customers never cross one.
+    [Id(0)] private HashSet<string>? _latched;
     /// <summary>The last engagement a cold-lead trigger fired for; it fires again only after new engagement lapses.</summary>
     [Id(1)] public DateTimeOffset? ColdLeadFiredFor { get; set; }
+
+    /// <summary>Latches the trigger; false when it already was (it fired on an earlier crossing).</summary>
+    public bool Latch(string trigger) => (_latched ??= new(StringComparer.Ordinal)).Add(trigger);
+
+    public void Rearm(string trigger) => _latched?.Remove(trigger);
 }
 
 /// <summary>Pure crossing detection over the scores computed for each event.</summary>
@@ -67,7 +73,7 @@ public static class TriggerDetector
 
     private static void Cross(TriggerState state, List<string> fired, string name, bool fire, bool rearm)
     {
-        if (fire && state.Latched.Add(name)) fired.Add(name);
-        else if (rearm) state.Latched.Remove(name);
+        if (fire && state.Latch(name)) fired.Add(name);
+        else if (rearm) state.Rearm(name);
     }
 }

@@ -1,4 +1,5 @@
 using MarketingActors.Core.Customers;
+using MarketingActors.Customers;
 using MarketingActors.Core.Profiles;
 using MarketingActors.Services.Campaigns;
 using MarketingActors.Services.Delivery;
@@ -8,8 +9,9 @@ using MarketingActors.Telemetry;
 
 namespace MarketingActors.Services.Customers;
 
-/// <summary>This silo's side of every customer's turn: the per-silo services its ports are wired to.</summary>
+/// <summary>This silo's side of every customer's turn: the per-silo services its ports are wired to, one set shared by every turn.</summary>
 public sealed class CustomerTurnServices(
+    IGrainFactory grains,
     CampaignDirectory campaigns,
     BudgetLeaseBroker budget,
     CampaignTallies tallies,
@@ -29,5 +31,12 @@ public sealed class CustomerTurnServices(
         await connectors.EnsureLoaded();
     }
 
-    public CustomerTurnPorts PortsFor(IProfileSource profiles) => new(campaigns, budget, tallies, models, learning, audit, profiles, metrics, connectors);
+    public CustomerTurnPorts Ports { get; } = new(campaigns, budget, tallies, models, learning, audit, new AnonymousProfiles(grains), metrics, connectors);
+
+    /// <summary>An anonymous profile hands its state over through its own grain, which then forwards to the known customer.</summary>
+    private sealed class AnonymousProfiles(IGrainFactory grains) : IProfileSource
+    {
+        public Task<CustomerState?> HandOver(string anonymousId, string knownId) =>
+            grains.GetGrain<IProfileHandover>(anonymousId).HandOver(knownId);
+    }
 }

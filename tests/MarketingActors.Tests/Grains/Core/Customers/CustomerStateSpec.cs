@@ -84,7 +84,7 @@ public class CustomerStateSpec
     public void Recent_triggers_are_bounded_and_keep_the_latest()
     {
         var s = new CustomerState();
-        s.RememberTriggers(Enumerable.Range(0, 20).Select(i => $"t{i}"));
+        s.RememberTriggers([.. Enumerable.Range(0, 20).Select(i => $"t{i}")]);
         Assert.Equal(CustomerState.MaxRecentTriggers, s.RecentTriggers.Count);
         Assert.Equal("t4", s.RecentTriggers[0]);
         Assert.Equal("t19", s.RecentTriggers[^1]);

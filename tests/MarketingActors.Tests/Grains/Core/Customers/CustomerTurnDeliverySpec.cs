@@ -19,7 +19,7 @@ public class CustomerTurnDeliverySpec
     {
         var ports = new InMemoryCustomerPorts(campaign);
         var state = new CustomerState();
-        return (new CustomerTurn(Customer, () => state, ports.Ports, new CustomerOptions(), new MeasurementOptions(), _clock), state, ports);
+        return (new CustomerTurn(Customer, state, ports.Ports, new CustomerOptions(), new MeasurementOptions(), _clock), state, ports);
     }
 
     private static CampaignDefinition EmailOnView(QuietHours? quiet = null, int? waitMinutes = null)

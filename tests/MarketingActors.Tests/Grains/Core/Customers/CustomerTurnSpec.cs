@@ -20,7 +20,7 @@ public class CustomerTurnSpec
     {
         var ports = new InMemoryCustomerPorts(campaigns);
         var state = new CustomerState();
-        return (new CustomerTurn(customerId, () => state, ports.Ports, _options, new MeasurementOptions(), _clock), state, ports);
+        return (new CustomerTurn(customerId, state, ports.Ports, _options, new MeasurementOptions(), _clock), state, ports);
     }
 
     private static MarketingEvent View(string customerId = Customer, DateTimeOffset? at = null) => TestEvents.Of(customerId, "product_view", at ?? T0);
