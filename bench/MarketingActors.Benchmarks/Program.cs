@@ -5,7 +5,8 @@ namespace MarketingActors.Benchmarks;
 /// <summary>
 /// dotnet run -c Release --project bench/MarketingActors.Benchmarks -- --filter '*'
 /// (any BenchmarkDotNet switch works: --list flat, --filter '*Scoring*', --job short, ...);
-/// `-- agent-latency [rounds]` runs <see cref="AgentLatency"/> instead, `-- cost-curve 1000,100000,1000000` <see cref="CostCurve"/>.
+/// `-- agent-latency [rounds]` runs <see cref="AgentLatency"/> instead, `-- cost-curve 1000,100000,1000000` <see cref="CostCurve"/>,
+/// `-- cold-activation load|touch …` <see cref="ColdActivation"/> (driven by bench/http/cold-activation.sh).
 /// </summary>
 public static class Program
 {
@@ -14,6 +15,7 @@ public static class Program
         if (args is ["agent-latency", ..]) await AgentLatency.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10);
         else if (args is ["cost-curve", ..])
             await CostCurve.Run([.. (args.Length > 1 ? args[1] : "1000,100000,1000000").Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture))]);
+        else if (args is ["cold-activation", .. var rest]) await ColdActivation.Run(rest);
         else BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }
