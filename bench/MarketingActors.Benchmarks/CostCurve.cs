@@ -31,6 +31,7 @@ public static class CostCurve
         Console.WriteLine("| live customers | new customers/s | managed heap per customer | committed per customer | resident per customer | resident after 10 s idle | page views/s to live customers |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
         var live = 0;
+        var collector = new List<string>();
         foreach (var size in sizes.Order())
         {
             var clock = Stopwatch.StartNew();
@@ -40,6 +41,7 @@ public static class CostCurve
             var (heap, committed, rss) = Memory();
             await Task.Delay(TimeSpan.FromSeconds(10));
             var (_, _, settled) = Memory();
+            collector.Add(Collector(size));
             var random = new Random(size);
             clock.Restart();
             var sent = 0;
@@ -51,7 +53,18 @@ public static class CostCurve
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {size:N0} | {ingest:N0} | {PerCustomer(heap - heap0, size)} | {PerCustomer(committed - committed0, size)} | {PerCustomer(rss - rss0, size)} | {PerCustomer(settled - rss0, size)} | {sent / clock.Elapsed.TotalSeconds:N0} |"));
         }
+        foreach (var line in collector) Console.WriteLine(line);
         await app.StopAsync();
+    }
+
+    /// <summary>Where the collector's committed memory goes after the last full collection: the live heap, free space inside it, and what is committed beyond both.</summary>
+    private static string Collector(int customers)
+    {
+        var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        var generations = string.Join(", ", Enumerable.Range(0, info.GenerationInfo.Length).Select(g =>
+            string.Create(CultureInfo.InvariantCulture, $"gen{g} {info.GenerationInfo[g].SizeAfterBytes / 1e6:F0} MB (free {info.GenerationInfo[g].FragmentationAfterBytes / 1e6:F0} MB)")));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"collector at {customers:N0}: heap {info.HeapSizeBytes / 1e6:F0} MB, free inside it {info.FragmentedBytes / 1e6:F0} MB, committed {info.TotalCommittedBytes / 1e6:F0} MB; {generations}");
     }
 
     /// <summary>Page views for customer numbers <paramref name="customer"/>(from) … (to − 1), in batches, a few requests in flight.</summary>
