@@ -118,7 +118,7 @@ public sealed class BehaviourProfile
     }
 
     public double AffinityFor(string channel) =>
-        Channels.TryGetValue(channel, out var stats) ? stats.Affinity : new ChannelEngagement().Affinity;
+        _channels is not null && _channels.TryGetValue(channel, out var stats) ? stats.Affinity : ChannelEngagement.NoEvidenceAffinity;
 
     /// <summary>
     /// Consent for one purpose on a channel ("email:marketing"): an explicit answer for the purpose

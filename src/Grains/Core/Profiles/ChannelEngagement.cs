@@ -27,6 +27,9 @@ public sealed class ChannelEngagement
         }
     }
 
+    /// <summary>The affinity of a channel the customer was never reached on: the prior's mean, ½.</summary>
+    public const double NoEvidenceAffinity = 0.5;
+
     public double Affinity
     {
         get
