@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 
 namespace MarketingActors.Benchmarks;
@@ -21,8 +20,6 @@ namespace MarketingActors.Benchmarks;
 /// </summary>
 public static class ColdActivation
 {
-    private const int Batch = 1_000, InFlight = 4;
-
     public static Task Run(string[] args) => args switch
     {
         ["load", var url, var customers, var events] => Load(url, Int(customers), Int(events)),
@@ -35,19 +32,7 @@ public static class ColdActivation
         using var http = Client(url);
         var clock = Stopwatch.StartNew();
         // Event k of every customer before event k+1 of any: each customer's journal grows across the whole load.
-        var all = Enumerable.Range(0, events).SelectMany(k => Enumerable.Range(0, customers).Select(c => (Customer: c, Event: k)));
-        await Parallel.ForEachAsync(all.Chunk(Batch), new ParallelOptions { MaxDegreeOfParallelism = InFlight }, async (chunk, _) =>
-        {
-            var at = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-            var body = new StringBuilder(chunk.Length * 110).Append('[');
-            foreach (var (customer, k) in chunk)
-            {
-                if (body.Length > 1) body.Append(',');
-                body.Append(CultureInfo.InvariantCulture, $$"""{"eventId":"cold-{{customer}}-{{k}}","customerId":"cold-{{customer}}","type":"page_view","timestamp":"{{at}}"}""");
-            }
-            using var response = await http.PostAsync("/v1/events", new StringContent(body.Append(']').ToString(), Encoding.UTF8, "application/json"));
-            response.EnsureSuccessStatusCode();
-        });
+        await PageViews.Post(http, Enumerable.Range(0, events).SelectMany(k => Enumerable.Range(0, customers).Select(c => ($"cold-{c}-{k}", $"cold-{c}"))));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"loaded {customers:N0} customers × {events} page views in {clock.Elapsed.TotalSeconds:F1} s ({customers * (double)events / clock.Elapsed.TotalSeconds:N0} events/s)"));
     }

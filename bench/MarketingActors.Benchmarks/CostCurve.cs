@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 
 namespace MarketingActors.Benchmarks;
 
@@ -20,8 +19,6 @@ namespace MarketingActors.Benchmarks;
 /// </summary>
 public static class CostCurve
 {
-    private const int Batch = 1_000, InFlight = 4;
-
     public static async Task Run(int[] sizes)
     {
         var (app, baseUrl) = await LoopbackEngine.Start("--MarketingActors:Security:RequireApiKeys=false", "--MarketingActors:Security:RequestsPerWindow=10000000");
@@ -47,8 +44,8 @@ public static class CostCurve
             var sent = 0;
             while (clock.Elapsed < TimeSpan.FromSeconds(10))
             {
-                await Send(http, 0, InFlight * Batch, _ => random.Next(live));
-                sent += InFlight * Batch;
+                await Send(http, 0, PageViews.InFlight * PageViews.Batch, _ => random.Next(live));
+                sent += PageViews.InFlight * PageViews.Batch;
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {size:N0} | {ingest:N0} | {PerCustomer(heap - heap0, size)} | {PerCustomer(committed - committed0, size)} | {PerCustomer(rss - rss0, size)} | {PerCustomer(settled - rss0, size)} | {sent / clock.Elapsed.TotalSeconds:N0} |"));
@@ -67,20 +64,9 @@ public static class CostCurve
             $"collector at {customers:N0}: heap {info.HeapSizeBytes / 1e6:F0} MB, free inside it {info.FragmentedBytes / 1e6:F0} MB, committed {info.TotalCommittedBytes / 1e6:F0} MB; {generations}");
     }
 
-    /// <summary>Page views for customer numbers <paramref name="customer"/>(from) … (to − 1), in batches, a few requests in flight.</summary>
+    /// <summary>Page views for customer numbers <paramref name="customer"/>(from) … (to − 1).</summary>
     private static Task Send(HttpClient http, int from, int to, Func<int, int> customer) =>
-        Parallel.ForEachAsync(Enumerable.Range(from, to - from).Chunk(Batch), new ParallelOptions { MaxDegreeOfParallelism = InFlight }, async (chunk, _) =>
-        {
-            var at = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-            var body = new StringBuilder(chunk.Length * 110).Append('[');
-            foreach (var i in chunk)
-            {
-                if (body.Length > 1) body.Append(',');
-                body.Append(CultureInfo.InvariantCulture, $$"""{"eventId":"{{Guid.NewGuid():N}}","customerId":"cost-{{customer(i)}}","type":"page_view","timestamp":"{{at}}"}""");
-            }
-            using var response = await http.PostAsync("/v1/events", new StringContent(body.Append(']').ToString(), Encoding.UTF8, "application/json"));
-            response.EnsureSuccessStatusCode();
-        });
+        PageViews.Post(http, Enumerable.Range(from, to - from).Select(i => (Guid.NewGuid().ToString("N"), $"cost-{customer(i)}")));
 
     private static string PerCustomer(long bytes, int customers) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)customers / 1024:F2} KB");
 

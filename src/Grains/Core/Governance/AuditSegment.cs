@@ -75,14 +75,23 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
         try
         {
             var raw = buffer.AsSpan(0, Encode(buffer));
-            if (codec == Lz4) return LZ4Pickler.Pickle(raw);
-            using var compressor = new Compressor(CompressionLevel);
-            return compressor.Wrap(raw).ToArray();
+            return codec switch
+            {
+                Lz4 => LZ4Pickler.Pickle(raw),
+                Zstd => ZstdOf(raw),
+                _ => throw new ArgumentException($"no compressed audit segment codec '{codec}'", nameof(codec)),
+            };
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private static byte[] ZstdOf(ReadOnlySpan<byte> raw)
+    {
+        using var compressor = new Compressor(CompressionLevel);
+        return compressor.Wrap(raw).ToArray();
     }
 
     private int EncodedBound()

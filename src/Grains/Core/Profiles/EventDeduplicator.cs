@@ -81,8 +81,6 @@ public sealed class EventDeduplicator
     {
         var hash = 14695981039346656037UL;
         foreach (var c in eventId) hash = (hash ^ c) * 1099511628211UL;
-        hash = (hash ^ (hash >> 30)) * 0xBF58476D1CE4E5B9UL;
-        hash = (hash ^ (hash >> 27)) * 0x94D049BB133111EBUL;
-        return hash ^ (hash >> 31);
+        return SeededRandom.Mix(hash);
     }
 }

@@ -22,9 +22,11 @@ public sealed class SeededRandom : Random
         return this;
     }
 
-    private static ulong SplitMix(ref ulong x)
+    private static ulong SplitMix(ref ulong x) => Mix(x += 0x9E3779B97F4A7C15UL);
+
+    /// <summary>SplitMix64's finalizer: spreads every input bit over the whole word (the event dedup's fingerprints use it too).</summary>
+    public static ulong Mix(ulong z)
     {
-        var z = x += 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);

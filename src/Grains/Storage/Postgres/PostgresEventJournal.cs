@@ -96,11 +96,11 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
     {
         await using var connection = await Open();
         var started = Stopwatch.GetTimestamp();
-        var events = batch.Sum(p => p.Entries.Count);
+        int events;
         try
         {
             await using var transaction = await connection.BeginTransactionAsync();
-            await Copy(connection, "COPY ma_event_journal (customer_id, sequence, event_id, payload) FROM STDIN (FORMAT BINARY)", batch);
+            events = await Copy(connection, "COPY ma_event_journal (customer_id, sequence, event_id, payload) FROM STDIN (FORMAT BINARY)", batch);
             await transaction.CommitAsync();
         }
         // Any unique violation: the event-id index is one per partition (schema 011), named by PostgreSQL; a sequence clash fails the careful path too.
