@@ -1,4 +1,5 @@
 using System.Globalization;
+using MarketingActors.Campaigns;
 using MarketingActors.Core.Decisions;
 using MarketingActors.Decisions;
 using MarketingActors.Measurement;
@@ -66,13 +67,16 @@ public static class HillstromBound
     /// process and without HTTP, with the replay's rules: 30% of customers held out (only those
     /// logged without e-mail kept, as evidence of the control arm), matched treated rows revealed,
     /// posteriors rebuilt every 500 settled outcomes. Cheap enough to run on hundreds of orders,
-    /// where the HTTP replay's ten runs are too few to tell its expectation.
+    /// where the HTTP replay's ten runs are too few to tell its expectation. With a
+    /// <paramref name="priorTest"/>, the arms start from its evidence as the engine's do.
     /// </summary>
-    public static BoundRun EnginePolicy(IReadOnlyList<HillstromRow> order, int seed, string label)
+    public static BoundRun EnginePolicy(IReadOnlyList<HillstromRow> order, int seed, string label, PriorTest? priorTest = null)
     {
         var random = new Random(seed);
         var arms = HillstromReplay.ArmIds.Select(a => new PolicyArm(a, HillstromReplay.CostOf(a))).ToArray();
-        var evidence = arms.Select(a => new ArmStatistics { ArmId = a.ArmId }).ToArray();
+        var evidence = arms.Select(a => priorTest?.Arms.FirstOrDefault(p => p.ActionId == a.ArmId) is { } p
+            ? PriorTestEvidence.Of(p, priorTest.Weight, dimension: 1)
+            : new ArmStatistics { ArmId = a.ArmId }).ToArray();
         var pending = arms.Select(a => new ArmAccumulator(a.ArmId, 1)).ToArray();
         ArmPosterior[] Posteriors()
         {
@@ -116,25 +120,38 @@ public static class HillstromBound
         }
     }
 
-    /// <summary>The seeds' two orders each, one row per run, then the same over <paramref name="many"/> further orders (seeds 1000 on), summarized.</summary>
+    /// <summary>
+    /// Each learner on the seeds' orders, one row per run, then the same over <paramref name="many"/>
+    /// further seeds (1000 on), summarized: the bound and the policy core from cold on the whole
+    /// file's two orders per seed; the policy core warm-started on the cross-fitted folds (each half
+    /// of the seed's shuffle, both orders, with the other half's results as its prior test).
+    /// </summary>
     public static void Print(IReadOnlyList<HillstromRow> rows, IEnumerable<int> seeds, int many, TextWriter o)
     {
         var inv = CultureInfo.InvariantCulture;
         string F(double x) => x.ToString("0.000", inv);
-        foreach (var (name, run) in new (string, Func<IReadOnlyList<HillstromRow>, int, string, BoundRun>)[]
-                 { ("the bound (myopic Bayes, knows the arms' rates)", (order, _, label) => Run(rows, order, label)), ("the engine's policy core, no context", EnginePolicy) })
+        IEnumerable<(string Label, List<HillstromRow> Order)> Orders(int seed) => new[] { false, true }.Select(reversed =>
+            ($"seed {seed} {(reversed ? "reversed" : "shuffled")}", HillstromReplay.Order(rows, seed, reversed)));
+        IEnumerable<BoundRun> Warm(int seed) => HillstromReplay.CrossFitFolds(rows, seed).SelectMany(fold => new[] { false, true }.Select(reversed =>
+            EnginePolicy(reversed ? Enumerable.Reverse(fold.Replayed).ToList() : fold.Replayed, seed * 4 + (reversed ? 1 : 0) + (fold.Label.StartsWith("fold 1") ? 2 : 0),
+                $"seed {seed} {fold.Label} {(reversed ? "reversed" : "shuffled")}", HillstromReplay.PriorTestOf(fold.Prior, "the other fold"))));
+        foreach (var (name, runs) in new (string, Func<int, IEnumerable<BoundRun>>)[]
+                 {
+                     ("the bound (myopic Bayes, knows the arms' rates)", seed => Orders(seed).Select(x => Run(rows, x.Order, x.Label))),
+                     ("the engine's policy core, no context", seed => Orders(seed).Select((x, i) => EnginePolicy(x.Order, seed * 2 + i, x.Label))),
+                     ("the engine's policy core, no context, warm-started from the other fold's results", Warm),
+                 })
         {
-            IEnumerable<BoundRun> Runs(IEnumerable<int> s) => s.SelectMany(seed => new[] { false, true }.Select(reversed =>
-                run(HillstromReplay.Order(rows, seed, reversed), seed * 2 + (reversed ? 1 : 0), $"seed {seed} {(reversed ? "reversed" : "shuffled")}")));
-            var reported = Runs(seeds).ToList();
+            var reported = seeds.SelectMany(runs).ToList();
             o.WriteLine($"## {name}");
             o.WriteLine("| run | net | net, 2nd half | mens net, 2nd half | minus mens, paired [95% CI] | mens share |");
             o.WriteLine("|---|---:|---:|---:|---|---:|");
             foreach (var r in reported)
                 o.WriteLine($"| {r.Label} | {F(r.Whole)} | {F(r.SecondHalf)} | {F(r.MensSecondHalf)} | {Estimates.Show(r.Paired, "0.000")} | {F(r.MensShare)} |");
-            foreach (var (orders, runs) in new[] { ("these orders", reported), ($"{2 * many} further orders (seeds 1000–{999 + many})", Runs(Enumerable.Range(1000, many)).ToList()) })
-                o.WriteLine($"{orders}: whole {F(runs.Average(r => r.Whole))} (min {F(runs.Min(r => r.Whole))}), second half {F(runs.Average(r => r.SecondHalf))} vs mens {F(runs.Average(r => r.MensSecondHalf))}, " +
-                    $"significantly below mens in {runs.Count(r => r.SignificantlyBelowMens)} of {runs.Count} runs");
+            var further = Enumerable.Range(1000, many).SelectMany(runs).ToList();
+            foreach (var (which, set) in new[] { ("these orders", reported), ($"{further.Count} further orders (seeds 1000–{999 + many})", further) })
+                o.WriteLine($"{which}: whole {F(set.Average(r => r.Whole))} (min {F(set.Min(r => r.Whole))}), second half {F(set.Average(r => r.SecondHalf))} vs mens {F(set.Average(r => r.MensSecondHalf))}, " +
+                    $"significantly below mens in {set.Count(r => r.SignificantlyBelowMens)} of {set.Count} runs");
             o.WriteLine();
         }
     }

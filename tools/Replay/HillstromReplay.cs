@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using MarketingActors.Campaigns;
 using MarketingActors.Core.Measurement;
 using MarketingActors.Measurement;
 
@@ -264,6 +265,32 @@ public static class HillstromReplay
         if (reversed) shuffled.Reverse();
         return shuffled;
     }
+
+    /// <summary>
+    /// Cross-fitting for a warm start: the seed's shuffle cut into two folds, each replayed with the
+    /// other fold's experiment as the campaign's prior test, so no reported row's outcome is in the
+    /// evidence the policy starts from. Across the pair every row is replayed once.
+    /// </summary>
+    public static IEnumerable<(string Label, List<HillstromRow> Replayed, List<HillstromRow> Prior)> CrossFitFolds(IReadOnlyList<HillstromRow> rows, int seed)
+    {
+        var shuffled = Shuffle(rows, seed);
+        var half = shuffled.Count / 2;
+        yield return ("fold 2, prior fold 1", shuffled[half..], shuffled[..half]);
+        yield return ("fold 1, prior fold 2", shuffled[..half], shuffled[half..]);
+    }
+
+    /// <summary>The prior test a marketer would write from these rows' experiment: per arm, its customers, those who bought, and what they spent.</summary>
+    public static PriorTest PriorTestOf(IEnumerable<HillstromRow> rows, string source) => new()
+    {
+        Source = source,
+        Arms = [.. rows.GroupBy(r => r.Arm).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new PriorTestArm
+        {
+            ActionId = g.Key, Trials = g.Count(), Conversions = g.Count(r => r.Converted), Revenue = Math.Round((decimal)g.Sum(r => r.Spend), 2),
+        })],
+    };
+
+    /// <summary>A decision policy (JSON object) with a <c>priorTest</c> added.</summary>
+    public static string WithPriorTest(string policy, PriorTest test) => $"{policy[..policy.LastIndexOf('}')]},\"priorTest\":{JsonSerializer.Serialize(test, Json)}}}";
 
     /// <summary>Like for like: the engine's conversions for the arm over the decisions the replay revealed, against the experiment on the same customers.</summary>
     private static LiftCheck Check(string arm, JsonElement scope, IReadOnlyList<Outcome> chosen)

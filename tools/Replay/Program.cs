@@ -1,6 +1,6 @@
 using MarketingActors.Replay;
 
-// dotnet run --project tools/Replay -- hillstrom ../shared/datasets/hillstrom.csv [--limit N] [--holdout P] [--seeds 1,2,3] [--orders shuffled,reversed] [--policy contextual|segment_thompson] [--url http://host:port [--salt <the engine's MarketingActors:Measurement:Salt>]]
+// dotnet run --project tools/Replay -- hillstrom ../shared/datasets/hillstrom.csv [--limit N] [--holdout P] [--seeds 1,2,3] [--orders shuffled,reversed] [--policy contextual|segment_thompson] [--prior cross-fit] [--url http://host:port [--salt <the engine's MarketingActors:Measurement:Salt>]]
 // dotnet run --project tools/Replay -- obd ../shared/datasets/obd-men [--limit N] [--url http://host:port]
 // dotnet run --project tools/Replay -- insight [--repeat N] [--url http://host:port]
 // dotnet run --project tools/Replay -- synthetic [--seeds 1,2,3,4,5]
@@ -47,14 +47,25 @@ if (args[0] == "hillstrom")
     var rows = HillstromRow.Read(source, limit);
     var policy = Option("--policy") is "segment_thompson" ? HillstromReplay.SegmentThompsonPolicy : HillstromReplay.ContextualPolicy;
     var orders = (Option("--orders") ?? "shuffled,reversed").Split(',');
+    // --prior cross-fit: each half of the seed's shuffle replayed with the other half's results as the campaign's prior test.
+    var crossFit = Option("--prior") switch
+    {
+        null => false,
+        "cross-fit" => true,
+        var other => throw new ArgumentException($"--prior {other}: cross-fit is the only prior the replay can give without using the rows it reports"),
+    };
     var results = new List<HillstromResult>();
     foreach (var seed in (Option("--seeds") ?? "1").Split(',').Select(int.Parse))
+    foreach (var (fold, replayed, prior) in crossFit ? HillstromReplay.CrossFitFolds(rows, seed) : [("", HillstromReplay.Shuffle(rows, seed), [])])
     foreach (var order in orders)
     {
-        Console.WriteLine($"## seed {seed}, {order}");
+        var label = $"seed {seed} {fold} {order}".Replace("  ", " ");
+        Console.WriteLine($"## {label}");
+        var ordered = order == "reversed" ? Enumerable.Reverse(replayed).ToList() : replayed;
+        var runPolicy = crossFit ? HillstromReplay.WithPriorTest(policy, HillstromReplay.PriorTestOf(prior, $"Hillstrom, seed {seed}, the other fold")) : policy;
         await using var fresh = await Engine.Start(Option("--url"), Environment.GetEnvironmentVariable("MA_API_KEY"));
-        var result = await HillstromReplay.Run(fresh, HillstromReplay.Order(rows, seed, reversed: order == "reversed"), holdoutPercent: Option("--holdout") is { } h ? int.Parse(h) : 30,
-            policy: policy, log: Console.Out, holdoutSalt: Option("--salt")) with { Label = $"seed {seed} {order}" };
+        var result = await HillstromReplay.Run(fresh, ordered, holdoutPercent: Option("--holdout") is { } h ? int.Parse(h) : 30,
+            policy: runPolicy, log: Console.Out, holdoutSalt: Option("--salt")) with { Label = label };
         HillstromReplay.Print(result, Console.Out);
         results.Add(result);
     }

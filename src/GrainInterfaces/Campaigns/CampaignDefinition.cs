@@ -61,6 +61,34 @@ public sealed record DecisionPolicy
     [Id(2)] public double ExplorationFloor { get; init; } = 0.05;
     /// <summary>Standard deviations by which a contextual estimate must beat the best single action for a customer (0–5).</summary>
     [Id(3)] public double SafetyMargin { get; init; } = 2.0;
+    /// <summary>A randomized test of these actions run before the campaign, counted as evidence before its first decision (contextual policy only).</summary>
+    [Id(4)] public PriorTest? PriorTest { get; init; }
+}
+
+/// <summary>
+/// The per-action results of a randomized test run before this campaign (an A/B test's report:
+/// sends, conversions, revenue), so the policy starts from what that test already showed instead
+/// of paying again to learn it. Counted as context-free evidence (the test's customers' contexts
+/// are not known), scaled by <see cref="Weight"/>; never part of the campaign's own reports.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ma.prior-test")]
+public sealed record PriorTest
+{
+    /// <summary>What the test was (a name, a report's link), kept with the evidence it brings.</summary>
+    [Id(0)] public string Source { get; init; } = "";
+    /// <summary>Share of the test's evidence counted (0–1]: below 1 when the audience or the offer has since changed.</summary>
+    [Id(1)] public double Weight { get; init; } = 1;
+    [Id(2)] public PriorTestArm[] Arms { get; init; } = [];
+}
+
+/// <summary>One action's result in a <see cref="PriorTest"/>: customers it was sent to (or, for a control, held back from), those who converted, and their revenue.</summary>
+[GenerateSerializer, Immutable, Alias("ma.prior-test-arm")]
+public sealed record PriorTestArm
+{
+    [Id(0)] public string ActionId { get; init; } = "";
+    [Id(1)] public long Trials { get; init; }
+    [Id(2)] public long Conversions { get; init; }
+    [Id(3)] public decimal Revenue { get; init; }
 }
 
 /// <summary>

@@ -22,6 +22,28 @@ public sealed class HillstromReplaySpec(EmbeddedEngine engine)
     }
 
     [Fact]
+    public void Cross_fitting_replays_each_half_with_the_other_halfs_results_and_never_its_own()
+    {
+        var rows = HillstromRow.Read(Hillstrom, limit: null);
+
+        var folds = HillstromReplay.CrossFitFolds(rows, seed: 11).ToList();
+
+        Assert.Equal(2, folds.Count);
+        foreach (var (_, replayed, prior) in folds)
+        {
+            Assert.Equal(32_000, replayed.Count);
+            Assert.Empty(replayed.Select(r => r.Index).Intersect(prior.Select(r => r.Index)));
+            var test = HillstromReplay.PriorTestOf(prior, "the other fold");
+            Assert.Equal(32_000, test.Arms.Sum(a => a.Trials));
+            var mens = test.Arms.Single(a => a.ActionId == HillstromReplay.Mens);
+            Assert.Equal(prior.Count(r => r.Arm == HillstromReplay.Mens && r.Converted), mens.Conversions);
+            Assert.Equal((decimal)prior.Where(r => r.Arm == HillstromReplay.Mens).Sum(r => r.Spend), mens.Revenue, 2);
+        }
+        Assert.Equal(folds[0].Replayed.Select(r => r.Index), folds[1].Prior.Select(r => r.Index));
+        Assert.Equal(64_000, folds.SelectMany(f => f.Replayed).Select(r => r.Index).Distinct().Count());
+    }
+
+    [Fact]
     public async Task A_running_engine_is_reached_with_the_api_key_given_and_refuses_the_replay_without_one()
     {
         var url = EmbeddedEngine.BaseAddressOf(engine.App);

@@ -52,7 +52,7 @@ public static partial class CampaignValidator
         if (c.Guardrails is null) errors.Add("guardrails: required");
         else ValidateGuardrails(c.Guardrails, errors);
         errors.AddRange(SegmentKey.Validate(c.Segments));
-        errors.AddRange(PolicyProblems(c.Policy));
+        errors.AddRange(PolicyProblems(c.Policy, c.Actions));
         if (c.AllowLocaleFallback && c.Actions is not null && !HasFallbackCopy(c.Actions))
             errors.Add("allowLocaleFallback: needs a localized variant with an unlocalized copy (same channel and variant, no locale) to fall back to");
         return errors;
@@ -204,7 +204,7 @@ public static partial class CampaignValidator
     };
 
     /// <summary>Every problem with a campaign's decision policy ("policy…: reason").</summary>
-    private static IEnumerable<string> PolicyProblems(DecisionPolicy? policy)
+    private static IEnumerable<string> PolicyProblems(DecisionPolicy? policy, ActionOption[]? actions)
     {
         if (policy is null) yield break;
         if (policy.Kind is not (DecisionPolicy.SegmentThompson or DecisionPolicy.Contextual))
@@ -212,10 +212,37 @@ public static partial class CampaignValidator
         if (!double.IsFinite(policy.ExplorationFloor) || policy.ExplorationFloor is < 0.01 or > 0.5)
             yield return "policy.explorationFloor: 0.01 to 0.5 (a zero floor would leave actions no off-policy estimate can reach)";
         if (!double.IsFinite(policy.SafetyMargin) || policy.SafetyMargin is < 0 or > 5) yield return "policy.safetyMargin: 0 to 5 standard deviations";
+        if (policy.PriorTest is { } test)
+        {
+            if (policy.Kind != DecisionPolicy.Contextual) yield return $"policy.priorTest: only the {DecisionPolicy.Contextual} policy counts a prior test";
+            foreach (var problem in PriorTestProblems(test, actions)) yield return problem;
+        }
         if (policy.Context is null) { yield return "policy.context: a list of dimensions"; yield break; }
         if (policy.Context.Length > MaxPolicyContext) yield return $"policy.context: at most {MaxPolicyContext} dimensions";
         foreach (var problem in SegmentKey.ValidateDimensions(policy.Context, "policy.context")) yield return problem;
     }
 
+    /// <summary>A prior test's results must be counts a test could have produced, of this campaign's actions.</summary>
+    private static IEnumerable<string> PriorTestProblems(PriorTest test, ActionOption[]? actions)
+    {
+        if (string.IsNullOrWhiteSpace(test.Source) || test.Source.Length > MaxNameLength) yield return $"policy.priorTest.source: required (what the test was), at most {MaxNameLength} characters";
+        if (!double.IsFinite(test.Weight) || test.Weight is <= 0 or > 1) yield return "policy.priorTest.weight: above 0, at most 1";
+        if (test.Arms is not { Length: > 0 }) { yield return "policy.priorTest.arms: at least one action's result"; yield break; }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < test.Arms.Length; i++)
+        {
+            var arm = test.Arms[i];
+            var at = $"policy.priorTest.arms[{i}]";
+            if (arm is null) { yield return $"{at}: required"; continue; }
+            if (actions is null || !actions.Any(a => a?.Id == arm.ActionId)) yield return $"{at}.actionId: unknown action '{arm.ActionId}'";
+            else if (!seen.Add(arm.ActionId)) yield return $"{at}.actionId: duplicate '{arm.ActionId}'";
+            if (arm.Trials is < 0 or > MaxPriorTrials) yield return $"{at}.trials: 0 to {MaxPriorTrials}";
+            if (arm.Conversions < 0 || arm.Conversions > arm.Trials) yield return $"{at}.conversions: 0 to trials";
+            if (arm.Revenue < 0 || arm.Revenue > MaxConversionValue * Math.Max(arm.Conversions, 1)) yield return $"{at}.revenue: 0 to {MaxConversionValue} per conversion";
+        }
+    }
+
     public const int MaxPolicyContext = 12;
+    /// <summary>More trials than any test runs: a typo, not a result.</summary>
+    public const long MaxPriorTrials = 1_000_000_000;
 }

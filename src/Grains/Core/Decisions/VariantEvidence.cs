@@ -18,7 +18,7 @@ public sealed class VariantEvidence
         FrozenDictionary<string, ArmStatistics>.Empty);
 
     // Keyed by everything a posterior depends on: None is one instance shared by every campaign without evidence yet.
-    private readonly ConcurrentDictionary<(string Arm, bool Control, decimal ConversionValue, double WeightPrecision), ArmPosterior> _posteriors = new();
+    private readonly ConcurrentDictionary<(string Arm, bool Control, decimal ConversionValue, double WeightPrecision, PriorTest? PriorTest), ArmPosterior> _posteriors = new();
 
     public IReadOnlyDictionary<string, VariantPosterior> Campaign { get; }
     public IReadOnlyDictionary<string, FrozenDictionary<string, VariantPosterior>> Segments { get; }
@@ -45,13 +45,15 @@ public sealed class VariantEvidence
     /// <summary>
     /// An arm's posterior for the contextual policy (one with no evidence yet is the pooled prior).
     /// A <paramref name="control"/> option sends nothing, as the holdout does: its evidence is its own plus the holdout's.
+    /// The campaign's <see cref="PriorTest"/>, if any, counts as evidence before the campaign's own.
     /// </summary>
     public ArmPosterior PosteriorOf(string armId, CampaignDefinition campaign, PolicyOptions options, bool control = false) =>
-        _posteriors.GetOrAdd((armId, control, campaign.ConversionValue, options.WeightPrecision), key =>
+        _posteriors.GetOrAdd((armId, control, campaign.ConversionValue, options.WeightPrecision, campaign.Policy?.PriorTest), key =>
         {
-            var prior = PolicyPrior.Pool(Arms.Values, (double)key.ConversionValue, key.WeightPrecision);
-            var own = Arms.GetValueOrDefault(key.Arm) ?? new ArmStatistics { ArmId = key.Arm };
-            if (key.Control && Arms.GetValueOrDefault(ArmStatistics.HoldoutArm) is { } holdout) own = own.Plus(holdout with { ArmId = key.Arm });
+            var arms = PriorTestEvidence.With(Arms, key.PriorTest, DecisionContext.Dimension);
+            var prior = PolicyPrior.Pool(arms.Values, (double)key.ConversionValue, key.WeightPrecision);
+            var own = arms.GetValueOrDefault(key.Arm) ?? new ArmStatistics { ArmId = key.Arm };
+            if (key.Control && arms.GetValueOrDefault(ArmStatistics.HoldoutArm) is { } holdout) own = own.Plus(holdout with { ArmId = key.Arm });
             return ArmPosterior.Of(own, prior, DecisionContext.Dimension);
         });
 

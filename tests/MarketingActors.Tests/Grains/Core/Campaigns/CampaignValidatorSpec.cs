@@ -85,7 +85,17 @@ public class CampaignValidatorSpec
         ["unknown policy kind"] = Valid with { Policy = new DecisionPolicy { Kind = "greedy" } },
         ["policy without exploration"] = Valid with { Policy = new DecisionPolicy { ExplorationFloor = 0 } },
         ["policy context on unknown feature"] = Valid with { Policy = new DecisionPolicy { Context = [new SegmentDimension { Feature = "iq", Buckets = [1] }] } },
+        ["prior test of an unknown action"] = WithPriorTest(new PriorTestArm { ActionId = "fax-a", Trials = 10 }),
+        ["prior test with more conversions than trials"] = WithPriorTest(new PriorTestArm { ActionId = "email-a", Trials = 10, Conversions = 11 }),
+        ["prior test with negative revenue"] = WithPriorTest(new PriorTestArm { ActionId = "email-a", Trials = 10, Revenue = -1 }),
+        ["prior test naming an action twice"] = WithPriorTest(new PriorTestArm { ActionId = "email-a", Trials = 10 }, new PriorTestArm { ActionId = "email-a", Trials = 5 }),
+        ["prior test without a source"] = Valid with { Policy = new DecisionPolicy { PriorTest = new PriorTest { Arms = [new PriorTestArm { ActionId = "email-a", Trials = 10 }] } } },
+        ["prior test counted for nothing"] = Valid with { Policy = new DecisionPolicy { PriorTest = new PriorTest { Source = "t", Weight = 0, Arms = [new PriorTestArm { ActionId = "email-a", Trials = 10 }] } } },
+        ["prior test on the segment policy"] = Valid with { Policy = new DecisionPolicy { Kind = DecisionPolicy.SegmentThompson, PriorTest = new PriorTest { Source = "t", Arms = [new PriorTestArm { ActionId = "email-a", Trials = 10 }] } } },
     };
+
+    private static CampaignDefinition WithPriorTest(params PriorTestArm[] arms) =>
+        Valid with { Policy = new DecisionPolicy { PriorTest = new PriorTest { Source = "spring A/B test", Arms = arms } } };
 
     [Fact]
     public void A_complete_valid_definition_passes()
@@ -93,11 +103,24 @@ public class CampaignValidatorSpec
         Assert.Empty(CampaignValidator.Validate(Valid));
     }
 
+    [Fact]
+    public void A_prior_test_of_the_campaigns_own_actions_passes()
+    {
+        Assert.Empty(CampaignValidator.Validate(WithPriorTest(new PriorTestArm { ActionId = "email-a", Trials = 1_000, Conversions = 30, Revenue = 3_000m })));
+    }
+
     [Theory]
     [InlineData("control option that costs", "actions[1].control: a control option sends nothing")]
     [InlineData("unknown policy kind", "policy.kind: segment_thompson or contextual")]
     [InlineData("policy without exploration", "policy.explorationFloor: 0.01 to 0.5")]
     [InlineData("policy context on unknown feature", "policy.context[0].feature: one of")]
+    [InlineData("prior test of an unknown action", "policy.priorTest.arms[0].actionId: unknown action 'fax-a'")]
+    [InlineData("prior test with more conversions than trials", "policy.priorTest.arms[0].conversions: 0 to trials")]
+    [InlineData("prior test with negative revenue", "policy.priorTest.arms[0].revenue: 0 to")]
+    [InlineData("prior test naming an action twice", "policy.priorTest.arms[1].actionId: duplicate 'email-a'")]
+    [InlineData("prior test without a source", "policy.priorTest.source: required")]
+    [InlineData("prior test counted for nothing", "policy.priorTest.weight: above 0, at most 1")]
+    [InlineData("prior test on the segment policy", "policy.priorTest: only the contextual policy counts a prior test")]
     [InlineData("bad id", "id: ")]
     [InlineData("missing name", "name: required")]
     [InlineData("negative conversion value", "conversionValue: must not be negative")]
