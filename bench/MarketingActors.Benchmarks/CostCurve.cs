@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 
 namespace MarketingActors.Benchmarks;
 
@@ -24,7 +25,7 @@ public static class CostCurve
         var (app, baseUrl) = await LoopbackEngine.Start("--MarketingActors:Security:RequireApiKeys=false", "--MarketingActors:Security:RequestsPerWindow=10000000");
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(5) };
         var (heap0, committed0, rss0) = Memory();
-        Console.WriteLine($"empty engine: managed heap {heap0 / 1e6:F1} MB, committed by the collector {committed0 / 1e6:F1} MB, resident {rss0 / 1e6:F1} MB");
+        Console.WriteLine($"empty engine ({(GCSettings.IsServerGC ? "Server" : "workstation")} GC, as the silo runs it: Server): managed heap {heap0 / 1e6:F1} MB, committed by the collector {committed0 / 1e6:F1} MB, resident {rss0 / 1e6:F1} MB");
         Console.WriteLine("| live customers | new customers/s | managed heap per customer | committed per customer | resident per customer | resident after 10 s idle | page views/s to live customers |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
         var live = 0;

@@ -6,7 +6,9 @@ using MarketingActors.Delivery;
 using MarketingActors.Events;
 using MarketingActors.Services.Customers;
 using MarketingActors.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace MarketingActors.Customers;
 
@@ -17,15 +19,21 @@ namespace MarketingActors.Customers;
 /// is the turn's; what the grain adds is Orleans: the journal and snapshots, the reminder, the
 /// forwarding of a merged profile, erasure. On activation it restores its last snapshot and
 /// replays the journal after it.
+/// The grain reads and writes its snapshot in the customers' grain storage itself, holding the
+/// state, its version and whether it exists (<see cref="IGrainState{T}"/>), rather than through an
+/// Orleans persistent-state facet: the facet, its lifecycle hook and its migration hand-over cost
+/// ≈ 0.3 KB on each of a million live customers, and the journal already carries a customer across
+/// a restart or a move.
 /// </summary>
 public sealed class CustomerGrain(
-    [PersistentState("customer", StorageNames.Customers)] IPersistentState<CustomerState> state,
+    [FromKeyedServices(StorageNames.Customers)] IGrainStorage snapshots,
     CustomerTurnServices services,
     IEventJournal journal,
     IOptions<CustomerOptions> options,
     IOptions<MeasurementOptions> measurement,
-    TimeProvider clock) : Grain, ICustomerGrain, IProfileHandover, IRemindable, ICustomerStateSource
+    TimeProvider clock) : Grain, ICustomerGrain, IProfileHandover, IRemindable, ICustomerStateSource, IGrainState<CustomerState>
 {
+    private const string SnapshotName = "customer";
     private const string WakeReminder = "wake";
     private static readonly TimeSpan MinimumWakeDelay = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan MaxWakeDelay = TimeSpan.FromDays(30);
@@ -43,16 +51,27 @@ public sealed class CustomerGrain(
     private DateTimeOffset _lastSave;
     private CustomerTurn? _turn;
 
-    private CustomerState S => state.State;
+    private CustomerState _state = new();
+    private string? _snapshotVersion;
+    private bool _snapshotExists;
+
+    private CustomerState S => _state;
     /// <summary>Decoded once: Orleans builds a new string from the grain id on every GetPrimaryKeyString.</summary>
     private string Id => _id ??= this.GetPrimaryKeyString();
     private string? _id;
     private CustomerTurn Turn => _turn ??= new CustomerTurn(Id, this, services.Ports, _options, measurement.Value, clock);
 
-    CustomerState ICustomerStateSource.State => state.State;
+    CustomerState ICustomerStateSource.State => _state;
+    // A storage with no snapshot of this customer gives a new state; a null from one is a new customer too.
+    CustomerState? IGrainState<CustomerState>.State { get => _state; set => _state = value ?? new(); }
+    string? IGrainState<CustomerState>.ETag { get => _snapshotVersion; set => _snapshotVersion = value; }
+    bool IGrainState<CustomerState>.RecordExists { get => _snapshotExists; set => _snapshotExists = value; }
+
+    private Task WriteSnapshot() => snapshots.WriteStateAsync(SnapshotName, this.GetGrainId(), this);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await snapshots.ReadStateAsync(SnapshotName, this.GetGrainId(), this);
         _lastSave = clock.GetUtcNow();
         if (!journal.IsDurable || S.MergedInto is not null) return;
         foreach (var entry in await journal.ReadAfter(Id, S.JournalSequence))
@@ -107,8 +126,8 @@ public sealed class CustomerGrain(
         // The journal first: a failure after it leaves state that a retried erasure clears, never history that replays it back.
         await journal.Erase(Id);
         await services.Deliveries.Forget(Id);
-        await state.ClearStateAsync();
-        state.State = new CustomerState();
+        await snapshots.ClearStateAsync(SnapshotName, this.GetGrainId(), this);
+        _state = new CustomerState();
         _unsavedEvents = 0;
         DeactivateOnIdle();
         return forgotten;
@@ -168,14 +187,14 @@ public sealed class CustomerGrain(
         if (S.MergedInto is not null || S.Profile.EventCount == 0 && S.Journeys.Count == 0)
         {
             S.MergedInto ??= knownCustomerId;
-            await state.WriteStateAsync();
+            await WriteSnapshot();
             return null;
         }
         var handed = S;
         Turn.LeaveAudiences();
         // The journal position stays, so a later activation does not replay the handed-over history.
-        state.State = new CustomerState { MergedInto = knownCustomerId, JournalSequence = handed.JournalSequence };
-        await state.WriteStateAsync();
+        _state = new CustomerState { MergedInto = knownCustomerId, JournalSequence = handed.JournalSequence };
+        await WriteSnapshot();
         return handed;
     }
 
@@ -200,7 +219,7 @@ public sealed class CustomerGrain(
         // would only race the in-memory storage and reminder grains stopping beside this one.
         if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && !journal.IsDurable) return;
         await ScheduleWake(deferrable: false);
-        if (_unsavedEvents > 0) await state.WriteStateAsync(cancellationToken);
+        if (_unsavedEvents > 0) await WriteSnapshot();
     }
 
     private async Task AfterChange(bool forceSave = false)
@@ -211,7 +230,7 @@ public sealed class CustomerGrain(
         await ScheduleWake(deferrable: !save);
         if (save)
         {
-            await state.WriteStateAsync();
+            await WriteSnapshot();
             Turn.NeedsSnapshot = false;
             _unsavedEvents = 0;
             _lastSave = now;

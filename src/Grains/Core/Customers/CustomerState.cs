@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using MarketingActors.Core.Budget;
 using MarketingActors.Core.Decisions;
 using MarketingActors.Core.Journeys;
@@ -111,8 +112,10 @@ public sealed class CustomerState : ICustomerStateSource
     [Id(0)] public BehaviourProfile Profile { get; set; } = new();
     [Id(1)] public EventDeduplicator Dedup { get; set; } = new();
     [Id(2)] public TriggerState Triggers { get; set; } = new();
-    [Id(3)] public Dictionary<string, JourneyProgress> Journeys { get; set; } = new();
-    [Id(4)] public List<DecisionRecord> Decisions { get; set; } = [];
+    /// <summary>This customer's journeys by campaign.</summary>
+    public IReadOnlyDictionary<string, JourneyProgress> Journeys => (IReadOnlyDictionary<string, JourneyProgress>?)_journeys ?? ReadOnlyDictionary<string, JourneyProgress>.Empty;
+    /// <summary>The customer's recent decisions, oldest first, at most the options' <c>RecentDecisions</c> (open reservations kept until settled).</summary>
+    public IReadOnlyList<DecisionRecord> Decisions => (IReadOnlyList<DecisionRecord>?)_decisions ?? [];
     [Id(5)] public string? MergedInto { get; set; }
     /// <summary>Anonymous profiles merged into this one (for erasure), at most <see cref="MaxMergedFrom"/>.</summary>
     public IReadOnlyList<string> MergedFrom => (IReadOnlyList<string>?)_mergedFrom ?? [];
@@ -130,7 +133,9 @@ public sealed class CustomerState : ICustomerStateSource
     /// <summary>Per active campaign: this customer matches its audience and may be contacted on these channels (see AudienceTally).</summary>
     [Id(80)] public Dictionary<string, string[]>? Audiences { get; set; }
 
-    // Made on first use: most customers are never merged into and cross no trigger.
+    // Made on first use: most customers are never merged into, cross no trigger, enter no journey and are decided for rarely.
+    [Id(3)] private Dictionary<string, JourneyProgress>? _journeys;
+    [Id(4)] private List<DecisionRecord>? _decisions;
     [Id(6)] private List<string>? _mergedFrom;
     [Id(10)] private List<string>? _recentTriggers;
 
@@ -140,13 +145,32 @@ public sealed class CustomerState : ICustomerStateSource
 
     public void Remember(DecisionRecord record, int keep)
     {
-        Decisions.Add(record);
+        var decisions = _decisions ??= [];
+        decisions.Add(record);
         // Forget the oldest settled decisions first; open reservations are kept until settled.
-        while (Decisions.Count > keep)
+        while (decisions.Count > keep)
         {
-            var index = Decisions.FindIndex(d => d.Status != DecisionStatus.Reserved);
-            Decisions.RemoveAt(index < 0 ? 0 : index);
+            var index = decisions.FindIndex(d => d.Status != DecisionStatus.Reserved);
+            decisions.RemoveAt(index < 0 ? 0 : index);
         }
+    }
+
+    public DecisionRecord? DecisionById(string decisionId) => _decisions?.Find(d => d.DecisionId == decisionId);
+
+    public JourneyProgress? JourneyOf(string campaignId) => _journeys?.GetValueOrDefault(campaignId);
+
+    public void PutJourney(string campaignId, JourneyProgress progress) => (_journeys ??= [])[campaignId] = progress;
+
+    /// <summary>The earliest time one of the customer's journeys waits for, if any.</summary>
+    public DateTimeOffset? EarliestJourneyWake()
+    {
+        DateTimeOffset? due = null;
+        if (_journeys is null) return due;
+        foreach (var (_, journey) in _journeys)
+        {
+            if (JourneyRunner.WakeAt(journey) is { } at && (due is null || at < due)) due = at;
+        }
+        return due;
     }
 
     public void RememberTriggers(List<string> fired)
@@ -172,28 +196,33 @@ public sealed class CustomerState : ICustomerStateSource
     {
         Profile.MergeFrom(handed.Profile);
         Dedup.Absorb(handed.Dedup, dedupWindow);
-        foreach (var (campaignId, journey) in handed.Journeys) Journeys.TryAdd(campaignId, journey);
+        if (handed._journeys is { } theirs)
+        {
+            foreach (var (campaignId, journey) in theirs) (_journeys ??= []).TryAdd(campaignId, journey);
+        }
         foreach (var d in handed.Decisions) Remember(d, recentDecisions);
     }
 
     /// <summary>Runs after every event, so it counts before it allocates: almost always nothing is over the limit.</summary>
     public void PruneFinishedJourneys()
     {
+        if (_journeys is not { } journeys) return;
         var finished = 0;
         // Over the pairs, not .Values: the dictionary would keep the values view it made, for every customer.
-        foreach (var (_, j) in Journeys) if (!j.IsActive) finished++;
+        foreach (var (_, j) in journeys) if (!j.IsActive) finished++;
         if (finished <= MaxFinishedJourneys) return;
-        var oldest = Journeys.Values.Where(j => !j.IsActive).OrderBy(j => j.StepEnteredAt).Take(finished - MaxFinishedJourneys).ToList();
-        foreach (var j in oldest) Journeys.Remove(j.CampaignId);
+        var oldest = journeys.Values.Where(j => !j.IsActive).OrderBy(j => j.StepEnteredAt).Take(finished - MaxFinishedJourneys).ToList();
+        foreach (var j in oldest) journeys.Remove(j.CampaignId);
     }
 
     /// <summary>The decision an outcome belongs to: by id, else the last delivered or held-out one (of the campaign, if given) within the window.</summary>
     public DecisionRecord? AttributionFor(string? decisionId, string? campaignId, DateTimeOffset at, TimeSpan window)
     {
-        if (decisionId is not null) return Decisions.Find(d => d.DecisionId == decisionId && d.ActionId is not null);
-        for (var i = Decisions.Count - 1; i >= 0; i--)
+        if (_decisions is not { } decisions) return null;
+        if (decisionId is not null) return decisions.Find(d => d.DecisionId == decisionId && d.ActionId is not null);
+        for (var i = decisions.Count - 1; i >= 0; i--)
         {
-            var d = Decisions[i];
+            var d = decisions[i];
             if (d.Status is not (DecisionStatus.Delivered or DecisionStatus.Held)) continue;
             if (campaignId is not null && d.CampaignId != campaignId) continue;
             if (at - d.DecidedAt <= window && d.DecidedAt <= at) return d;

@@ -132,6 +132,8 @@ public sealed class CustomerTurn(string customerId, ICustomerStateSource state, 
     public void CountAudiences()
     {
         if (_lastScored is not { } scored) return;
+        // Let go of it: a live customer would otherwise keep its last score (and features) between batches.
+        _lastScored = null;
         var memberships = S.Audiences;
         Count(AudienceTally.Update(ref memberships, ports.Campaigns.Active, scored));
         S.Audiences = memberships;
@@ -152,11 +154,7 @@ public sealed class CustomerTurn(string customerId, ICustomerStateSource state, 
     public DateTimeOffset? NextWake()
     {
         var due = TriggerDetector.NextColdLeadCheck(S.Triggers, _thresholds, S.Profile.LastEngagementAt);
-        foreach (var (_, journey) in S.Journeys)
-        {
-            if (JourneyRunner.WakeAt(journey) is { } at && (due is null || at < due)) due = at;
-        }
-        return due;
+        return S.EarliestJourneyWake() is { } journey && (due is null || journey < due) ? journey : due;
     }
 
     /// <summary>The deliveries decided since the last call, for the outbox; the list starts empty again.</summary>
@@ -179,7 +177,7 @@ public sealed class CustomerTurn(string customerId, ICustomerStateSource state, 
     {
         var campaign = ports.Campaigns.Active.FirstOrDefault(c => c.Id == campaignId);
         var refusals = Eligibility.CheckAtSend(campaign, actionId, S.Profile, Max(clock.GetUtcNow(), S.Profile.LastSeen));
-        if (refusals.Count > 0 || S.Decisions.Find(d => d.DecisionId == decisionId) is not { Status: DecisionStatus.Released } released) return refusals;
+        if (refusals.Count > 0 || S.DecisionById(decisionId) is not { Status: DecisionStatus.Released } released) return refusals;
         var cost = campaign!.Actions.First(a => a.Id == actionId).Cost;
         var reservation = cost > 0 ? await ports.Budget.TryReserve(campaignId, cost) : null;
         if (cost > 0 && reservation is null) refusals.Add(BlockReasons.BudgetExhausted);
@@ -215,9 +213,9 @@ public sealed class CustomerTurn(string customerId, ICustomerStateSource state, 
         var decisions = new List<Decision>();
         foreach (var campaign in ports.Campaigns.Active)
         {
-            var progress = S.Journeys.GetValueOrDefault(campaign.Id);
+            var progress = S.JourneyOf(campaign.Id);
             var step = JourneyRunner.Advance(campaign, ref progress, signal, customer);
-            if (progress is not null) S.Journeys[campaign.Id] = progress;
+            if (progress is not null) S.PutJourney(campaign.Id, progress);
             var acts = 0;
             while (step is not null && progress is not null)
             {
@@ -355,7 +353,7 @@ public sealed class CustomerTurn(string customerId, ICustomerStateSource state, 
     {
         if (e.DecisionId is not null && (e.Type == EventCatalog.ActionDelivered || kind.Family == EventFamily.Contact))
         {
-            var record = S.Decisions.Find(d => d.DecisionId == e.DecisionId);
+            var record = S.DecisionById(e.DecisionId);
             if (record is null || !record.Deliver()) return;
             if (!replaying)
             {
@@ -369,7 +367,7 @@ public sealed class CustomerTurn(string customerId, ICustomerStateSource state, 
         }
         else if (e.DecisionId is not null && e.Type == EventCatalog.ActionFailed)
         {
-            var record = S.Decisions.Find(d => d.DecisionId == e.DecisionId);
+            var record = S.DecisionById(e.DecisionId);
             if (record is null || !record.Fail() || replaying) return;
             if (record.Reservation is { } r) ports.Budget.Release(r);
             if (record.ActionId is { } actionId) ports.Tallies.RecordFailure(record.CampaignId, actionId, record.Segment);

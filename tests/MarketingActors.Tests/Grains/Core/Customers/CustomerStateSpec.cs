@@ -96,9 +96,9 @@ public class CustomerStateSpec
         var s = new CustomerState();
         for (var i = 0; i < 40; i++)
         {
-            s.Journeys[$"done{i}"] = new JourneyProgress { CampaignId = $"done{i}", Status = JourneyStatus.Completed, StepEnteredAt = T0.AddMinutes(i) };
+            s.PutJourney($"done{i}", new JourneyProgress { CampaignId = $"done{i}", Status = JourneyStatus.Completed, StepEnteredAt = T0.AddMinutes(i) });
         }
-        s.Journeys["live"] = new JourneyProgress { CampaignId = "live", Status = JourneyStatus.Active, StepEnteredAt = T0.AddYears(-1) };
+        s.PutJourney("live", new JourneyProgress { CampaignId = "live", Status = JourneyStatus.Active, StepEnteredAt = T0.AddYears(-1) });
 
         s.PruneFinishedJourneys();
 

@@ -97,10 +97,13 @@ public class CustomerTurnSpec
         await live.Apply(receipt);
 
         var (replayed, state, ports) = Turn(campaigns: PaidOnView());
-        state.Decisions.AddRange(liveState.Decisions.Select(d => new DecisionRecord
+        foreach (var d in liveState.Decisions)
         {
-            DecisionId = d.DecisionId, CampaignId = d.CampaignId, ActionId = d.ActionId, Channel = d.Channel, Reservation = d.Reservation, DecidedAt = d.DecidedAt, Status = DecisionStatus.Reserved,
-        }));
+            state.Remember(new DecisionRecord
+            {
+                DecisionId = d.DecisionId, CampaignId = d.CampaignId, ActionId = d.ActionId, Channel = d.Channel, Reservation = d.Reservation, DecidedAt = d.DecidedAt, Status = DecisionStatus.Reserved,
+            }, keep: int.MaxValue);
+        }
         Assert.True(replayed.Replay(view));
         Assert.True(replayed.Replay(receipt));
         Assert.False(replayed.Replay(receipt));
