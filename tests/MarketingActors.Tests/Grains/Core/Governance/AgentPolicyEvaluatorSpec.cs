@@ -38,6 +38,14 @@ public sealed class AgentPolicyEvaluatorSpec
             (new CampaignChange { Kind = ChangeKinds.Create, CampaignId = "spring", Definition = Spring }, "forbidden_operation"),
             (Update(Spring with { Name = "renamed" }), "forbidden_operation"),
             (Update(Spring with { Actions = [Spring.Actions[0] with { Cost = 9m }, .. Spring.Actions[1..]] }), "forbidden_operation"),
+            // Evidence the policy would count as a past test's is a campaign update, not an audience or variant change.
+            (Update(Spring with
+            {
+                Policy = new DecisionPolicy
+                {
+                    PriorTest = new PriorTest { Source = "made up", Arms = [new PriorTestArm { ActionId = Spring.Actions[0].Id, Trials = 1_000, Conversions = 900, Revenue = 9_000m }] },
+                },
+            }), "forbidden_operation"),
             (Budget(1010m, campaign: "autumn"), "campaign_out_of_scope"),
             (Update(Spring with { Actions = [.. Spring.Actions, new ActionOption { Id = "sms-1", Channel = "sms", Variant = "hi" }] }), "channel_out_of_scope"),
         };
