@@ -1,25 +1,15 @@
 using MarketingActors.Core.Decisions;
 using MarketingActors.Decisions;
+using MarketingActors.Tests.Support;
 
 namespace MarketingActors.Tests.Grains.Core.Decisions;
 
 public sealed class ArmPosteriorSpec
 {
-    private const int D = 3;
+    private const int D = ArmTrials.Dimension;
 
-    /// <summary>Trials in contexts x = (1, u, b), u uniform and b a coin; each converts with probability <paramref name="conversion"/>(x), worth 10.</summary>
-    private static ArmStatistics Learn(Func<double[], double> conversion, int trials, int seed)
-    {
-        var random = new Random(seed);
-        var arm = new ArmAccumulator("a", D);
-        for (var i = 0; i < trials; i++)
-        {
-            double[] x = [1, random.NextDouble(), random.Next(2)];
-            arm.Trial(x);
-            if (random.NextDouble() < conversion(x)) arm.Conversion(x, 10);
-        }
-        return arm.Take();
-    }
+    /// <summary>Trials of arm "a" in contexts (1, u, b) (<see cref="ArmTrials"/>), worth 10 each conversion.</summary>
+    private static ArmStatistics Learn(Func<double[], double> conversion, int trials, int seed) => ArmTrials.Learn("a", conversion, trials, seed, revenue: 10);
 
     private static PolicyPrior Prior(params ArmStatistics[] arms) => PolicyPrior.Pool(arms, conversionValue: 10, weightPrecision: 10);
 

@@ -1,12 +1,13 @@
 using MarketingActors.Campaigns;
 using MarketingActors.Core.Decisions;
 using MarketingActors.Decisions;
+using MarketingActors.Tests.Support;
 
 namespace MarketingActors.Tests.Grains.Core.Decisions;
 
 public sealed class PriorTestEvidenceSpec
 {
-    private const int D = 3;
+    private const int D = ArmTrials.Dimension;
 
     private static readonly PriorTest SpringTest = new()
     {
@@ -17,20 +18,6 @@ public sealed class PriorTestEvidenceSpec
             new PriorTestArm { ActionId = "push", Trials = 10_000, Conversions = 100, Revenue = 10_000m },
         ],
     };
-
-    /// <summary>Trials of an arm in contexts (1, u, b), u uniform and b a coin, converting with probability <paramref name="rate"/>, worth 100.</summary>
-    private static ArmStatistics Own(string arm, double rate, int trials, int seed)
-    {
-        var random = new Random(seed);
-        var accumulator = new ArmAccumulator(arm, D);
-        for (var i = 0; i < trials; i++)
-        {
-            double[] x = [1, random.NextDouble(), random.Next(2)];
-            accumulator.Trial(x);
-            if (random.NextDouble() < rate) accumulator.Conversion(x, 100);
-        }
-        return accumulator.Take();
-    }
 
     [Fact]
     public void A_test_counts_as_that_many_trials_at_the_contexts_constant_only()
@@ -55,7 +42,7 @@ public sealed class PriorTestEvidenceSpec
     [Fact]
     public void Without_a_test_the_campaigns_own_evidence_is_used_as_it_is()
     {
-        var own = new Dictionary<string, ArmStatistics> { ["email"] = Own("email", 0.03, 100, 1) };
+        var own = new Dictionary<string, ArmStatistics> { ["email"] = ArmTrials.Learn("email", _ => 0.03, 100, 1, revenue: 100) };
 
         Assert.Same(own, PriorTestEvidence.With(own, test: null, D));
     }
@@ -63,7 +50,7 @@ public sealed class PriorTestEvidenceSpec
     [Fact]
     public void The_test_adds_to_the_campaigns_own_evidence_and_brings_arms_it_has_not_tried()
     {
-        var mine = Own("email", 0.03, 2_000, 2);
+        var mine = ArmTrials.Learn("email", _ => 0.03, 2_000, 2, revenue: 100);
         var own = new Dictionary<string, ArmStatistics> { ["email"] = mine };
 
         var all = PriorTestEvidence.With(own, SpringTest, D);
