@@ -74,9 +74,8 @@ public static class HillstromBound
     {
         var random = new Random(seed);
         var arms = HillstromReplay.ArmIds.Select(a => new PolicyArm(a, HillstromReplay.CostOf(a))).ToArray();
-        var evidence = arms.Select(a => priorTest?.Arms.FirstOrDefault(p => p.ActionId == a.ArmId) is { } p
-            ? PriorTestEvidence.Of(p, priorTest.Weight, dimension: 1)
-            : new ArmStatistics { ArmId = a.ArmId }).ToArray();
+        var tested = PriorTestEvidence.With(new Dictionary<string, ArmStatistics>(), priorTest, dimension: 1);
+        var evidence = arms.Select(a => tested.GetValueOrDefault(a.ArmId) ?? new ArmStatistics { ArmId = a.ArmId }).ToArray();
         var pending = arms.Select(a => new ArmAccumulator(a.ArmId, 1)).ToArray();
         ArmPosterior[] Posteriors()
         {
@@ -132,8 +131,8 @@ public static class HillstromBound
         string F(double x) => x.ToString("0.000", inv);
         IEnumerable<(string Label, List<HillstromRow> Order)> Orders(int seed) => new[] { false, true }.Select(reversed =>
             ($"seed {seed} {(reversed ? "reversed" : "shuffled")}", HillstromReplay.Order(rows, seed, reversed)));
-        IEnumerable<BoundRun> Warm(int seed) => HillstromReplay.CrossFitFolds(rows, seed).SelectMany(fold => new[] { false, true }.Select(reversed =>
-            EnginePolicy(reversed ? Enumerable.Reverse(fold.Replayed).ToList() : fold.Replayed, seed * 4 + (reversed ? 1 : 0) + (fold.Label.StartsWith("fold 1") ? 2 : 0),
+        IEnumerable<BoundRun> Warm(int seed) => HillstromReplay.CrossFitFolds(rows, seed).SelectMany((fold, f) => new[] { false, true }.Select(reversed =>
+            EnginePolicy(HillstromReplay.InOrder(fold.Replayed, reversed), seed * 4 + 2 * f + (reversed ? 1 : 0),
                 $"seed {seed} {fold.Label} {(reversed ? "reversed" : "shuffled")}", HillstromReplay.PriorTestOf(fold.Prior, "the other fold"))));
         foreach (var (name, runs) in new (string, Func<int, IEnumerable<BoundRun>>)[]
                  {

@@ -259,12 +259,10 @@ public static class HillstromReplay
     }
 
     /// <summary>The two orders of a seed: its shuffle, and the same shuffle reversed (so across the pair each row is in a second half once).</summary>
-    public static List<HillstromRow> Order(IReadOnlyList<HillstromRow> rows, int seed, bool reversed)
-    {
-        var shuffled = Shuffle(rows, seed);
-        if (reversed) shuffled.Reverse();
-        return shuffled;
-    }
+    public static List<HillstromRow> Order(IReadOnlyList<HillstromRow> rows, int seed, bool reversed) => InOrder(Shuffle(rows, seed), reversed);
+
+    /// <summary>The rows as given, or the same rows reversed.</summary>
+    public static List<HillstromRow> InOrder(List<HillstromRow> rows, bool reversed) => reversed ? [.. Enumerable.Reverse(rows)] : rows;
 
     /// <summary>
     /// Cross-fitting for a warm start: the seed's shuffle cut into two folds, each replayed with the

@@ -59,9 +59,9 @@ if (args[0] == "hillstrom")
     foreach (var (fold, replayed, prior) in crossFit ? HillstromReplay.CrossFitFolds(rows, seed) : [("", HillstromReplay.Shuffle(rows, seed), [])])
     foreach (var order in orders)
     {
-        var label = $"seed {seed} {fold} {order}".Replace("  ", " ");
+        var label = fold.Length == 0 ? $"seed {seed} {order}" : $"seed {seed} {fold} {order}";
         Console.WriteLine($"## {label}");
-        var ordered = order == "reversed" ? Enumerable.Reverse(replayed).ToList() : replayed;
+        var ordered = HillstromReplay.InOrder(replayed, reversed: order == "reversed");
         var runPolicy = crossFit ? HillstromReplay.WithPriorTest(policy, HillstromReplay.PriorTestOf(prior, $"Hillstrom, seed {seed}, the other fold")) : policy;
         await using var fresh = await Engine.Start(Option("--url"), Environment.GetEnvironmentVariable("MA_API_KEY"));
         var result = await HillstromReplay.Run(fresh, ordered, holdoutPercent: Option("--holdout") is { } h ? int.Parse(h) : 30,
