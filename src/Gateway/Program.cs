@@ -26,6 +26,8 @@ public static class GatewayProgram
         var client = builder.Configuration.GetSection(ClientOptions.Section).Get<ClientOptions>() ?? new ClientOptions();
         builder.UseOrleansClient(orleans =>
         {
+            // A request's trace continues into the silos only when traces are exported (GatewayTelemetry).
+            if (GatewayTelemetry.ExportsTraces(builder.Configuration)) orleans.AddActivityPropagation();
             if (string.Equals(client.Clustering, "AdoNet", StringComparison.OrdinalIgnoreCase))
             {
                 var connectionString = builder.Configuration.GetConnectionString("Postgres");

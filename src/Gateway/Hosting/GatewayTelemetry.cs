@@ -14,8 +14,7 @@ public static class GatewayTelemetry
 
     public static IServiceCollection AddGatewayTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        // The standard OTEL_EXPORTER_OTLP_ENDPOINT variable switches OTLP export on.
-        var otlp = !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var otlp = ExportsTraces(configuration);
         var telemetry = services.AddOpenTelemetry().WithMetrics(metrics =>
         {
             metrics.AddMeter(EngineMeter).AddMeter(OrleansMeters).AddAspNetCoreInstrumentation().AddPrometheusExporter();
@@ -27,6 +26,9 @@ public static class GatewayTelemetry
         services.AddHealthChecks().AddCheck<ClusterReadiness>("cluster", tags: [ClusterReadiness.Tag]);
         return services;
     }
+
+    /// <summary>The standard OTEL_EXPORTER_OTLP_ENDPOINT variable switches OTLP export on, and with it traces.</summary>
+    public static bool ExportsTraces(IConfiguration configuration) => !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
     public static void MapGatewayProbes(this WebApplication app)
     {

@@ -30,7 +30,7 @@ public static class SiloComposition
             if (silo.MigrateOnStart) await ClusterDatabase.Migrate(connectionString);
             await ClusterDatabase.Verify(connectionString);
         }
-        builder.UseOrleans(orleans => ConfigureOrleans(orleans, silo, connectionString));
+        builder.UseOrleans(orleans => ConfigureOrleans(orleans, silo, connectionString, GatewayTelemetry.ExportsTraces(builder.Configuration)));
         builder.Services.AddMarketingEngine(builder.Configuration);
         builder.Services.AddMarketingGateway(builder.Configuration);
         builder.Services.AddSiloService<BootstrapAdminKey>(ServiceLifecycleStage.Active);
@@ -51,10 +51,12 @@ public static class SiloComposition
         return app;
     }
 
-    private static void ConfigureOrleans(ISiloBuilder orleans, SiloOptions silo, string? connectionString)
+    private static void ConfigureOrleans(ISiloBuilder orleans, SiloOptions silo, string? connectionString, bool exportsTraces)
     {
         orleans.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = silo.MinimumReminderPeriod);
-        orleans.AddActivityPropagation();
+        // Propagation is a grain call filter on every call, in and out: Orleans then runs each call
+        // through its filter pipeline instead of invoking it directly. Only worth it when traces go somewhere.
+        if (exportsTraces) orleans.AddActivityPropagation();
         if (silo.Dashboard) orleans.AddDashboard();
         if (silo.Mode == EngineMode.Embedded)
         {

@@ -1,3 +1,4 @@
+using MarketingActors.Silo.Hosting;
 using MarketingActors.Storage;
 using MarketingActors.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,6 +39,22 @@ public sealed class EmbeddedHostSpec(EmbeddedEngine engine)
         Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
         Assert.Contains("ma_events_applied", metrics);
         Assert.Contains("ma_decision", metrics);
+    }
+
+    [Fact]
+    public void Runs_grain_calls_without_a_trace_filter_when_traces_go_nowhere()
+    {
+        Assert.Empty(engine.App.Services.GetServices<IIncomingGrainCallFilter>());
+        Assert.Empty(engine.App.Services.GetServices<IOutgoingGrainCallFilter>());
+    }
+
+    [Fact]
+    public async Task Carries_a_request_trace_through_grain_calls_when_traces_are_exported()
+    {
+        await using var traced = await SiloComposition.Build(["--urls", "http://127.0.0.1:0", "--OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4317"]);
+
+        Assert.Single(traced.Services.GetServices<IIncomingGrainCallFilter>());
+        Assert.Single(traced.Services.GetServices<IOutgoingGrainCallFilter>());
     }
 
     [Theory]
