@@ -48,7 +48,7 @@ public static class McpComposition
     public static WebApplication MapMarketingMcp(this WebApplication app)
     {
         // Any key that may use at least one tool connects; each tool checks its own operation.
-        app.MapMcp(Path).RequireAnyOf([.. AgentTools.OperationOf.Values.Distinct()]).WithTags("Agents").ExcludeFromDescription();
+        app.MapMcp(Path).RequireAnyOf([.. AgentTools.OperationOf.Values.Distinct()]).PutsCallerInClaims().WithTags("Agents").ExcludeFromDescription();
         return app;
     }
 

@@ -34,19 +34,20 @@ public sealed class ApiKeyAuthentication(KeyCache keys, IOptions<SecurityOptions
 
     public static readonly Principal Anonymous = new() { Id = "anonymous", Role = Roles.Admin };
 
-    /// <summary>Establishes the caller: on success it is on the request (<see cref="PrincipalAccess.Principal"/>, and HttpContext.User for the MCP sessions).</summary>
-    public async Task<Authentication> Authenticate(HttpContext context)
+    /// <summary>Establishes the caller: on success it is on the request (<see cref="PrincipalAccess.Principal"/>, and HttpContext.User on the routes marked <see cref="CallerClaims"/>).</summary>
+    public async ValueTask<Authentication> Authenticate(HttpContext context)
     {
         var outcome = await Identify(context);
         if (outcome.Principal is { } principal)
         {
             context.Items[typeof(Principal)] = principal;
-            context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, principal.Id), new Claim(ClaimTypes.Role, principal.Role)], SchemeName));
+            if (context.GetEndpoint()?.Metadata.GetMetadata<CallerClaims>() is not null)
+                context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, principal.Id), new Claim(ClaimTypes.Role, principal.Role)], SchemeName));
         }
         return outcome;
     }
 
-    private async Task<Authentication> Identify(HttpContext context)
+    private async ValueTask<Authentication> Identify(HttpContext context)
     {
         if (!security.Value.RequireApiKeys) return Authentication.Of(Anonymous);
         var request = context.Request;
@@ -63,7 +64,7 @@ public sealed class ApiKeyAuthentication(KeyCache keys, IOptions<SecurityOptions
         return Authentication.Failed("invalid_api_key", "the Authorization header must be 'Bearer <api key>' or 'Basic <base64 of api key:>'");
     }
 
-    private async Task<Authentication> FromKey(string key) =>
+    private async ValueTask<Authentication> FromKey(string key) =>
         await keys.Key(key) is { } principal ? Authentication.Of(principal) : Authentication.Failed("invalid_api_key", "the API key is unknown, malformed or revoked");
 
     private static string? WriteKeyOfBasic(string encoded)
@@ -80,7 +81,7 @@ public sealed class ApiKeyAuthentication(KeyCache keys, IOptions<SecurityOptions
         }
     }
 
-    private async Task<Authentication> FromSession(HttpRequest request, string session)
+    private async ValueTask<Authentication> FromSession(HttpRequest request, string session)
     {
         if (await keys.Session(session) is not { } principal) return Authentication.Failed("invalid_session", "the session has ended or its key was revoked; sign in again");
         var safe = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method);

@@ -31,7 +31,7 @@ public sealed class InMemoryAuditLog(int capacity, AuditSeal seal) : IAuditLog
     {
         lock (_gate)
         {
-            return Task.FromResult(_chain.NewestFirst(AuditSegment.KeysOf(q)).Where(e => AuditFilter.Matches(q, e)).Take(q.Limit).ToArray());
+            return Task.FromResult(_chain.NewestFirst(AuditSegment.KeyPrintsOf(q)).Where(e => AuditFilter.Matches(q, e)).Take(q.Limit).ToArray());
         }
     }
 

@@ -19,8 +19,8 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
 {
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    /// <summary>Sealed entries: a range of the chain, the keys its entries can be found by, and their compressed segment.</summary>
-    private sealed record SealedRange(long First, long Last, int Count, string LastHash, HashSet<string> Keys, byte[] Body);
+    /// <summary>Sealed entries: a range of the chain, the fingerprints of the keys its entries can be found by (sorted), and their compressed segment.</summary>
+    private sealed record SealedRange(long First, long Last, int Count, string LastHash, ulong[] KeyPrints, byte[] Body);
 
     private readonly List<SealedRange> _sealed = [];
     private readonly List<AuditEntry> _open = [];
@@ -56,15 +56,16 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
     }
 
     /// <summary>
-    /// Newest first, skipping sealed segments that cannot hold an entry carrying every one of
-    /// <paramref name="keys"/> (<see cref="AuditSegment.KeysOf(MarketingActors.Governance.AuditQuery)"/>); the caller filters each entry.
+    /// Newest first, skipping sealed segments that cannot hold an entry carrying every one of the keys
+    /// fingerprinted in <paramref name="keyPrints"/> (<see cref="AuditSegment.KeyPrintsOf"/>); the caller filters each entry.
     /// </summary>
-    public IEnumerable<AuditEntry> NewestFirst(IReadOnlyCollection<string> keys)
+    public IEnumerable<AuditEntry> NewestFirst(IReadOnlyCollection<ulong> keyPrints)
     {
         for (var i = _open.Count - 1; i >= 0; i--) yield return _open[i];
         for (var s = _sealed.Count - 1; s >= 0; s--)
         {
-            if (!keys.All(_sealed[s].Keys.Contains)) continue;
+            var held = _sealed[s].KeyPrints;
+            if (!keyPrints.All(p => Array.BinarySearch(held, p) >= 0)) continue;
             var entries = Open(_sealed[s]);
             for (var i = entries.Count - 1; i >= 0; i--) yield return entries[i];
         }
@@ -139,7 +140,7 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
     private SealedRange Sealed(List<AuditEntry> entries, long first, long last)
     {
         var segment = new AuditSegment([.. entries.Select(e => new AuditSegment.Sealed(e, seal.Scheme))]);
-        return new SealedRange(first, last, entries.Count, entries[^1].Hash, [.. segment.Keys()], segment.Compressed(AuditSegment.Lz4));
+        return new SealedRange(first, last, entries.Count, entries[^1].Hash, segment.KeyPrints(), segment.Compressed(AuditSegment.Lz4));
     }
 
     private static IReadOnlyList<AuditEntry> Open(SealedRange range) =>

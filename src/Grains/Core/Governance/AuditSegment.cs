@@ -50,22 +50,54 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
         var keys = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var (e, _) in Entries)
         {
-            foreach (var key in KeysOf(e.CampaignId, e.CustomerRef, e.SubjectId, e.Principal, e.Kind)) keys.Add(key);
+            foreach (var (prefix, value) in Labels(e.CampaignId, e.CustomerRef, e.SubjectId, e.Principal, e.Kind)) keys.Add(prefix + value);
         }
         return [.. keys];
+    }
+
+    /// <summary>
+    /// The same keys as 64-bit fingerprints (<see cref="TextFingerprint"/>), sorted and distinct: what
+    /// the embedded chain keeps beside a sealed segment to skip it. Eight bytes a key instead of a
+    /// string in a set, built without the strings — the keys of every retained segment were the
+    /// largest part of what each decision left alive in an embedded silo (benchmarks-history.md,
+    /// 2026-12-06, third session). A shared fingerprint only opens a segment in vain; the caller filters its entries.
+    /// </summary>
+    public ulong[] KeyPrints()
+    {
+        var prints = new HashSet<ulong>();
+        foreach (var (e, _) in Entries) AddPrints(prints, e.CampaignId, e.CustomerRef, e.SubjectId, e.Principal, e.Kind);
+        var sorted = prints.ToArray();
+        Array.Sort(sorted);
+        return sorted;
     }
 
     /// <summary>The keys an entry answering <paramref name="q"/> must carry: what both logs look segments up by.</summary>
     public static string[] KeysOf(AuditQuery q) => [.. KeysOf(q.CampaignId, q.CustomerRef, q.SubjectId, q.Principal, q.Kind)];
 
     /// <summary>The keys an entry matching all of these must carry; null values do not constrain.</summary>
-    public static IEnumerable<string> KeysOf(string? campaignId, string? customerRef, string? subjectId, string? principal, string? kind)
+    public static IEnumerable<string> KeysOf(string? campaignId, string? customerRef, string? subjectId, string? principal, string? kind) =>
+        Labels(campaignId, customerRef, subjectId, principal, kind).Select(l => l.Prefix + l.Value);
+
+    /// <summary>The fingerprints of <see cref="KeysOf(AuditQuery)"/>, as <see cref="KeyPrints"/> holds them.</summary>
+    public static ulong[] KeyPrintsOf(AuditQuery q)
     {
-        if (campaignId is not null) yield return "c:" + campaignId;
-        if (customerRef is not null) yield return "u:" + customerRef;
-        if (subjectId is not null) yield return "s:" + subjectId;
-        if (principal is not null) yield return "p:" + principal;
-        if (kind is not null) yield return "k:" + kind;
+        var prints = new List<ulong>(5);
+        AddPrints(prints, q.CampaignId, q.CustomerRef, q.SubjectId, q.Principal, q.Kind);
+        return [.. prints];
+    }
+
+    private static void AddPrints(ICollection<ulong> into, string? campaignId, string? customerRef, string? subjectId, string? principal, string? kind)
+    {
+        foreach (var (prefix, value) in Labels(campaignId, customerRef, subjectId, principal, kind)) into.Add(TextFingerprint.Of(prefix, value));
+    }
+
+    private static IEnumerable<(string Prefix, string Value)> Labels(string? campaignId, string? customerRef, string? subjectId, string? principal, string? kind)
+    {
+        if (campaignId is not null) yield return ("c:", campaignId);
+        if (customerRef is not null) yield return ("u:", customerRef);
+        if (subjectId is not null) yield return ("s:", subjectId);
+        if (principal is not null) yield return ("p:", principal);
+        if (kind is not null) yield return ("k:", kind);
     }
 
     /// <summary>The encoding is staged in a pooled buffer sized up front: a segment is hundreds of kilobytes, and a growing array of that size is a large-object allocation per segment.</summary>

@@ -76,11 +76,6 @@ public sealed class EventDeduplicator
         return Prints;
     }
 
-    /// <summary>FNV-1a over the UTF-16 code units, then a 64-bit finalizer (splitmix) so nearby ids spread: stable across processes and versions, as stored state needs.</summary>
-    public static ulong Fingerprint(string eventId)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var c in eventId) hash = (hash ^ c) * 1099511628211UL;
-        return SeededRandom.Mix(hash);
-    }
+    /// <summary>Stable across processes and versions, as stored state needs (<see cref="TextFingerprint"/>).</summary>
+    public static ulong Fingerprint(string eventId) => TextFingerprint.Of(eventId);
 }

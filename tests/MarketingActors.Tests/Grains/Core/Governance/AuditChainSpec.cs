@@ -137,10 +137,10 @@ public sealed class AuditChainSpec
         Assert.True(chain.Verify(null) is { Intact: true, Checked: 400 });
 
         // Entries of campaign c1 only, newest first, across the open entries and the sealed segments.
-        var c1 = chain.NewestFirst([.. AuditSegment.KeysOf("c1", null, null, null, null)]).Where(e => e.CampaignId == "c1").ToList();
+        var c1 = chain.NewestFirst(AuditSegment.KeyPrintsOf(new AuditQuery { CampaignId = "c1" })).Where(e => e.CampaignId == "c1").ToList();
         Assert.Equal(Enumerable.Range(0, 400).Where(i => i % 3 == 1).Select(i => (long)i + 1).Reverse(), c1.Select(e => e.Sequence));
         // A sealed segment without the key is not even opened: only the 25 entries not yet sealed are looked at.
-        Assert.Equal(25, chain.NewestFirst([.. AuditSegment.KeysOf("nobody", null, null, null, null)]).Count());
+        Assert.Equal(25, chain.NewestFirst(AuditSegment.KeyPrintsOf(new AuditQuery { CampaignId = "nobody" })).Count());
 
         chain.Overwrite(10, e => e with { Payload = """{"n":"forged"}""" });
         Assert.Equal((false, 10L, "edited"), (chain.Verify(null).Intact, chain.Verify(null).FirstBadSequence, chain.Verify(null).Problem));
