@@ -1,4 +1,5 @@
 using MarketingActors.Gateway.Governance;
+using MarketingActors.Governance;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -61,6 +62,16 @@ public static class ApiDocument
                 new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Bearer, context.Document)] = [] },
                 new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Basic, context.Document)] = [] },
             ];
+            return Task.CompletedTask;
+        });
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            // Held as UTF-8 behind a converter, which the generator cannot see through: on the wire it is a string of JSON.
+            if (context.JsonTypeInfo.Type == typeof(AuditPayload))
+            {
+                schema.Type = JsonSchemaType.String;
+                schema.Description = "The entry's JSON (before/after for changes; inputs, scores and verdicts for decisions), as a string.";
+            }
             return Task.CompletedTask;
         });
     }

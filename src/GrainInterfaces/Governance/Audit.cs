@@ -19,7 +19,7 @@ public sealed record AuditEntry
     [Id(6)] public string? Operation { get; init; }
     [Id(7)] public string? ApprovalId { get; init; }
     /// <summary>JSON: before/after for changes, the decision (inputs, scores, verdicts) for decisions.</summary>
-    [Id(8)] public string Payload { get; init; } = "{}";
+    [Id(8)] public AuditPayload Payload { get; init; }
     [Id(9)] public string PrevHash { get; init; } = "";
     [Id(10)] public string Hash { get; init; } = "";
     [Id(11)] public string? SubjectId { get; init; }

@@ -159,7 +159,7 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
         e.Sequence.TryFormat(sequence, out var sequenceLength, default, CultureInfo.InvariantCulture);
         e.At.UtcTicks.TryFormat(ticks, out var ticksLength, default, CultureInfo.InvariantCulture);
         var bound = Bound(sequenceLength) + Bound(ticksLength) + Bound(e.Kind) + Bound(e.Principal) + Bound(e.CampaignId) + Bound(e.CustomerRef)
-            + Bound(e.SubjectId) + Bound(e.Operation) + Bound(e.ApprovalId) + Bound(e.Payload) + Bound(e.PrevHash);
+            + Bound(e.SubjectId) + Bound(e.Operation) + Bound(e.ApprovalId) + 11 + 2 + e.Payload.Utf8.Length + Bound(e.PrevHash);
         var buffer = ArrayPool<byte>.Shared.Rent(bound);
         try
         {
@@ -203,11 +203,25 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
 
     private static void Column(byte[] buffer, ref int at, ReadOnlySpan<char> column)
     {
-        column.Length.TryFormat(buffer.AsSpan(at), out var written, default, CultureInfo.InvariantCulture);
-        at += written;
-        buffer[at++] = (byte)':';
+        Prefix(buffer, ref at, column.Length);
         at += Encoding.UTF8.GetBytes(column, buffer.AsSpan(at));
         buffer[at++] = (byte)'|';
+    }
+
+    /// <summary>The payload is already UTF-8: copied as it is, prefixed with its length in UTF-16 code units like every column.</summary>
+    private static void Column(byte[] buffer, ref int at, AuditPayload payload)
+    {
+        Prefix(buffer, ref at, payload.Utf16Length);
+        payload.Utf8.CopyTo(buffer.AsSpan(at));
+        at += payload.Utf8.Length;
+        buffer[at++] = (byte)'|';
+    }
+
+    private static void Prefix(byte[] buffer, ref int at, int utf16Length)
+    {
+        utf16Length.TryFormat(buffer.AsSpan(at), out var written, default, CultureInfo.InvariantCulture);
+        at += written;
+        buffer[at++] = (byte)':';
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MarketingActors.Decisions;
+using MarketingActors.Governance;
 
 namespace MarketingActors.Core.Governance;
 
@@ -13,13 +14,13 @@ public static class AuditJson
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public static string Of<T>(T value) => JsonSerializer.Serialize(value, Options);
+    public static AuditPayload Of<T>(T value) => AuditPayload.FromUtf8(JsonSerializer.SerializeToUtf8Bytes(value, Options));
 
     /// <summary>
     /// A decision, byte for byte as <see cref="Of{T}"/> writes it, through generated code that
     /// writes straight to UTF-8: every decision is audited, so the reflection-driven path showed in profiles.
     /// </summary>
-    public static string Of(Decision decision) => JsonSerializer.Serialize(decision, AuditJsonContext.Default.Decision);
+    public static AuditPayload Of(Decision decision) => AuditPayload.FromUtf8(JsonSerializer.SerializeToUtf8Bytes(decision, AuditJsonContext.Default.Decision));
 }
 
 /// <summary>

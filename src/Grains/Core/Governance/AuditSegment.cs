@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
+using System.Text.Unicode;
 using K4os.Compression.LZ4;
 using MarketingActors.Governance;
 using ZstdSharp;
@@ -120,10 +121,19 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
         }
     }
 
+    /// <summary>Compressed into a pooled buffer and copied out at its size: zstd's own output array is sized for the worst case, a large-object allocation per segment.</summary>
     private static byte[] ZstdOf(ReadOnlySpan<byte> raw)
     {
         using var compressor = new Compressor(CompressionLevel);
-        return compressor.Wrap(raw).ToArray();
+        var buffer = ArrayPool<byte>.Shared.Rent(Compressor.GetCompressBound(raw.Length));
+        try
+        {
+            return buffer.AsSpan(0, compressor.Wrap(raw, buffer)).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private int EncodedBound()
@@ -132,22 +142,24 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
         var columns = new string?[TextColumns];
         foreach (var entry in Entries)
         {
-            bound += 16;
-            foreach (var text in ColumnsOf(entry, columns)) bound += 4 + (text is null ? 0 : Encoding.UTF8.GetMaxByteCount(text.Length));
+            bound += 16 + 4 + entry.Entry.Payload.Utf8.Length;
+            foreach (var text in TextColumnsOf(entry, columns)) bound += 4 + (text is null ? 0 : Encoding.UTF8.GetMaxByteCount(text.Length));
         }
         return bound;
     }
 
-    private const int TextColumns = 11;
+    private const int TextColumns = 10;
 
-    /// <summary>An entry's text columns in the order they are encoded (and read back, in <see cref="Read"/>).</summary>
-    private static string?[] ColumnsOf(Sealed sealedEntry, string?[] into)
+    /// <summary>An entry's text columns in the order they are encoded (and read back, in <see cref="Read"/>); the payload, already UTF-8, goes between the approval and the previous hash.</summary>
+    private static string?[] TextColumnsOf(Sealed sealedEntry, string?[] into)
     {
         var (e, scheme) = sealedEntry;
-        (into[0], into[1], into[2], into[3], into[4], into[5]) = (e.Kind, e.Principal, e.CampaignId, e.CustomerRef, e.SubjectId, e.Operation);
-        (into[6], into[7], into[8], into[9], into[10]) = (e.ApprovalId, e.Payload, e.PrevHash, e.Hash, scheme);
+        (into[0], into[1], into[2], into[3], into[4], into[5], into[6]) = (e.Kind, e.Principal, e.CampaignId, e.CustomerRef, e.SubjectId, e.Operation, e.ApprovalId);
+        (into[7], into[8], into[9]) = (e.PrevHash, e.Hash, scheme);
         return into;
     }
+
+    private const int ColumnsBeforePayload = 7;
 
     /// <exception cref="InvalidDataException">The body is not a segment in the named codec.</exception>
     public static AuditSegment Decode(string codec, ReadOnlySpan<byte> body)
@@ -190,7 +202,12 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
             BinaryPrimitives.WriteInt64BigEndian(to[at..], entry.Entry.Sequence);
             BinaryPrimitives.WriteInt64BigEndian(to[(at + 8)..], (entry.Entry.At.UtcTicks - DateTimeOffset.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond);
             at += 16;
-            foreach (var text in ColumnsOf(entry, columns)) at += Write(to[at..], text);
+            var column = 0;
+            foreach (var text in TextColumnsOf(entry, columns))
+            {
+                if (column++ == ColumnsBeforePayload) at += Write(to[at..], entry.Entry.Payload.Utf8);
+                at += Write(to[at..], text);
+            }
         }
         return at;
     }
@@ -205,6 +222,13 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
         var length = Encoding.UTF8.GetBytes(text, to[4..]);
         BinaryPrimitives.WriteInt32BigEndian(to, length);
         return 4 + length;
+    }
+
+    private static int Write(Span<byte> to, ReadOnlySpan<byte> utf8)
+    {
+        BinaryPrimitives.WriteInt32BigEndian(to, utf8.Length);
+        utf8.CopyTo(to[4..]);
+        return 4 + utf8.Length;
     }
 
     private static AuditSegment Read(ReadOnlySpan<byte> body)
@@ -229,7 +253,7 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
                 SubjectId = Text(body, ref at),
                 Operation = Text(body, ref at),
                 ApprovalId = Text(body, ref at),
-                Payload = Required(body, ref at),
+                Payload = Payload(body, ref at),
                 PrevHash = Required(body, ref at),
                 Hash = Required(body, ref at),
             };
@@ -241,6 +265,17 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
 
     private static string Required(ReadOnlySpan<byte> body, ref int at) =>
         Text(body, ref at) ?? throw new InvalidDataException("an audit segment lacks a required column");
+
+    private static AuditPayload Payload(ReadOnlySpan<byte> body, ref int at)
+    {
+        var length = BinaryPrimitives.ReadInt32BigEndian(body[at..]);
+        at += 4;
+        if (length < 0) throw new InvalidDataException("an audit segment lacks a required column");
+        var utf8 = body.Slice(at, length);
+        if (!Utf8.IsValid(utf8)) throw new InvalidDataException("an audit segment's payload is not UTF-8");
+        at += length;
+        return AuditPayload.FromUtf8(utf8.ToArray());
+    }
 
     private static string? Text(ReadOnlySpan<byte> body, ref int at)
     {

@@ -11,7 +11,7 @@ public static class DecisionExplanations
 {
     public static DecisionExplanation From(AuditEntry entry, string[] compareWith)
     {
-        var d = JsonSerializer.Deserialize<Decision>(entry.Payload, AuditJson.Options)!;
+        var d = JsonSerializer.Deserialize<Decision>(entry.Payload.Utf8, AuditJson.Options)!;
         var chosen = d.Action?.ActionId;
         var others = compareWith.Length > 0 ? compareWith : [.. d.Candidates.Where(c => c.ActionId != chosen).Select(c => c.ActionId)];
         var chosenValue = d.Candidates.FirstOrDefault(c => c.ActionId == chosen)?.ExpectedValue;

@@ -77,6 +77,16 @@ public sealed class ApiDocumentSpec(EmbeddedEngine engine)
     }
 
     [Fact]
+    public async Task An_audit_entry_s_payload_is_documented_as_the_string_it_is_on_the_wire()
+    {
+        var schemas = (await Document()).GetProperty("components").GetProperty("schemas");
+        var payload = schemas.GetProperty("AuditEntry").GetProperty("properties").GetProperty("payload");
+        if (payload.TryGetProperty("$ref", out var reference)) payload = schemas.GetProperty(reference.GetString()!.Split('/')[^1]);
+
+        Assert.Equal("string", payload.GetProperty("type").GetString());
+    }
+
+    [Fact]
     public async Task Redocly_lint_with_the_recommended_rules_passes()
     {
         Assert.True(File.Exists(Path.Combine(RepositoryPaths.Root, "tests", "api", "node_modules", "@redocly", "cli", "package.json")),

@@ -191,7 +191,7 @@ public sealed class CustomerGrainSpec(ClusterFixture fixture)
         Assert.Equal(("exited", AnomalyGuard.DecisionFuse), (journey.Status, journey.ExitReason));
         await Eventually.Holds(() => Grains.GetGrain<ICampaignGrain>(id).Get(), c => c!.Status == CampaignStatus.Paused, because: "the fuse trip pauses the campaign");
         var audit = await Grains.GetGrain<IAuditLogGrain>(0).Query(new AuditQuery { CampaignId = id, Kind = AuditKinds.Change });
-        Assert.Contains(audit, e => e.Operation == "auto_pause" && e.Payload.Contains(AnomalyGuard.DecisionFuse));
+        Assert.Contains(audit, e => e.Operation == "auto_pause" && e.Payload.ToString().Contains(AnomalyGuard.DecisionFuse));
     }
 
     [Fact]

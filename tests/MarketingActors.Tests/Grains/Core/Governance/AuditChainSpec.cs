@@ -17,7 +17,7 @@ public sealed class AuditChainSpec
     {
         var chain = new AuditChain(capacity, Seal);
         for (var i = 0; i < count; i++)
-            chain.Append(new AuditEntry { Kind = AuditKinds.Change, Principal = "ana", CampaignId = "c" + i % 3, Payload = $$"""{"n":{{i}}}""" }, T0.AddSeconds(i));
+            chain.Append(new AuditEntry { Kind = AuditKinds.Change, Principal = "ana", CampaignId = "c" + i % 3, Payload = AuditPayload.FromJson($$"""{"n":{{i}}}""") }, T0.AddSeconds(i));
         return chain;
     }
 
@@ -105,7 +105,7 @@ public sealed class AuditChainSpec
     [Fact]
     public void The_keyed_hash_is_hmac_sha256_of_the_same_length_prefixed_columns()
     {
-        var entry = new AuditEntry { Sequence = 7, At = T0, Kind = AuditKinds.Change, Principal = "ana", Payload = "{}", PrevHash = AuditChain.Genesis };
+        var entry = new AuditEntry { Sequence = 7, At = T0, Kind = AuditKinds.Change, Principal = "ana", Payload = AuditPayload.FromJson("{}"), PrevHash = AuditChain.Genesis };
         Assert.Equal(Convert.ToHexStringLower(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes(ReferenceText(entry)))), Seal.Hash(entry));
     }
 
@@ -142,7 +142,7 @@ public sealed class AuditChainSpec
         // A sealed segment without the key is not even opened: only the 25 entries not yet sealed are looked at.
         Assert.Equal(25, chain.NewestFirst(AuditSegment.KeyPrintsOf(new AuditQuery { CampaignId = "nobody" })).Count());
 
-        chain.Overwrite(10, e => e with { Payload = """{"n":"forged"}""" });
+        chain.Overwrite(10, e => e with { Payload = AuditPayload.FromJson("""{"n":"forged"}""") });
         Assert.Equal((false, 10L, "edited"), (chain.Verify(null).Intact, chain.Verify(null).FirstBadSequence, chain.Verify(null).Problem));
         var cut = ChainOf(400);
         cut.Remove(130);
@@ -160,7 +160,7 @@ public sealed class AuditChainSpec
                 1 => e with { Principal = e.Principal + text },
                 2 => e with { CampaignId = text + "!" },
                 3 => e with { CustomerRef = text },
-                4 => e with { Payload = e.Payload + text },
+                4 => e with { Payload = AuditPayload.FromJson(e.Payload + text) },
                 5 => e with { At = e.At.AddTicks(1) },
                 6 => e with { ApprovalId = text },
                 _ => e with { Operation = text },
@@ -177,7 +177,7 @@ public sealed class AuditChainSpec
         foreach (var field in new[]
         {
             e.Sequence.ToString(CultureInfo.InvariantCulture), e.At.UtcTicks.ToString(CultureInfo.InvariantCulture), e.Kind,
-            e.Principal, e.CampaignId, e.CustomerRef, e.SubjectId, e.Operation, e.ApprovalId, e.Payload, e.PrevHash,
+            e.Principal, e.CampaignId, e.CustomerRef, e.SubjectId, e.Operation, e.ApprovalId, e.Payload.ToString(), e.PrevHash,
         })
         {
             text.Append(field is null ? "-1" : field.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(field).Append('|');
@@ -191,7 +191,7 @@ public sealed class AuditChainSpec
         var entry = new AuditEntry
         {
             Sequence = 42, At = T0, Kind = AuditKinds.Decision, CampaignId = "spring", CustomerRef = "ref", SubjectId = "d1", Operation = "email",
-            Payload = """{"reason":"café ☕ 𝄞"}""", PrevHash = AuditChain.Genesis,
+            Payload = AuditPayload.FromJson("""{"reason":"café ☕ 𝄞"}"""), PrevHash = AuditChain.Genesis,
         };
         Assert.Equal(ReferenceHash(entry), AuditChain.HashOf(entry));
     }
@@ -205,7 +205,7 @@ public sealed class AuditChainSpec
                 var entry = new AuditEntry
                 {
                     Sequence = sequence, At = new DateTimeOffset(ticks, TimeSpan.Zero), Kind = new string(surrogates), Principal = principal,
-                    CustomerRef = customerRef, Payload = payload, PrevHash = payload.Length % 2 == 0 ? "" : AuditChain.Genesis,
+                    CustomerRef = customerRef, Payload = AuditPayload.FromJson(payload), PrevHash = payload.Length % 2 == 0 ? "" : AuditChain.Genesis,
                 };
                 return AuditChain.HashOf(entry) == ReferenceHash(entry);
             });

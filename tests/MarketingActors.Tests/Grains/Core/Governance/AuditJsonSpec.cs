@@ -13,8 +13,8 @@ public sealed class AuditJsonSpec
         foreach (var decision in new[] { SampleDecisions.With("banner <b>&'\"é☕", 0.123456, 0.05m, heldOut: false), SampleDecisions.With("x", 0, 0, heldOut: true) })
         {
             var payload = AuditJson.Of(decision);
-            Assert.Equal(JsonSerializer.Serialize(decision, AuditJson.Options), payload);
-            Assert.Contains("\"outcome\":\"rankedLower\"", payload);
+            Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(decision, AuditJson.Options), payload.Utf8.ToArray());
+            Assert.Contains("\"outcome\":\"rankedLower\"", payload.ToString());
         }
     }
 
@@ -23,6 +23,6 @@ public sealed class AuditJsonSpec
         Gen.Select(Gen.String, Gen.Double[-1e9, 1e9], Gen.Decimal, Gen.Bool).Sample((text, score, cost, heldOut) =>
         {
             var decision = SampleDecisions.With(text, score, cost, heldOut);
-            return AuditJson.Of(decision) == JsonSerializer.Serialize(decision, AuditJson.Options);
+            return AuditJson.Of(decision).Utf8.SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(decision, AuditJson.Options));
         });
 }

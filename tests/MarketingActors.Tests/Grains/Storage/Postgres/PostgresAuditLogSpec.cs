@@ -13,7 +13,7 @@ public sealed class PostgresAuditLogSpec(PostgresServer postgres)
     private static readonly AuditSeal Seal = AuditSeal.Ephemeral();
 
     private static AuditEntry Draft(string principal, string campaign, string? customerRef = null, string kind = AuditKinds.Change) =>
-        new() { Kind = kind, Principal = principal, CampaignId = campaign, CustomerRef = customerRef, Operation = "update_campaign", Payload = $$"""{"by":"{{principal}}"}""" };
+        new() { Kind = kind, Principal = principal, CampaignId = campaign, CustomerRef = customerRef, Operation = "update_campaign", Payload = AuditPayload.FromJson($$"""{"by":"{{principal}}"}""") };
 
     private async Task<(string ConnectionString, NpgsqlDataSource Database, PostgresAuditLog Log)> Migrated()
     {
@@ -83,7 +83,7 @@ public sealed class PostgresAuditLogSpec(PostgresServer postgres)
         var (connectionString, database, log) = await Migrated();
         await using var _ = database;
 
-        var appended = await log.Append([Draft("ana", "spring", "ref-é", AuditKinds.Decision) with { Payload = """{"note":"ünïcødé ✓ 🎯"}""" }, Draft("bo", "spring")], T0.AddTicks(17));
+        var appended = await log.Append([Draft("ana", "spring", "ref-é", AuditKinds.Decision) with { Payload = AuditPayload.FromJson("""{"note":"ünïcødé ✓ 🎯"}""") }, Draft("bo", "spring")], T0.AddTicks(17));
 
         Assert.Equal(1, await DatabaseRows.Count(connectionString, "SELECT count(*) FROM ma_audit_segment"));
         Assert.Equal(appended, (await StoredAudit.Entries(connectionString)).Select(e => e.Entry));
@@ -114,7 +114,7 @@ public sealed class PostgresAuditLogSpec(PostgresServer postgres)
     public async Task An_entry_whose_hash_was_replaced_is_named()
     {
         var verification = await VerifiedAfter(db => StoredAudit.Rewrite(db, 1, entries =>
-            entries.Select(e => e.Entry.Sequence == 3 ? e with { Entry = e.Entry with { Payload = "{}", Hash = "x" } } : e)));
+            entries.Select(e => e.Entry.Sequence == 3 ? e with { Entry = e.Entry with { Payload = AuditPayload.FromJson("{}"), Hash = "x" } } : e)));
 
         Assert.Equal((false, 3L, "edited"), (verification.Intact, verification.FirstBadSequence, verification.Problem));
     }

@@ -32,11 +32,11 @@ public sealed class SchemaUpgradeSpec(PostgresServer postgres)
         var entry = new AuditEntry
         {
             Sequence = (previous?.Sequence ?? 0) + 1, At = T0.AddMinutes(previous?.Sequence ?? 0), Kind = AuditKinds.Change, Principal = principal,
-            Operation = "update_campaign", Payload = "{}", PrevHash = previous?.Hash ?? AuditChain.Genesis,
+            Operation = "update_campaign", Payload = AuditPayload.Empty, PrevHash = previous?.Hash ?? AuditChain.Genesis,
         };
         entry = entry with { Hash = AuditChain.HashOf(entry) };
         await Run(database, "INSERT INTO ma_audit_log (sequence, at, kind, principal, operation, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            entry.Sequence, entry.At.UtcDateTime, entry.Kind, entry.Principal!, entry.Operation!, entry.Payload, entry.PrevHash, entry.Hash);
+            entry.Sequence, entry.At.UtcDateTime, entry.Kind, entry.Principal!, entry.Operation!, entry.Payload.ToString(), entry.PrevHash, entry.Hash);
         return entry;
     }
 
@@ -52,7 +52,7 @@ public sealed class SchemaUpgradeSpec(PostgresServer postgres)
         await using var source = NpgsqlDataSource.Create(database);
         var seal = AuditSeal.Ephemeral();
         var log = new PostgresAuditLog(source, seal);
-        var appended = await log.Append([new AuditEntry { Kind = AuditKinds.Change, Principal = "dee", Payload = "{}" }], T0.AddHours(1));
+        var appended = await log.Append([new AuditEntry { Kind = AuditKinds.Change, Principal = "dee", Payload = AuditPayload.Empty }], T0.AddHours(1));
 
         Assert.Equal((4L, last!.Hash), (appended[0].Sequence, appended[0].PrevHash));
         var verification = await log.Verify(null);
@@ -69,7 +69,7 @@ public sealed class SchemaUpgradeSpec(PostgresServer postgres)
         await using var source = NpgsqlDataSource.Create(database);
         var seal = AuditSeal.Ephemeral();
         var log = new PostgresAuditLog(source, seal);
-        var entries = await log.Append([.. new[] { "ana", "bo", "cy", "dee" }.Select(p => new AuditEntry { Kind = AuditKinds.Change, Principal = p, Payload = "{}" })], T0);
+        var entries = await log.Append([.. new[] { "ana", "bo", "cy", "dee" }.Select(p => new AuditEntry { Kind = AuditKinds.Change, Principal = p, Payload = AuditPayload.Empty })], T0);
         var checkpoint = seal.Checkpoint(4, entries[^1].Hash, T0.AddMinutes(1));
 
         // A rewrite of entry 3 as if it were an old unkeyed one, its hash recomputed without the key.
@@ -97,7 +97,7 @@ public sealed class SchemaUpgradeSpec(PostgresServer postgres)
             {
                 Kind = decision ? AuditKinds.Decision : AuditKinds.Change, Principal = decision ? null : $"agent-{i % 4}", CampaignId = $"c{i % 3}",
                 CustomerRef = decision ? $"ref-{i % 7}" : null, SubjectId = decision ? $"d{i}" : null, Operation = decision ? "app-card" : "update_campaign",
-                ApprovalId = i % 50 == 0 ? $"appr-{i}" : null, Payload = $$"""{"i":{{i}},"note":"ünïcødé ✓ 🎯"}""",
+                ApprovalId = i % 50 == 0 ? $"appr-{i}" : null, Payload = AuditPayload.FromJson($$"""{"i":{{i}},"note":"ünïcødé ✓ 🎯"}"""),
             };
             var entry = AuditChain.Link(draft, sequence, hash, T0.AddSeconds(i).AddTicks(10 * i), seal);
             entries.Add(entry);
@@ -111,7 +111,7 @@ public sealed class SchemaUpgradeSpec(PostgresServer postgres)
             entries.Select(e => e.Sequence).ToArray(), entries.Select(e => e.At.UtcDateTime).ToArray(), entries.Select(e => e.Kind).ToArray(),
             entries.Select(e => e.Principal).ToArray(), entries.Select(e => e.CampaignId).ToArray(), entries.Select(e => e.CustomerRef).ToArray(),
             entries.Select(e => e.SubjectId).ToArray(), entries.Select(e => e.Operation).ToArray(), entries.Select(e => e.ApprovalId).ToArray(),
-            entries.Select(e => e.Payload).ToArray(), entries.Select(e => e.PrevHash).ToArray(), seal.Scheme, entries.Select(e => e.Hash).ToArray());
+            entries.Select(e => e.Payload.ToString()).ToArray(), entries.Select(e => e.PrevHash).ToArray(), seal.Scheme, entries.Select(e => e.Hash).ToArray());
         return entries;
     }
 
@@ -139,7 +139,7 @@ public sealed class SchemaUpgradeSpec(PostgresServer postgres)
         Assert.Equal(written.Where(e => e.Principal == "agent-1" && e.At >= T0.AddSeconds(1_000)).Reverse().Take(5),
             await log.Query(new AuditQuery { Principal = "agent-1", From = T0.AddSeconds(1_000), Limit = 5 }));
 
-        var appended = await log.Append([new AuditEntry { Kind = AuditKinds.Change, Principal = "dee", Payload = "{}" }], T0.AddHours(2));
+        var appended = await log.Append([new AuditEntry { Kind = AuditKinds.Change, Principal = "dee", Payload = AuditPayload.Empty }], T0.AddHours(2));
         Assert.Equal((2_346L, written[^1].Hash), (appended[0].Sequence, appended[0].PrevHash));
         Assert.True((await log.Verify(null)).Intact);
     }
