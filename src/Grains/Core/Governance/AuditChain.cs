@@ -152,7 +152,12 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
     /// column (<c>-1:|</c> for null), len in UTF-16 code units. Encoded straight into a pooled
     /// buffer: this runs for every decision and every verified entry.
     /// </summary>
-    public static string HashOf(AuditEntry e, ReadOnlySpan<byte> key = default)
+    public static string HashOf(AuditEntry e, ReadOnlySpan<byte> key = default) => HashOf(e, key, null);
+
+    /// <summary>The keyed hash through an HMAC the caller keeps for its thread (<see cref="AuditSeal"/>); reset after the entry.</summary>
+    public static string HashOf(AuditEntry e, IncrementalHash hmac) => HashOf(e, default, hmac);
+
+    private static string HashOf(AuditEntry e, ReadOnlySpan<byte> key, IncrementalHash? hmac)
     {
         Span<char> sequence = stackalloc char[20];
         Span<char> ticks = stackalloc char[20];
@@ -176,7 +181,12 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
             Column(buffer, ref at, e.Payload);
             Column(buffer, ref at, e.PrevHash);
             Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-            if (key.IsEmpty) SHA256.HashData(buffer.AsSpan(0, at), digest);
+            if (hmac is not null)
+            {
+                hmac.AppendData(buffer, 0, at);
+                hmac.GetHashAndReset(digest);
+            }
+            else if (key.IsEmpty) SHA256.HashData(buffer.AsSpan(0, at), digest);
             else HMACSHA256.HashData(key, buffer.AsSpan(0, at), digest);
             return Convert.ToHexStringLower(digest);
         }

@@ -110,6 +110,21 @@ public sealed class AuditChainSpec
     }
 
     [Fact]
+    public async Task The_keyed_hash_of_an_entry_does_not_depend_on_what_was_hashed_before_it_or_on_which_thread()
+    {
+        var seal = new AuditSeal(Key);
+        var entry = new AuditEntry { Sequence = 7, At = T0, Kind = AuditKinds.Change, Principal = "ana", Payload = AuditPayload.FromJson("""{"n":1}"""), PrevHash = AuditChain.Genesis };
+        var first = seal.Hash(entry);
+
+        seal.Hash(entry with { Sequence = 8, Payload = AuditPayload.FromJson("""{"n":"other"}""") });
+        var elsewhere = await Task.Run(() => seal.Hash(entry));
+
+        Assert.Equal(first, seal.Hash(entry));
+        Assert.Equal(first, elsewhere);
+        Assert.Equal(Convert.ToHexStringLower(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes(ReferenceText(entry)))), first);
+    }
+
+    [Fact]
     public void A_deleted_entry_is_found()
     {
         var chain = ChainOf(6);
