@@ -10,7 +10,7 @@
 #   SKIP_BUILD=1 DURATION=10 ROUNDS=3 CUSTOMERS=1000 bash bench/http/delivery.sh   # from the repo root
 #
 # Environment (all optional; see run.sh for the shared ones):
-#   DURATION=10  WARMUP=5  THREADS=2  CONNECTIONS=32  BATCH_CONNECTIONS=4  BATCH=500  CUSTOMERS=1000
+#   DURATION=10  WARMUP=15  THREADS=2  CONNECTIONS=32  BATCH_CONNECTIONS=4  BATCH=500  CUSTOMERS=1000
 #   ROUNDS=3  SCENARIOS="single-event batch"  OUT_DIR=...  SKIP_BUILD=1
 set -euo pipefail
 

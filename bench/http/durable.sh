@@ -13,7 +13,7 @@
 #   DURATION=15 bash bench/http/durable.sh        # from the repo root
 #
 # Environment (all optional; see also run.sh):
-#   DURATION=20  WARMUP=5  THREADS=2  CONNECTIONS=32  BATCH=500  CUSTOMERS=100000
+#   DURATION=20  WARMUP=15  THREADS=2  CONNECTIONS=32  BATCH=500  CUSTOMERS=100000
 #   BATCH_CONNECTIONS=$CONNECTIONS   wrk connections of the batch scenario only
 #   MODES="embedded cluster:1 cluster:3"   SCENARIOS="single-event batch"
 #   (also batch-page-view: the batch scenario with events that yield no decision; a scenario

@@ -16,7 +16,7 @@ die() { log "ERROR: $*"; exit 1; }
 # Common knobs (env) and run identity.
 bench_init() {
   DURATION="${DURATION:-30}"
-  WARMUP="${WARMUP:-5}"
+  WARMUP="${WARMUP:-15}"
   THREADS="${THREADS:-2}"
   CONNECTIONS="${CONNECTIONS:-32}"
   BATCH_CONNECTIONS="${BATCH_CONNECTIONS:-$CONNECTIONS}"   # wrk connections in the batch scenarios
@@ -224,7 +224,10 @@ warmup() {
   local base=$1 dir=$2
   [[ "$WARMUP" == 0 ]] && return 0
   # Every path a scenario takes gets its JIT tiers before anything is measured: the no-op's
-  # middleware alone measured 17k req/s cold and 30k warm in one run (2026-12-05).
+  # middleware alone measured 17k req/s cold and 30k warm in one run (2026-12-05), and after 5 s
+  # of single events the next 10 s still ran 25–40% slower than the 10 s after them, with a
+  # p99 half again as long (tiered compilation with dynamic PGO on two busy cores; with tiering
+  # off both runs were alike: benchmarks-history.md, 2026-12-06, fourth session). Hence 15 s.
   log "warm-up: ${WARMUP}s of no-ops, then ${WARMUP}s of single events (not reported)"
   "${WRK[@]}" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$HERE/noop.lua" "$base" >"$dir/warmup-noop.txt" 2>&1 || die "wrk warm-up failed"
   "${WRK[@]}" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$HERE/single-event.lua" "$base" >"$dir/warmup.txt" 2>&1 || die "wrk warm-up failed"

@@ -9,7 +9,7 @@
 #
 # Environment (all optional):
 #   DURATION=30      seconds per measured scenario
-#   WARMUP=5         seconds of single-event load before measuring (JIT, grain activation); 0 = none
+#   WARMUP=15        seconds of no-op, then of single-event, load before measuring (JIT tiers, grain activation); 0 = none
 #   THREADS=2 CONNECTIONS=32
 #   BATCH_CONNECTIONS=$CONNECTIONS  wrk connections of the batch scenarios only
 #   BATCH=500        events per request in the batch scenario (gateway max: 1000)
