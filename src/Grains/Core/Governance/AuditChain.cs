@@ -147,24 +147,22 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
         [.. AuditSegment.Decode(AuditSegment.Lz4, range.Body).Entries.Select(s => s.Entry)];
 
     /// <summary>
-    /// SHA-256 (the legacy, unkeyed scheme) or, with a key, HMAC-SHA256 over every column but the
+    /// SHA-256 (the legacy, unkeyed scheme) or, through <see cref="AuditSeal"/>'s key, HMAC-SHA256 over every column but the
     /// hash, each length-prefixed so no two rows serialize alike: the UTF-8 of <c>len:value|</c> per
     /// column (<c>-1:|</c> for null), len in UTF-16 code units. Encoded straight into a pooled
     /// buffer: this runs for every decision and every verified entry.
     /// </summary>
-    public static string HashOf(AuditEntry e, ReadOnlySpan<byte> key = default) => HashOf(e, key, null);
+    public static string HashOf(AuditEntry e) => HashOf(e, hmac: null);
 
-    /// <summary>The keyed hash through an HMAC the caller keeps for its thread (<see cref="AuditSeal"/>); reset after the entry.</summary>
-    public static string HashOf(AuditEntry e, IncrementalHash hmac) => HashOf(e, default, hmac);
-
-    private static string HashOf(AuditEntry e, ReadOnlySpan<byte> key, IncrementalHash? hmac)
+    /// <summary>The keyed hash through an HMAC the caller keeps for its thread (<see cref="AuditSeal"/>), reset after the entry; without one, the legacy SHA-256.</summary>
+    public static string HashOf(AuditEntry e, IncrementalHash? hmac)
     {
         Span<char> sequence = stackalloc char[20];
         Span<char> ticks = stackalloc char[20];
         e.Sequence.TryFormat(sequence, out var sequenceLength, default, CultureInfo.InvariantCulture);
         e.At.UtcTicks.TryFormat(ticks, out var ticksLength, default, CultureInfo.InvariantCulture);
         var bound = Bound(sequenceLength) + Bound(ticksLength) + Bound(e.Kind) + Bound(e.Principal) + Bound(e.CampaignId) + Bound(e.CustomerRef)
-            + Bound(e.SubjectId) + Bound(e.Operation) + Bound(e.ApprovalId) + 11 + 2 + e.Payload.Utf8.Length + Bound(e.PrevHash);
+            + Bound(e.SubjectId) + Bound(e.Operation) + Bound(e.ApprovalId) + Bound(e.Payload) + Bound(e.PrevHash);
         var buffer = ArrayPool<byte>.Shared.Rent(bound);
         try
         {
@@ -186,8 +184,7 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
                 hmac.AppendData(buffer, 0, at);
                 hmac.GetHashAndReset(digest);
             }
-            else if (key.IsEmpty) SHA256.HashData(buffer.AsSpan(0, at), digest);
-            else HMACSHA256.HashData(key, buffer.AsSpan(0, at), digest);
+            else SHA256.HashData(buffer.AsSpan(0, at), digest);
             return Convert.ToHexStringLower(digest);
         }
         finally
@@ -197,7 +194,12 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
     }
 
     /// <summary>At most this many bytes for a column of <paramref name="chars"/> UTF-16 code units: prefix, separators, UTF-8.</summary>
-    private static int Bound(int chars) => 11 + 2 + Encoding.UTF8.GetMaxByteCount(chars);
+    private static int Bound(int chars) => ColumnFraming + Encoding.UTF8.GetMaxByteCount(chars);
+
+    /// <summary>A length prefix of at most 11 characters, its colon and the closing bar.</summary>
+    private const int ColumnFraming = 11 + 2;
+
+    private static int Bound(AuditPayload payload) => ColumnFraming + payload.Utf8.Length;
 
     private static int Bound(string? column) => Bound(column?.Length ?? 0);
 

@@ -73,11 +73,7 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
     }
 
     /// <summary>The keys an entry answering <paramref name="q"/> must carry: what both logs look segments up by.</summary>
-    public static string[] KeysOf(AuditQuery q) => [.. KeysOf(q.CampaignId, q.CustomerRef, q.SubjectId, q.Principal, q.Kind)];
-
-    /// <summary>The keys an entry matching all of these must carry; null values do not constrain.</summary>
-    public static IEnumerable<string> KeysOf(string? campaignId, string? customerRef, string? subjectId, string? principal, string? kind) =>
-        Labels(campaignId, customerRef, subjectId, principal, kind).Select(l => l.Prefix + l.Value);
+    public static string[] KeysOf(AuditQuery q) => [.. Labels(q.CampaignId, q.CustomerRef, q.SubjectId, q.Principal, q.Kind).Select(l => l.Prefix + l.Value)];
 
     /// <summary>The fingerprints of <see cref="KeysOf(AuditQuery)"/>, as <see cref="KeyPrints"/> holds them.</summary>
     public static ulong[] KeyPrintsOf(AuditQuery q)
