@@ -44,7 +44,7 @@ public static class EventEndpoints
             .RequireAccess(Operations.WriteEvents);
     }
 
-    private static async Task<IResult> Ingest(HttpRequest request, EventParser parser, EventIngestion ingestion, IOptions<TrackingPlanOptions> plan)
+    private static async Task<IResult> Ingest(HttpRequest request, EventParser parser, EventIngestion ingestion, IngestionAdmission admission, IOptions<TrackingPlanOptions> plan)
     {
         var options = plan.Value;
         var (body, error) = await JsonBody.ReadBytes(request, options.MaxBodyBytes);
@@ -62,7 +62,9 @@ public static class EventEndpoints
                 _ => null,
             };
             if (!single && items is null) return JsonBody.Invalid("send an event object, an array of events, or {\"events\": [...]}");
-            if (TooMany(single ? 1 : items!.Value.GetArrayLength(), options) is { } refused) return refused;
+            var count = single ? 1 : items!.Value.GetArrayLength();
+            if (TooMany(count, options) is { } refused) return refused;
+            if (await admission.Admit(request.HttpContext, count) is { } busy) return busy;
 
             var incoming = single
                 ? [new IncomingEvent(parser.Parse(root), root, Native, null)]

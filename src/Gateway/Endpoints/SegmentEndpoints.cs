@@ -28,7 +28,7 @@ public static class SegmentEndpoints
             .RequireAccess(Operations.WriteEvents);
         foreach (var route in MessageRoutes)
         {
-            group.MapPost("/" + route, (HttpRequest request, EventParser parser, EventIngestion ingestion, IOptions<TrackingPlanOptions> plan) => Single(request, route, parser, ingestion, plan))
+            group.MapPost("/" + route, (HttpRequest request, EventParser parser, EventIngestion ingestion, IngestionAdmission admission, IOptions<TrackingPlanOptions> plan) => Single(request, route, parser, ingestion, admission, plan))
                 .WithName("Segment" + char.ToUpperInvariant(route[0]) + route[1..])
                 .WithSummary($"One Segment / RudderStack {route} message.")
                 .Accepts<JsonElement>("application/json", "text/plain", "application/x-www-form-urlencoded")
@@ -38,7 +38,7 @@ public static class SegmentEndpoints
         }
     }
 
-    private static async Task<IResult> Batch(HttpRequest request, EventParser parser, EventIngestion ingestion, IOptions<TrackingPlanOptions> plan)
+    private static async Task<IResult> Batch(HttpRequest request, EventParser parser, EventIngestion ingestion, IngestionAdmission admission, IOptions<TrackingPlanOptions> plan)
     {
         var (document, error) = await Document(request, plan.Value);
         if (error is not null) return error;
@@ -49,17 +49,19 @@ public static class SegmentEndpoints
                 return JsonBody.Invalid("send {\"batch\": [messages]}");
             if (EventEndpoints.TooMany(batch.GetArrayLength(), plan.Value) is { } refused) return refused;
             if (EventParser.TimestampOf(root, "sentAt", out var sentAt) is { } badSentAt) return Problems.Of(StatusCodes.Status400BadRequest, "invalid_timestamp", badSentAt);
+            if (await admission.Admit(request.HttpContext, batch.GetArrayLength()) is { } busy) return busy;
             var incoming = batch.EnumerateArray().Select(m => new IncomingEvent(parser.ParseSegment(m, null, sentAt), m, Dialect(null), sentAt)).ToArray();
             return await ingestion.Answer(incoming, request.HttpContext.Principal().Id);
         }
     }
 
-    private static async Task<IResult> Single(HttpRequest request, string route, EventParser parser, EventIngestion ingestion, IOptions<TrackingPlanOptions> plan)
+    private static async Task<IResult> Single(HttpRequest request, string route, EventParser parser, EventIngestion ingestion, IngestionAdmission admission, IOptions<TrackingPlanOptions> plan)
     {
         var (document, error) = await Document(request, plan.Value);
         if (error is not null) return error;
         using (document)
         {
+            if (await admission.Admit(request.HttpContext, 1) is { } busy) return busy;
             var message = document!.RootElement;
             return await ingestion.Answer([new IncomingEvent(parser.ParseSegment(message, route, null), message, Dialect(route), null)], request.HttpContext.Principal().Id);
         }

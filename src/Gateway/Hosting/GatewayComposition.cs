@@ -17,6 +17,7 @@ public static class GatewayComposition
         services.AddSingleton<EventParser>();
         services.AddSingleton<CustomerGrainReferences>();
         services.AddSingleton<EventIngestion>();
+        services.AddSingleton<IngestionAdmission>();
         services.AddSingleton<RejectedEvents>();
         services.AddHostedService(sp => sp.GetRequiredService<RejectedEvents>());
         services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));

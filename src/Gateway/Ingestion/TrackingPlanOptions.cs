@@ -22,10 +22,21 @@ public sealed class TrackingPlanOptions : IValidatableObject
     [Range(1, 1_000_000)] public int MaxPropertyValueLength { get; set; } = 2048;
     [Range(1, 1024)] public int MaxIdLength { get; set; } = 128;
 
+    /// <summary>
+    /// Events this gateway works on at once (<see cref="IngestionAdmission"/>): what bounds the decisions
+    /// held in memory. Four full batches: a silo's cores stay busy with far fewer.
+    /// </summary>
+    [Range(1, 10_000_000)] public int MaxEventsInFlight { get; set; } = 4_096;
+
+    /// <summary>Events of requests waiting for room past which a request is answered 503 <c>engine_busy</c> (about a second of decided events on two cores).</summary>
+    [Range(0, 100_000_000)] public int MaxEventsWaiting { get; set; } = 65_536;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext context)
     {
         if (MaxFutureSkew < TimeSpan.Zero) yield return new("MaxFutureSkew must not be negative", [nameof(MaxFutureSkew)]);
         if (MaxAge <= TimeSpan.Zero) yield return new("MaxAge must be positive", [nameof(MaxAge)]);
+        // A full batch asks for MaxBatchEvents permits at once: fewer in flight and it could never be admitted.
+        if (MaxEventsInFlight < MaxBatchEvents) yield return new("MaxEventsInFlight must be at least MaxBatchEvents", [nameof(MaxEventsInFlight), nameof(MaxBatchEvents)]);
         foreach (var (alias, target) in Aliases)
         {
             if (!Events.EventCatalog.IsKnown(target)) yield return new($"Alias '{alias}' points at unknown type '{target}'", [nameof(Aliases)]);

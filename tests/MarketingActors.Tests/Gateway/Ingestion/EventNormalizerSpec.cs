@@ -101,4 +101,14 @@ public class EventNormalizerSpec
         Assert.Single(problems);
         Assert.Contains("teleported", problems[0].ErrorMessage);
     }
+
+    [Fact]
+    public void Options_that_could_never_admit_a_full_batch_are_invalid()
+    {
+        var options = new TrackingPlanOptions { MaxBatchEvents = 500, MaxEventsInFlight = 499 };
+        var problems = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).ToList();
+        Assert.Contains(problems, p => p.MemberNames.Contains(nameof(TrackingPlanOptions.MaxEventsInFlight)));
+        var defaults = new TrackingPlanOptions();
+        Assert.Empty(defaults.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(defaults)));
+    }
 }

@@ -1,0 +1,67 @@
+using System.Diagnostics.Metrics;
+using System.Threading.RateLimiting;
+using MarketingActors.Gateway.Endpoints;
+using MarketingActors.Gateway.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace MarketingActors.Gateway.Ingestion;
+
+/// <summary>
+/// How many events this gateway works on at once. A request's events hold permits from before
+/// they are parsed until its answer is written, which is when their decisions stop taking memory;
+/// past <see cref="TrackingPlanOptions.MaxEventsInFlight"/> a request waits, oldest first, with its
+/// body read but not yet turned into events, and past <see cref="TrackingPlanOptions.MaxEventsWaiting"/> it is answered
+/// 503 <c>engine_busy</c> with <c>Retry-After</c> before anything is applied, so an overload sheds
+/// load the SDKs retry instead of queueing work until grain calls time out.
+/// </summary>
+public sealed class IngestionAdmission : IDisposable
+{
+    public const string Busy = "engine_busy";
+
+    private readonly IOptions<TrackingPlanOptions> _plan;
+    private readonly ConcurrencyLimiter _permits;
+
+    public IngestionAdmission(IOptions<TrackingPlanOptions> plan, IMeterFactory meters)
+    {
+        _plan = plan;
+        _permits = new(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = plan.Value.MaxEventsInFlight,
+            QueueLimit = plan.Value.MaxEventsWaiting,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+        var meter = meters.Create(GatewayTelemetry.EngineMeter);
+        meter.CreateObservableGauge("ma.ingest.events.in_flight", () => Load.InFlight, "{event}", "Events this gateway is working on (parsed, dispatched, answer not yet written)");
+        meter.CreateObservableGauge("ma.ingest.events.waiting", () => Load.Waiting, "{event}", "Events of requests waiting for room; past MaxEventsWaiting requests are answered 503 engine_busy");
+    }
+
+    /// <summary>Events being worked on, and events of requests waiting for room.</summary>
+    public (long InFlight, long Waiting) Load
+    {
+        get
+        {
+            var now = _permits.GetStatistics()!;
+            return (_plan.Value.MaxEventsInFlight - now.CurrentAvailablePermits, now.CurrentQueuedCount);
+        }
+    }
+
+    /// <summary>Permits for <paramref name="events"/> events; not acquired when the wait is full.</summary>
+    public ValueTask<RateLimitLease> Acquire(int events, CancellationToken cancellation) => _permits.AcquireAsync(events, cancellation);
+
+    /// <summary>Null once the request's events are admitted (held until its answer is written); otherwise its answer.</summary>
+    public async ValueTask<IResult?> Admit(HttpContext context, int events)
+    {
+        var lease = await Acquire(events, context.RequestAborted);
+        if (!lease.IsAcquired)
+        {
+            lease.Dispose();
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, Busy,
+                $"the engine is working on {_plan.Value.MaxEventsInFlight} events and has more waiting; nothing was applied, send again",
+                retryAfter: TimeSpan.FromSeconds(1));
+        }
+        context.Response.RegisterForDispose(lease);
+        return null;
+    }
+
+    public void Dispose() => _permits.Dispose();
+}
