@@ -46,6 +46,7 @@ public static class EventEndpoints
 
     private static async Task<IResult> Ingest(HttpRequest request, EventParser parser, EventIngestion ingestion, IngestionAdmission admission, IOptions<TrackingPlanOptions> plan)
     {
+        if (admission.RefuseWhileFull() is { } full) return full;
         var options = plan.Value;
         var (body, error) = await JsonBody.ReadBytes(request, options.MaxBodyBytes);
         if (error is not null) return error;

@@ -40,6 +40,7 @@ public static class SegmentEndpoints
 
     private static async Task<IResult> Batch(HttpRequest request, EventParser parser, EventIngestion ingestion, IngestionAdmission admission, IOptions<TrackingPlanOptions> plan)
     {
+        if (admission.RefuseWhileFull() is { } full) return full;
         var (document, error) = await Document(request, plan.Value);
         if (error is not null) return error;
         using (document)
@@ -57,6 +58,7 @@ public static class SegmentEndpoints
 
     private static async Task<IResult> Single(HttpRequest request, string route, EventParser parser, EventIngestion ingestion, IngestionAdmission admission, IOptions<TrackingPlanOptions> plan)
     {
+        if (admission.RefuseWhileFull() is { } full) return full;
         var (document, error) = await Document(request, plan.Value);
         if (error is not null) return error;
         using (document)

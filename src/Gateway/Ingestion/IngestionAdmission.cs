@@ -11,7 +11,8 @@ namespace MarketingActors.Gateway.Ingestion;
 /// they are parsed until its answer is written, which is when their decisions stop taking memory;
 /// past <see cref="TrackingPlanOptions.MaxEventsInFlight"/> a request waits, oldest first, with its
 /// body read but not yet turned into events, and past <see cref="TrackingPlanOptions.MaxEventsWaiting"/> it is answered
-/// 503 <c>engine_busy</c> with <c>Retry-After</c> before anything is applied, so an overload sheds
+/// 503 <c>engine_busy</c> with <c>Retry-After</c> before anything is applied (before its body is even
+/// read while the wait stays full), so an overload sheds
 /// load the SDKs retry instead of queueing work until grain calls time out.
 /// </summary>
 public sealed class IngestionAdmission : IDisposable
@@ -48,6 +49,13 @@ public sealed class IngestionAdmission : IDisposable
     /// <summary>Permits for <paramref name="events"/> events; not acquired when the wait is full.</summary>
     public ValueTask<RateLimitLease> Acquire(int events, CancellationToken cancellation) => _permits.AcquireAsync(events, cancellation);
 
+    /// <summary>
+    /// The answer for a request that arrives while the wait is already full, before its body is read:
+    /// a sender that retries at once (ignoring <c>Retry-After</c>) would otherwise have every body it
+    /// sends parsed only to be refused, and shedding load would cost the load it sheds.
+    /// </summary>
+    public IResult? RefuseWhileFull() => Load.Waiting is > 0 and var waiting && waiting >= _plan.Value.MaxEventsWaiting ? BusyAnswer() : null;
+
     /// <summary>Null once the request's events are admitted (held until its answer is written); otherwise its answer.</summary>
     public async ValueTask<IResult?> Admit(HttpContext context, int events)
     {
@@ -55,13 +63,15 @@ public sealed class IngestionAdmission : IDisposable
         if (!lease.IsAcquired)
         {
             lease.Dispose();
-            return Problems.Of(StatusCodes.Status503ServiceUnavailable, Busy,
-                $"the engine is working on {_plan.Value.MaxEventsInFlight} events and has more waiting; nothing was applied, send again",
-                retryAfter: TimeSpan.FromSeconds(1));
+            return BusyAnswer();
         }
         context.Response.RegisterForDispose(lease);
         return null;
     }
+
+    private IResult BusyAnswer() => Problems.Of(StatusCodes.Status503ServiceUnavailable, Busy,
+        $"the engine is working on {_plan.Value.MaxEventsInFlight} events and has more waiting; nothing was applied, send again",
+        retryAfter: TimeSpan.FromSeconds(1));
 
     public void Dispose() => _permits.Dispose();
 }

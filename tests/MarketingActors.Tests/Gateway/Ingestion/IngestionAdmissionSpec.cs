@@ -73,24 +73,30 @@ public sealed class IngestionAdmissionSpec : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_analytics_sdk_routes_are_admitted_the_same_way()
+    public async Task The_analytics_sdk_routes_are_admitted_the_same_way_whether_the_wait_has_no_room_for_them_or_is_full()
     {
         var customer = TestEvents.NewId("adm-sdk");
         using var held = await Admission.Acquire(2, CancellationToken.None);
         using var stopWaiting = new CancellationTokenSource();
-        var waiting = Admission.Acquire(2, stopWaiting.Token).AsTask();
+        Message Track() => new("track", "Page Viewed", customer, TestEvents.NewId("m"));
 
-        var batch = JsonSerializer.Serialize(new { batch = new[] { new { type = "track", @event = "Page Viewed", userId = customer, messageId = TestEvents.NewId("m") } } });
-        var track = JsonSerializer.Serialize(new { @event = "Page Viewed", userId = customer, messageId = TestEvents.NewId("m") });
+        // One event waits: a batch of two no longer fits beside it (refused once parsed).
+        var oneWaiting = Admission.Acquire(1, stopWaiting.Token).AsTask();
+        var batch = await _engine.PostJson("/v1/batch", JsonSerializer.Serialize(new { batch = new[] { Track(), Track() } }, JsonSerializerOptions.Web));
+        // Two wait: the wait is full, and a single message is refused before its body is read.
+        var twoWaiting = Admission.Acquire(1, stopWaiting.Token).AsTask();
+        await Eventually.Holds(() => Task.FromResult(Admission.Load), load => load.Waiting == 2);
+        var single = await _engine.PostJson("/v1/track", JsonSerializer.Serialize(Track(), JsonSerializerOptions.Web));
 
-        foreach (var (path, body) in new[] { ("/v1/batch", batch), ("/v1/track", track) })
+        foreach (var response in new[] { batch, single })
         {
-            var response = await _engine.PostJson(path, body);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
             Assert.Equal(IngestionAdmission.Busy, (await _engine.Json(response)).GetProperty("reason").GetString());
         }
         Assert.Equal(HttpStatusCode.NotFound, await CustomerLookup(customer));
         await stopWaiting.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        foreach (var waiting in new[] { oneWaiting, twoWaiting }) await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
     }
+
+    private sealed record Message(string Type, string Event, string UserId, string MessageId);
 }
