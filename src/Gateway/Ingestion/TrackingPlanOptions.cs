@@ -28,7 +28,7 @@ public sealed class TrackingPlanOptions : IValidatableObject
     /// </summary>
     [Range(1, 10_000_000)] public int MaxEventsInFlight { get; set; } = 4_096;
 
-    /// <summary>Events of requests waiting for room past which a request is answered 503 <c>engine_busy</c> (about a second of decided events on two cores).</summary>
+    /// <summary>Events of requests waiting for room past which a request is answered 503 <c>engine_busy</c> (one to three seconds of decided events on two cores).</summary>
     [Range(0, 100_000_000)] public int MaxEventsWaiting { get; set; } = 65_536;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext context)
