@@ -8,12 +8,12 @@ namespace MarketingActors.Gateway.Ingestion;
 
 /// <summary>
 /// How many events this gateway works on at once. A request's events hold permits from before
-/// they are parsed until its answer is written, which is when their decisions stop taking memory;
-/// past <see cref="TrackingPlanOptions.MaxEventsInFlight"/> a request waits, oldest first, with its
-/// body read but not yet turned into events, and past <see cref="TrackingPlanOptions.MaxEventsWaiting"/> it is answered
-/// 503 <c>engine_busy</c> with <c>Retry-After</c> before anything is applied (before its body is even
-/// read while the wait stays full), so an overload sheds
-/// load the SDKs retry instead of queueing work until grain calls time out.
+/// they are parsed until its answer is written, which is when their decisions stop taking memory.
+/// Past <see cref="TrackingPlanOptions.MaxEventsInFlight"/> a request waits, oldest first, its body
+/// read but not yet turned into events; past <see cref="TrackingPlanOptions.MaxEventsWaiting"/> it is
+/// answered 503 <c>engine_busy</c> with <c>Retry-After</c> and nothing applied (before its body is
+/// read while the wait stays full). Without the bound every request was worked on at once, and
+/// memory and every request's wait grew with the senders.
 /// </summary>
 public sealed class IngestionAdmission : IDisposable
 {
