@@ -48,9 +48,10 @@ public static class SegmentEndpoints
             var root = document!.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("batch", out var batch) || batch.ValueKind != JsonValueKind.Array)
                 return JsonBody.Invalid("send {\"batch\": [messages]}");
-            if (EventEndpoints.TooMany(batch.GetArrayLength(), plan.Value) is { } refused) return refused;
+            var count = batch.GetArrayLength();
+            if (EventEndpoints.TooMany(count, plan.Value) is { } refused) return refused;
             if (EventParser.TimestampOf(root, "sentAt", out var sentAt) is { } badSentAt) return Problems.Of(StatusCodes.Status400BadRequest, "invalid_timestamp", badSentAt);
-            if (await admission.Admit(request.HttpContext, batch.GetArrayLength()) is { } busy) return busy;
+            if (await admission.Admit(request.HttpContext, count) is { } busy) return busy;
             var incoming = batch.EnumerateArray().Select(m => new IncomingEvent(parser.ParseSegment(m, null, sentAt), m, Dialect(null), sentAt)).ToArray();
             return await ingestion.Answer(incoming, request.HttpContext.Principal().Id);
         }

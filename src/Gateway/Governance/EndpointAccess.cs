@@ -130,8 +130,8 @@ public sealed class AccessGate(ApiKeyAuthentication authentication, IGrainFactor
                 Principal = principal.Id,
                 CampaignId = context.GetRouteValue("id") as string is { } id && Campaigns.CampaignIds.IsValid(id) ? id : null,
                 Operation = access.GateOperations.FirstOrDefault() ?? access.Operation,
-                Payload = AuditPayload.FromUtf8(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { reason = denial.Reason, errors = new[] { denial.Detail }, route = context.Request.Method + " " + context.Request.Path.Value },
-                    GatewayJson.Options)),
+                Payload = AuditPayload.Of(new { reason = denial.Reason, errors = new[] { denial.Detail }, route = context.Request.Method + " " + context.Request.Path.Value },
+                    GatewayJson.Options),
             }]);
         }
         await Problems.Of(StatusCodes.Status403Forbidden, denial.Reason, denial.Detail).ExecuteAsync(context);

@@ -180,7 +180,7 @@ public static class GovernanceEndpoints
         var forgotten = await grains.GetGrain<ICustomerGrain>(id).Erase();
         // The erasure entry names neither the id nor the forgotten reference: it proves an erasure happened, not whose.
         await Log(grains).Append([new AuditEntry { Kind = AuditKinds.Erasure, Principal = context.Principal().Id, Operation = "erase_customer",
-            Payload = AuditPayload.FromUtf8(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { hadDecisions = forgotten is not null }, GatewayJson.Options)) }]);
+            Payload = AuditPayload.Of(new { hadDecisions = forgotten is not null }, GatewayJson.Options) }]);
         return Results.NoContent();
     }
 

@@ -28,6 +28,9 @@ public readonly struct AuditPayload : IEquatable<AuditPayload>
 
     public static AuditPayload FromJson(string json) => new(Encoding.UTF8.GetBytes(json));
 
+    /// <summary>A value serialized straight to UTF-8 with the given settings.</summary>
+    public static AuditPayload Of<T>(T value, JsonSerializerOptions options) => new(JsonSerializer.SerializeToUtf8Bytes(value, options));
+
     public ReadOnlySpan<byte> Utf8 => _utf8 ?? EmptyObject;
 
     /// <summary>The length the chain's hash prefixes the column with: UTF-16 code units, as when the payload was a string.</summary>
@@ -58,7 +61,9 @@ public sealed class AuditPayloadJson : JsonConverter<AuditPayload>
     {
         if (reader.TokenType != JsonTokenType.String) throw new JsonException("an audit payload is a string of JSON");
         var utf8 = new byte[reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length];
-        return AuditPayload.FromUtf8(utf8[..reader.CopyString(utf8)]);
+        var length = reader.CopyString(utf8);
+        // Unescaping only shortens: a string without escapes fills the array, which is then taken as it is.
+        return AuditPayload.FromUtf8(length == utf8.Length ? utf8 : utf8[..length]);
     }
 
     public override void Write(Utf8JsonWriter writer, AuditPayload value, JsonSerializerOptions options) => writer.WriteStringValue(value.Utf8);

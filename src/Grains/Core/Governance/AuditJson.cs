@@ -14,7 +14,7 @@ public static class AuditJson
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public static AuditPayload Of<T>(T value) => AuditPayload.FromUtf8(JsonSerializer.SerializeToUtf8Bytes(value, Options));
+    public static AuditPayload Of<T>(T value) => AuditPayload.Of(value, Options);
 
     /// <summary>
     /// A decision, byte for byte as <see cref="Of{T}"/> writes it, through generated code that

@@ -262,25 +262,26 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
     private static string Required(ReadOnlySpan<byte> body, ref int at) =>
         Text(body, ref at) ?? throw new InvalidDataException("an audit segment lacks a required column");
 
-    private static AuditPayload Payload(ReadOnlySpan<byte> body, ref int at)
-    {
-        var length = BinaryPrimitives.ReadInt32BigEndian(body[at..]);
-        at += 4;
-        if (length < 0) throw new InvalidDataException("an audit segment lacks a required column");
-        var utf8 = body.Slice(at, length);
-        if (!Utf8.IsValid(utf8)) throw new InvalidDataException("an audit segment's payload is not UTF-8");
-        at += length;
-        return AuditPayload.FromUtf8(utf8.ToArray());
-    }
+    private static AuditPayload Payload(ReadOnlySpan<byte> body, ref int at) =>
+        !Column(body, ref at, out var utf8) ? throw new InvalidDataException("an audit segment lacks a required column")
+        : !Utf8.IsValid(utf8) ? throw new InvalidDataException("an audit segment's payload is not UTF-8")
+        : AuditPayload.FromUtf8(utf8.ToArray());
 
-    private static string? Text(ReadOnlySpan<byte> body, ref int at)
+    private static string? Text(ReadOnlySpan<byte> body, ref int at) => Column(body, ref at, out var utf8) ? Strict.GetString(utf8) : null;
+
+    /// <summary>One length-prefixed column's bytes; false for a null column (length −1).</summary>
+    private static bool Column(ReadOnlySpan<byte> body, ref int at, out ReadOnlySpan<byte> utf8)
     {
         var length = BinaryPrimitives.ReadInt32BigEndian(body[at..]);
         at += 4;
-        if (length == -1) return null;
-        var text = Strict.GetString(body.Slice(at, length));
+        if (length == -1)
+        {
+            utf8 = default;
+            return false;
+        }
+        utf8 = body.Slice(at, length);
         at += length;
-        return text;
+        return true;
     }
 
     /// <summary>Invalid UTF-8 is an edited body, not text to repair.</summary>
