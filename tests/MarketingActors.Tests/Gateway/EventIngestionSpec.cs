@@ -40,6 +40,18 @@ public sealed class EventIngestionSpec(EmbeddedEngine engine)
     }
 
     [Fact]
+    public async Task Answers_with_its_length_rather_than_in_chunks_so_one_send_carries_a_single_events_answer()
+    {
+        var response = await engine.PostJson("/v1/events", Event("len1", TestEvents.NewId("http-length")));
+
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        Assert.Equal(1, JsonDocument.Parse(body).RootElement.GetProperty("accepted").GetInt32());
+    }
+
+    [Fact]
     public async Task Gives_each_event_of_a_batch_its_own_result_and_a_bad_event_does_not_sink_the_good_ones()
     {
         var customer = TestEvents.NewId("http-batch");
