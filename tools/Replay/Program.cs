@@ -4,7 +4,7 @@ using MarketingActors.Replay;
 // dotnet run --project tools/Replay -- obd ../shared/datasets/obd-men [--limit N] [--url http://host:port]
 // dotnet run --project tools/Replay -- insight [--repeat N] [--url http://host:port]
 // dotnet run --project tools/Replay -- synthetic [--seeds 1,2,3,4,5]
-// dotnet run --project tools/Replay -- hillstrom-bound ../shared/datasets/hillstrom.csv [--seeds 11,12,13,14,15] [--many 100]
+// dotnet run --project tools/Replay -- hillstrom-bound ../shared/datasets/hillstrom.csv [--seeds 11,12,13,14,15] [--many 100] [--many-from 1000]
 // Without --url the embedded engine is started in this process (in-memory, loopback ports); with --url the
 // replay sends the API key in MA_API_KEY (an admin or campaign-owner key) as a Bearer token.
 if (args is ["synthetic", ..])
@@ -22,7 +22,8 @@ if (args is ["synthetic", ..])
 if (args is ["hillstrom-bound", var file, ..])
 {
     string? Given(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    HillstromBound.Print(HillstromRow.Read(file, limit: null), (Given("--seeds") ?? "11,12,13,14,15").Split(',').Select(int.Parse), int.Parse(Given("--many") ?? "100"), Console.Out);
+    HillstromBound.Print(HillstromRow.Read(file, limit: null), (Given("--seeds") ?? "11,12,13,14,15").Split(',').Select(int.Parse), int.Parse(Given("--many") ?? "100"),
+        int.Parse(Given("--many-from") ?? "1000"), Console.Out);
     return 0;
 }
 if (args.Length < 1 || args[0] is not ("hillstrom" or "obd" or "insight") || args[0] != "insight" && args.Length < 2)
