@@ -22,7 +22,7 @@ if (args is ["synthetic", ..])
 if (args is ["hillstrom-bound", var file, ..])
 {
     string? Given(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    HillstromBound.Print(HillstromRow.Read(file, limit: null), (Given("--seeds") ?? "11,12,13,14,15").Split(',').Select(int.Parse), int.Parse(Given("--many") ?? "100"),
+    HillstromBound.Print(HillstromRow.Read(Resolve(file), limit: null), (Given("--seeds") ?? "11,12,13,14,15").Split(',').Select(int.Parse), int.Parse(Given("--many") ?? "100"),
         int.Parse(Given("--many-from") ?? "1000"), Console.Out);
     return 0;
 }
