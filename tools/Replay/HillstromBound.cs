@@ -125,6 +125,7 @@ public static class HillstromBound
     /// another range first), summarized: the bound and the policy core from cold on the whole
     /// file's two orders per seed; the policy core warm-started on the cross-fitted folds (each half
     /// of the seed's shuffle, both orders, with the other half's results as its prior test).
+    /// The last line is the summaries as JSON, as the replay's other commands end.
     /// </summary>
     public static void Print(IReadOnlyList<HillstromRow> rows, IEnumerable<int> seeds, int many, int manyFrom, TextWriter o)
     {
@@ -135,11 +136,12 @@ public static class HillstromBound
         IEnumerable<BoundRun> Warm(int seed) => HillstromReplay.CrossFitFolds(rows, seed).SelectMany((fold, f) => new[] { false, true }.Select(reversed =>
             EnginePolicy(HillstromReplay.InOrder(fold.Replayed, reversed), seed * 4 + 2 * f + (reversed ? 1 : 0),
                 $"seed {seed} {fold.Label} {(reversed ? "reversed" : "shuffled")}", HillstromReplay.PriorTestOf(fold.Prior, "the other fold"))));
-        foreach (var (name, runs) in new (string, Func<int, IEnumerable<BoundRun>>)[]
+        var summaries = new List<object>();
+        foreach (var (learner, name, runs) in new (string, string, Func<int, IEnumerable<BoundRun>>)[]
                  {
-                     ("the bound (myopic Bayes, knows the arms' rates)", seed => Orders(seed).Select(x => Run(rows, x.Order, x.Label))),
-                     ("the engine's policy core, no context", seed => Orders(seed).Select((x, i) => EnginePolicy(x.Order, seed * 2 + i, x.Label))),
-                     ("the engine's policy core, no context, warm-started from the other fold's results", Warm),
+                     ("bound", "the bound (myopic Bayes, knows the arms' rates)", seed => Orders(seed).Select(x => Run(rows, x.Order, x.Label))),
+                     ("core", "the engine's policy core, no context", seed => Orders(seed).Select((x, i) => EnginePolicy(x.Order, seed * 2 + i, x.Label))),
+                     ("core-warm", "the engine's policy core, no context, warm-started from the other fold's results", Warm),
                  })
         {
             var reported = seeds.SelectMany(runs).ToList();
@@ -149,10 +151,19 @@ public static class HillstromBound
             foreach (var r in reported)
                 o.WriteLine($"| {r.Label} | {F(r.Whole)} | {F(r.SecondHalf)} | {F(r.MensSecondHalf)} | {Estimates.Show(r.Paired, "0.000")} | {F(r.MensShare)} |");
             var further = Enumerable.Range(manyFrom, many).SelectMany(runs).ToList();
-            foreach (var (which, set) in new[] { ("these orders", reported), ($"{further.Count} further orders (seeds {manyFrom}–{manyFrom + many - 1})", further) })
+            foreach (var (which, orders, set) in new[] { ("these orders", "seeds", reported), ($"{further.Count} further orders (seeds {manyFrom}–{manyFrom + many - 1})", "further", further) })
+            {
                 o.WriteLine($"{which}: whole {F(set.Average(r => r.Whole))} (min {F(set.Min(r => r.Whole))}), second half {F(set.Average(r => r.SecondHalf))} vs mens {F(set.Average(r => r.MensSecondHalf))}, " +
                     $"significantly below mens in {set.Count(r => r.SignificantlyBelowMens)} of {set.Count} runs");
+                summaries.Add(new
+                {
+                    learner, orders, runs = set.Count, whole = set.Average(r => r.Whole), wholeMin = set.Min(r => r.Whole),
+                    secondHalf = set.Average(r => r.SecondHalf), mensSecondHalf = set.Average(r => r.MensSecondHalf),
+                    significantlyBelowMens = set.Count(r => r.SignificantlyBelowMens),
+                });
+            }
             o.WriteLine();
         }
+        o.WriteLine(System.Text.Json.JsonSerializer.Serialize(summaries));
     }
 }
