@@ -20,9 +20,12 @@ PIDS=()
 
 stop_all() {
   local rc=$?
-  # A failed run shows why: the end of every log it wrote, before the directory goes.
+  # A failed run shows why: the first exception's message (a stack trace's end does not carry it)
+  # and the end of every log it wrote, before the directory goes.
   if [ "$rc" -ne 0 ]; then
-    for f in "$WORK"/logs/*.log "$WORK"/pg/server.log; do [ -f "$f" ] && { echo "--- $f" >&2; tail -15 "$f" >&2; }; done
+    for f in "$WORK"/logs/*.log "$WORK"/pg/server.log; do
+      [ -f "$f" ] && { echo "--- $f" >&2; grep -m1 -E "Unhandled exception|Exception: " "$f" >&2 || true; tail -15 "$f" >&2; }
+    done
   fi
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done

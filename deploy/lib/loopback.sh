@@ -4,15 +4,21 @@
 # shellcheck shell=bash
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# port_held PORT: any socket on it, in any state (a connect test sees listeners only).
+port_held() { command -v ss >/dev/null && [[ -n "$(ss -Htan "sport = :$1" 2>/dev/null)" ]]; }
 LOOPBACK_TAKEN=" "
 # free_port VAR: sets the variable named VAR to a free loopback port not handed out before by this
-# shell (a variable, not echo: LOOPBACK_TAKEN must be updated here, not in a subshell).
+# shell (a variable, not echo: LOOPBACK_TAKEN must be updated here, not in a subshell). Picked below
+# the kernel's ephemeral range when there is room: outgoing connections take their local ports from
+# that range, and a port held by one (or by a closed one in TIME_WAIT, many after a test run)
+# makes a silo's bind fail although nothing listens on it.
 free_port() {
-  local p
+  local p low=20000 high=52767 ephemeral
+  if read -r ephemeral _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null && ((ephemeral - low >= 2000)); then high=$((ephemeral - 1)); fi
   for _ in $(seq 1 200); do
-    p=$(( 20000 + RANDOM % 40000 ))
+    p=$((low + RANDOM % (high - low + 1)))
     [[ "$LOOPBACK_TAKEN" == *" $p "* ]] && continue
-    if ! port_in_use "$p"; then LOOPBACK_TAKEN+="$p "; printf -v "$1" '%s' "$p"; return 0; fi
+    if ! port_in_use "$p" && ! port_held "$p"; then LOOPBACK_TAKEN+="$p "; printf -v "$1" '%s' "$p"; return 0; fi
   done
   echo "no free loopback port found" >&2
   return 1
