@@ -9,7 +9,7 @@ using MarketingActors.Replay;
 // replay sends the API key in MA_API_KEY (an admin or campaign-owner key) as a Bearer token.
 if (args is ["synthetic", ..])
 {
-    var seeds = (Array.IndexOf(args, "--seeds") is var si and >= 0 && si + 1 < args.Length ? args[si + 1] : "1,2,3,4,5").Split(',').Select(int.Parse).ToArray();
+    var seeds = (Option("--seeds") ?? "1,2,3,4,5").Split(',').Select(int.Parse).ToArray();
     var runs = new List<MarketingActors.Replay.Synthetic.SyntheticRun>();
     foreach (var world in new[] { true, false })
     foreach (var policy in new[] { MarketingActors.Replay.Synthetic.SyntheticBenchmark.Contextual, MarketingActors.Replay.Synthetic.SyntheticBenchmark.ContextFree, MarketingActors.Replay.Synthetic.SyntheticBenchmark.Uniform })
@@ -21,9 +21,8 @@ if (args is ["synthetic", ..])
 }
 if (args is ["hillstrom-bound", var file, ..])
 {
-    string? Given(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    HillstromBound.Print(HillstromRow.Read(Resolve(file), limit: null), (Given("--seeds") ?? "11,12,13,14,15").Split(',').Select(int.Parse), int.Parse(Given("--many") ?? "100"),
-        int.Parse(Given("--many-from") ?? "1000"), Console.Out);
+    HillstromBound.Print(HillstromRow.Read(Resolve(file), limit: null), (Option("--seeds") ?? "11,12,13,14,15").Split(',').Select(int.Parse), int.Parse(Option("--many") ?? "100"),
+        int.Parse(Option("--many-from") ?? "1000"), Console.Out);
     return 0;
 }
 if (args.Length < 1 || args[0] is not ("hillstrom" or "obd" or "insight") || args[0] != "insight" && args.Length < 2)
