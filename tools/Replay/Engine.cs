@@ -65,9 +65,9 @@ public sealed class Engine : IAsyncDisposable
         return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
     }
 
-    /// <summary>Posts a batch of events (at most 1000, the gateway's limit) and returns the per-event results.</summary>
-    public async Task<JsonElement> PostEvents(IReadOnlyCollection<string> events) =>
-        (await Send(HttpMethod.Post, "/v1/events", "[" + string.Join(",", events) + "]")).GetProperty("results");
+    /// <summary>Posts a batch of events (at most 1000, the gateway's limit) and returns the per-event results; <paramref name="explain"/> asks for every candidate's verdict.</summary>
+    public async Task<JsonElement> PostEvents(IReadOnlyCollection<string> events, bool explain = false) =>
+        (await Send(HttpMethod.Post, explain ? "/v1/events?explain=true" : "/v1/events", "[" + string.Join(",", events) + "]")).GetProperty("results");
 
     public async Task CreateActiveCampaign(string definitionJson, string id)
     {

@@ -164,7 +164,7 @@ public static class HillstromReplay
                 entry.Add($$$"""{"eventId":"{{{c}}}-id","customerId":"{{{c}}}","type":"identify","timestamp":"{{{at:O}}}","traits":{"consent.email":"true","timezone":"UTC","recency":"{{{r.Recency}}}","history":"{{{r.History}}}","mens":"{{{r.Mens}}}","womens":"{{{r.Womens}}}","zip_code":{{{Engine.J(r.ZipCode)}}},"newbie":"{{{r.Newbie}}}","channel":{{{Engine.J(r.Channel)}}}}}""");
                 entry.Add($$"""{"eventId":"{{c}}-pv","customerId":"{{c}}","type":"page_view","timestamp":"{{at.AddMilliseconds(1):O}}"}""");
             }
-            var results = await engine.PostEvents(entry);
+            var results = await engine.PostEvents(entry, explain: true);
             var feedback = new List<string>();
             for (var i = 0; i < chunk.Length; i++)
             {

@@ -60,7 +60,7 @@ public static class InsightLatency
             }
             if (toDecision is null)
             {
-                var d = await engine.Send(HttpMethod.Get, $"/v1/customers/insight-{tag}-probe-{Guid.NewGuid():N}/next-best-action?placement={placement}");
+                var d = await engine.Send(HttpMethod.Get, $"/v1/customers/insight-{tag}-probe-{Guid.NewGuid():N}/next-best-action?placement={placement}&explain=true");
                 var lifts = d.GetProperty("candidates").EnumerateArray().ToDictionary(
                     v => v.GetProperty("actionId").GetString()!, v => v.GetProperty("sampledVariantLift").GetDouble());
                 if (lifts["b"] >= 1.4 && lifts["a"] <= 0.6) toDecision = clock.Elapsed;

@@ -17,17 +17,19 @@ public static class CustomerEndpoints
             .WithName("GetCustomer").WithSummary("Profile, features, scores, journeys and recent decisions; 404 for a customer the engine never saw (or erased).")
             .Produces<CustomerView>().ProducesProblem(400).ProducesProblem(404).RequireAccess(Operations.ManageCustomerData);
 
-        group.MapGet("/{id}/next-best-action", async (string id, string? placement, IGrainFactory grains) =>
+        group.MapGet("/{id}/next-best-action", async (string id, string? placement, HttpRequest request, IGrainFactory grains) =>
         {
             if (InvalidId(id) is { } invalid) return invalid;
+            var (explain, badFlag) = DecisionDetail.Read(request);
+            if (badFlag is not null) return badFlag;
             if (string.IsNullOrWhiteSpace(placement) || placement.Length > MaxIdLength)
                 return Problems.Of(400, "missing_placement", "pass ?placement=<slot>, e.g. home_hero");
             var decision = await grains.GetGrain<ICustomerGrain>(id).NextBestAction(placement.Trim().ToLowerInvariant());
             return decision is null
                 ? Problems.Of(404, "no_campaign_for_placement", $"no active campaign has an action for placement '{placement}'")
-                : Results.Ok(decision);
-        }).WithName("NextBestAction").WithSummary("On-site personalization: the best action for a placement now, with its explanation.")
-            .Produces<Decision>().ProducesProblem(400).ProducesProblem(404).RequireAccess(Operations.WriteEvents);
+                : Results.Ok(DecisionDetail.For(decision, explain));
+        }).WithName("NextBestAction").WithSummary("On-site personalization: the best action for a placement now (?explain=true adds every candidate's verdict).")
+            .Produces<Decision>().ProducesProblem(400).ProducesProblem(404).AcceptsExplain().RequireAccess(Operations.WriteEvents);
     }
 
     /// <summary>A customer id a grain can be keyed by: printable, not blank, at most <see cref="MaxIdLength"/> characters; otherwise the 400 that says why.</summary>

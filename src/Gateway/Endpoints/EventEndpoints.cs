@@ -28,10 +28,11 @@ public static class EventEndpoints
     {
         app.MapPost("/v1/events", Ingest)
             .WithName("IngestEvents").WithTags("Events")
-            .WithSummary("Ingest one event or a batch (array, or {\"events\": [...]}); answers with each event's result and the decisions it caused.")
+            .WithSummary("Ingest one event or a batch (array, or {\"events\": [...]}); answers with each event's result and the decisions it caused (?explain=true adds every candidate's verdict).")
             .Accepts<JsonElement>("application/json")
             .Produces<IngestResponse>()
             .ProducesProblem(400).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422).ProducesProblem(503)
+            .AcceptsExplain()
             .RequireAccess(Operations.WriteEvents);
 
         app.MapPost("/v1/noop", async (HttpRequest request) =>
@@ -47,6 +48,8 @@ public static class EventEndpoints
     private static async Task<IResult> Ingest(HttpRequest request, EventParser parser, EventIngestion ingestion, IngestionAdmission admission, IOptions<TrackingPlanOptions> plan)
     {
         if (admission.RefuseWhileFull() is { } full) return full;
+        var (explain, badFlag) = DecisionDetail.Read(request);
+        if (badFlag is not null) return badFlag;
         var options = plan.Value;
         var (body, error) = await JsonBody.ReadBytes(request, options.MaxBodyBytes);
         if (error is not null) return error;
@@ -72,10 +75,10 @@ public static class EventEndpoints
                 : items!.Value.EnumerateArray().Select(e => new IncomingEvent(parser.Parse(e), e, Native, null)).ToArray();
             if (single && incoming[0].Parsed.Reason is { } reason)
             {
-                await ingestion.Answer(incoming, request.HttpContext.Principal().Id);
+                await ingestion.Answer(incoming, request.HttpContext.Principal().Id, explain);
                 return Problems.Of(StatusCodes.Status422UnprocessableEntity, reason, incoming[0].Parsed.Detail ?? reason);
             }
-            return await ingestion.Answer(incoming, request.HttpContext.Principal().Id);
+            return await ingestion.Answer(incoming, request.HttpContext.Principal().Id, explain);
         }
     }
 

@@ -25,6 +25,7 @@ public static class SegmentEndpoints
             .Accepts<JsonElement>("application/json", "text/plain", "application/x-www-form-urlencoded")
             .Produces<IngestResponse>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503)
             .AcceptsWriteKeyInBody()
+            .AcceptsExplain()
             .RequireAccess(Operations.WriteEvents);
         foreach (var route in MessageRoutes)
         {
@@ -34,6 +35,7 @@ public static class SegmentEndpoints
                 .Accepts<JsonElement>("application/json", "text/plain", "application/x-www-form-urlencoded")
                 .Produces<IngestResponse>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503)
                 .AcceptsWriteKeyInBody()
+                .AcceptsExplain()
                 .RequireAccess(Operations.WriteEvents);
         }
     }
@@ -41,6 +43,8 @@ public static class SegmentEndpoints
     private static async Task<IResult> Batch(HttpRequest request, EventParser parser, EventIngestion ingestion, IngestionAdmission admission, IOptions<TrackingPlanOptions> plan)
     {
         if (admission.RefuseWhileFull() is { } full) return full;
+        var (explain, badFlag) = DecisionDetail.Read(request);
+        if (badFlag is not null) return badFlag;
         var (document, error) = await Document(request, plan.Value);
         if (error is not null) return error;
         using (document)
@@ -53,20 +57,22 @@ public static class SegmentEndpoints
             if (EventParser.TimestampOf(root, "sentAt", out var sentAt) is { } badSentAt) return Problems.Of(StatusCodes.Status400BadRequest, "invalid_timestamp", badSentAt);
             if (await admission.Admit(request.HttpContext, count) is { } busy) return busy;
             var incoming = batch.EnumerateArray().Select(m => new IncomingEvent(parser.ParseSegment(m, null, sentAt), m, Dialect(null), sentAt)).ToArray();
-            return await ingestion.Answer(incoming, request.HttpContext.Principal().Id);
+            return await ingestion.Answer(incoming, request.HttpContext.Principal().Id, explain);
         }
     }
 
     private static async Task<IResult> Single(HttpRequest request, string route, EventParser parser, EventIngestion ingestion, IngestionAdmission admission, IOptions<TrackingPlanOptions> plan)
     {
         if (admission.RefuseWhileFull() is { } full) return full;
+        var (explain, badFlag) = DecisionDetail.Read(request);
+        if (badFlag is not null) return badFlag;
         var (document, error) = await Document(request, plan.Value);
         if (error is not null) return error;
         using (document)
         {
             if (await admission.Admit(request.HttpContext, 1) is { } busy) return busy;
             var message = document!.RootElement;
-            return await ingestion.Answer([new IncomingEvent(parser.ParseSegment(message, route, null), message, Dialect(route), null)], request.HttpContext.Principal().Id);
+            return await ingestion.Answer([new IncomingEvent(parser.ParseSegment(message, route, null), message, Dialect(route), null)], request.HttpContext.Principal().Id, explain);
         }
     }
 

@@ -19,13 +19,13 @@ public sealed class EventIngestion(CustomerGrainReferences customers, RejectedEv
     public const string Unavailable = "engine_unavailable";
     public const string AllRejected = "all_events_rejected";
 
-    public async Task<IResult> Answer(IncomingEvent[] incoming, string source)
+    public async Task<IResult> Answer(IncomingEvent[] incoming, string source, bool explain)
     {
         foreach (var e in incoming)
         {
             if (e.Parsed.Event is null) rejected.Hold(source, e.Dialect, e.Raw, e.Parsed, e.SentAt);
         }
-        var results = await Dispatch([.. incoming.Select(e => e.Parsed)]);
+        var results = DecisionDetail.For(await Dispatch([.. incoming.Select(e => e.Parsed)]), explain);
         var failed = results.Count(r => r.Status == EventStatus.Failed);
         var accepted = results.Count(r => r.Status == EventStatus.Accepted);
         var duplicates = results.Count(r => r.Status == EventStatus.Duplicate);

@@ -15,7 +15,11 @@ public sealed record Decision
     [Id(4)] public ChosenAction? Action { get; init; }
     [Id(5)] public required DecisionScores Scores { get; init; }
     [Id(6)] public required string ModelVersion { get; init; }
-    [Id(7)] public CandidateVerdict[] Candidates { get; init; } = [];
+    /// <summary>
+    /// One verdict per candidate: always in the decision audit; an answer carries them only when
+    /// asked (<c>explain=true</c>), since they are most of an answer's bytes and the caller acts on the action.
+    /// </summary>
+    [Id(7)] public CandidateVerdict[]? Candidates { get; init; }
     [Id(8)] public required string Reason { get; init; }
     [Id(9)] public string? Trigger { get; init; }
     [Id(10)] public required DateTimeOffset DecidedAt { get; init; }

@@ -82,7 +82,8 @@ public sealed class JourneyAdaptationSpec(EmbeddedEngine engine)
         var c = TestEvents.NewId("visitor");
         await Post($$$"""{"eventId":"{{{c}}}-1","customerId":"{{{c}}}","type":"identify","traits":{"locale":"fr-CA"}}""");
 
-        var response = await engine.Http.GetAsync($"/v1/customers/{c}/next-best-action?placement=home_hero");
+        var response = await engine.Http.GetAsync($"/v1/customers/{c}/next-best-action?placement=home_hero&explain=true");
+        var plain = await engine.Json(await engine.Http.GetAsync($"/v1/customers/{c}/next-best-action?placement=home_hero"));
         var missing = await engine.Http.GetAsync($"/v1/customers/{c}/next-best-action");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -90,6 +91,8 @@ public sealed class JourneyAdaptationSpec(EmbeddedEngine engine)
         Assert.Equal("hero-fr", decision.GetProperty("action").GetProperty("actionId").GetString());
         var superseded = decision.GetProperty("candidates").EnumerateArray().Single(v => v.GetProperty("actionId").GetString() == "hero-sale");
         Assert.Equal("locale_superseded", superseded.GetProperty("reasons")[0].GetString());
+        Assert.Equal("hero-fr", plain.GetProperty("action").GetProperty("actionId").GetString());
+        Assert.False(plain.TryGetProperty("candidates", out _), "the verdicts come with ?explain=true only");
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
     }
 }

@@ -13,20 +13,21 @@ public static class DecisionExplanations
     {
         var d = JsonSerializer.Deserialize<Decision>(entry.Payload.Utf8, AuditJson.Options)!;
         var chosen = d.Action?.ActionId;
-        var others = compareWith.Length > 0 ? compareWith : [.. d.Candidates.Where(c => c.ActionId != chosen).Select(c => c.ActionId)];
-        var chosenValue = d.Candidates.FirstOrDefault(c => c.ActionId == chosen)?.ExpectedValue;
+        var candidates = d.Candidates ?? [];
+        var others = compareWith.Length > 0 ? compareWith : [.. candidates.Where(c => c.ActionId != chosen).Select(c => c.ActionId)];
+        var chosenValue = candidates.FirstOrDefault(c => c.ActionId == chosen)?.ExpectedValue;
         return new DecisionExplanation
         {
             DecisionId = d.DecisionId,
             CampaignId = d.CampaignId,
             ChosenActionId = chosen,
             Reason = d.Reason,
-            Candidates = d.Candidates,
+            Candidates = candidates,
             ModelVersion = d.ModelVersion,
             Scores = d.Scores,
             AuditSequence = entry.Sequence,
             Holdout = d.Holdout,
-            Answers = [.. HoldoutAnswer(d), .. others.Select(id => Answer(id, d.Candidates.FirstOrDefault(c => c.ActionId == id), chosen, chosenValue))],
+            Answers = [.. HoldoutAnswer(d), .. others.Select(id => Answer(id, candidates.FirstOrDefault(c => c.ActionId == id), chosen, chosenValue))],
         };
     }
 

@@ -11,7 +11,7 @@ public sealed class ApprovalFlowSpec(EmbeddedEngine engine)
 {
     private async Task<JsonElement> Post(string customer, string type)
     {
-        var response = await engine.PostJson("/v1/events", $$"""{"eventId":"{{Guid.NewGuid():N}}","customerId":"{{customer}}","type":"{{type}}"}""");
+        var response = await engine.PostJson("/v1/events?explain=true", $$"""{"eventId":"{{Guid.NewGuid():N}}","customerId":"{{customer}}","type":"{{type}}"}""");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await engine.Json(response)).GetProperty("results")[0];
     }

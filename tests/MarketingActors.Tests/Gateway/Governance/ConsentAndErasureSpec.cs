@@ -16,7 +16,7 @@ public sealed class ConsentAndErasureSpec(EmbeddedEngine engine)
 
     private async Task<JsonElement> Post(string customer, string type, string extra = "")
     {
-        var response = await engine.PostJson("/v1/events", $$"""{"eventId":"{{Guid.NewGuid():N}}","customerId":"{{customer}}","type":"{{type}}"{{extra}}}""");
+        var response = await engine.PostJson("/v1/events?explain=true", $$"""{"eventId":"{{Guid.NewGuid():N}}","customerId":"{{customer}}","type":"{{type}}"{{extra}}}""");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await engine.Json(response)).GetProperty("results")[0];
     }

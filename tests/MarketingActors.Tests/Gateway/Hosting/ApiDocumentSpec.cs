@@ -76,6 +76,19 @@ public sealed class ApiDocumentSpec(EmbeddedEngine engine)
         }
     }
 
+    [Theory]
+    [InlineData("/v1/events", "post")]
+    [InlineData("/v1/batch", "post")]
+    [InlineData("/v1/customers/{id}/next-best-action", "get")]
+    public async Task Each_answer_with_decisions_declares_the_explain_flag(string path, string method)
+    {
+        var operation = (await Document()).GetProperty("paths").GetProperty(path).GetProperty(method);
+
+        var flag = Assert.Single(operation.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "explain");
+        Assert.Equal("query", flag.GetProperty("in").GetString());
+        Assert.Equal("boolean", flag.GetProperty("schema").GetProperty("type").GetString());
+    }
+
     [Fact]
     public async Task An_audit_entry_s_payload_is_documented_as_the_string_it_is_on_the_wire()
     {

@@ -60,6 +60,7 @@ public sealed class CustomerGrainSpec(ClusterFixture fixture)
 
         var decision = Assert.Single(result.Decisions, d => d.CampaignId == campaign);
         Assert.Equal("ads-retarget", decision.Action?.ActionId);
+        Assert.NotNull(decision.Candidates);
         var email = Assert.Single(decision.Candidates, c => c.ActionId == "email-10off");
         Assert.Equal(CandidateOutcome.RankedLower, email.Outcome);
         Assert.Contains("lower_expected_value", email.Reasons);
@@ -113,6 +114,7 @@ public sealed class CustomerGrainSpec(ClusterFixture fixture)
         var decision = Assert.Single(result.Decisions, d => d.CampaignId == campaign);
         Assert.Null(decision.Action);
         Assert.Equal("no_eligible_candidate", decision.Reason);
+        Assert.NotNull(decision.Candidates);
         Assert.Contains("consent_missing", decision.Candidates.Single().Reasons);
     }
 

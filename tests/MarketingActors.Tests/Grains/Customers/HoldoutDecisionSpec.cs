@@ -50,6 +50,7 @@ public sealed class HoldoutDecisionSpec(ClusterFixture fixture)
         Assert.Equal(MeasurementGroup.CampaignHoldout, held.Holdout!.Group);
         Assert.Equal(Defaults.SaltId, held.Holdout.SaltId);
         Assert.Contains(held.WouldHaveSent!.ActionId, new[] { "email-10off", "ads-retarget" });
+        Assert.NotNull(held.Candidates);
         Assert.Contains(held.Candidates, c => c.ActionId == held.WouldHaveSent.ActionId && c.Outcome == MarketingActors.Decisions.CandidateOutcome.Chosen);
         Assert.NotNull(sent.Action);
         Assert.Null(sent.WouldHaveSent);
@@ -96,6 +97,7 @@ public sealed class HoldoutDecisionSpec(ClusterFixture fixture)
             Assert.Null(d.Action);
             Assert.Null(d.WouldHaveSent);
             Assert.Equal("budget_exhausted", d.Reason);
+            Assert.NotNull(d.Candidates);
             Assert.All(d.Candidates, c => Assert.Equal(MarketingActors.Decisions.CandidateOutcome.Blocked, c.Outcome));
         }
         Assert.Equal(MeasurementGroup.CampaignHoldout, held.Holdout!.Group);
