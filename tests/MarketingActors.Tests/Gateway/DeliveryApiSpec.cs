@@ -63,9 +63,9 @@ public sealed class DeliveryApiSpec : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await _engine.PostJson("/v1/events", json)).StatusCode);
     }
 
-    private async Task<JsonElement> View(string customer, string eventId)
+    private async Task<JsonElement> View(string customer, string eventId, bool explain = false)
     {
-        var response = await _engine.PostJson("/v1/events", $$"""{"eventId":"{{eventId}}","customerId":"{{customer}}","type":"product_view","timestamp":"{{Now}}"}""");
+        var response = await _engine.PostJson(explain ? "/v1/events?explain=true" : "/v1/events", $$"""{"eventId":"{{eventId}}","customerId":"{{customer}}","type":"product_view","timestamp":"{{Now}}"}""");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await _engine.Json(response)).GetProperty("results")[0].GetProperty("decisions")[0];
     }
@@ -208,7 +208,7 @@ public sealed class DeliveryApiSpec : IAsyncLifetime
         var forged = await anonymous.PostAsync(link[..^4] + "AAAA", new StringContent("List-Unsubscribe=One-Click", Encoding.ASCII, "application/x-www-form-urlencoded"));
         Assert.Equal(HttpStatusCode.NotFound, forged.StatusCode);
 
-        var next = await View(c, c + "-view-2");
+        var next = await View(c, c + "-view-2", explain: true);
         Assert.Equal(JsonValueKind.Null, next.TryGetProperty("action", out var a) ? a.ValueKind : JsonValueKind.Null);
         Assert.Contains("consent_missing", next.GetRawText());
         Assert.Contains("one_click_unsubscribe", await _engine.Http.GetStringAsync("/v1/audit?kind=consent&limit=20"));
