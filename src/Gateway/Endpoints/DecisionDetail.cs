@@ -38,6 +38,7 @@ public static class DecisionDetail
 
     public static Decision For(Decision decision, bool explain) => explain || decision.Candidates is null ? decision : decision with { Candidates = null };
 
+    /// <summary>In place: the array is the gateway's own (<see cref="Ingestion.EventIngestion.Dispatch"/> builds it per request); the results in it are replaced, not changed.</summary>
     public static EventResult[] For(EventResult[] results, bool explain)
     {
         if (explain) return results;
