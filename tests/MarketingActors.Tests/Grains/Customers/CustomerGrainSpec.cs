@@ -201,8 +201,11 @@ public sealed class CustomerGrainSpec(ClusterFixture fixture)
     {
         var id = await ActiveCampaign(SampleCampaigns.PaidPerView(TestEvents.NewId("hourly"), total: 100m, cost: 0m));
         var customer = TestEvents.NewId("hourly-c");
-        var at = DateTimeOffset.UtcNow;
         var perHour = new CustomerOptions().MaxJourneyActsPerHour;
+        // The fuse counts per clock hour: the views' seconds must not straddle one (the suite once ran this at 16:59:25).
+        var now = DateTimeOffset.UtcNow;
+        var hourStart = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerHour, TimeSpan.Zero);
+        var at = new[] { hourStart, now.AddSeconds(-(perHour + 5)) }.Max();
 
         // Every page view re-enters the journey and acts once: within one hour, the hour's allowance and no more.
         var views = Enumerable.Range(0, perHour + 5).Select(i => TestEvents.Of(customer, "page_view", at.AddSeconds(i))).ToArray();
