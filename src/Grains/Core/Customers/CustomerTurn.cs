@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using MarketingActors.Campaigns;
 using MarketingActors.Core.Budget;
 using MarketingActors.Core.Campaigns;
@@ -257,7 +258,7 @@ public sealed class CustomerTurn(string customerId, ICustomerStateSource state, 
         var holdout = HoldoutOf(campaign);
         // Held out after the same eligibility, ranking and budget check as everyone else; only the reservation is skipped.
         var heldOut = DecisionComposer.IsHeldOut(holdout, ranking);
-        var budgetBlocked = new HashSet<string>();
+        HashSet<string>? budgetBlocked = null;
         var chosen = -1;
         BudgetReservation? reservation = null;
         for (var i = 0; i < ranking.Eligible.Count && chosen < 0; i++)
@@ -268,12 +269,12 @@ public sealed class CustomerTurn(string customerId, ICustomerStateSource state, 
                 : (reservation = await ports.Budget.TryReserve(campaign.Id, action.Cost)) is not null);
             if (!affordable)
             {
-                budgetBlocked.Add(action.Id);
+                (budgetBlocked ??= []).Add(action.Id);
                 continue;
             }
             chosen = i;
         }
-        var composed = DecisionComposer.Compose(customerId, campaign, step, placement, customer, ranking, holdout, chosen, budgetBlocked, trigger, segment);
+        var composed = DecisionComposer.Compose(customerId, campaign, step, placement, customer, ranking, holdout, chosen, budgetBlocked ?? (IReadOnlySet<string>)FrozenSet<string>.Empty, trigger, segment);
         var measured = composed.Measured is { } m
             ? new MeasurementTally { Group = holdout.Group, Channel = m.Action.Channel, ActionId = m.Action.Id, Decisions = 1 }
             : null;

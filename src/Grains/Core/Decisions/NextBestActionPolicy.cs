@@ -156,6 +156,10 @@ public static class NextBestActionPolicy
         return (conversions + 1.0) / (deliveries + 2.0);
     }
 
+    // Shared by every verdict that gives them: verdicts are immutable, and this runs per candidate of every decision.
+    private static readonly string[] BudgetExhaustedReasons = [BlockReasons.BudgetExhausted];
+    private static readonly string[] LowerValueReasons = [BlockReasons.LowerExpectedValue];
+
     /// <summary>
     /// Turns a ranking and the outcome of the budget step into the verdicts a decision carries:
     /// the chosen candidate, those ranked lower, those blocked (including by budget).
@@ -169,8 +173,8 @@ public static class NextBestActionPolicy
             var (outcome, reasons) = i == chosenIndex
                 ? (CandidateOutcome.Chosen, Array.Empty<string>())
                 : budgetBlocked.Contains(c.Action.Id)
-                    ? (CandidateOutcome.Blocked, [BlockReasons.BudgetExhausted])
-                    : (CandidateOutcome.RankedLower, new[] { BlockReasons.LowerExpectedValue });
+                    ? (CandidateOutcome.Blocked, BudgetExhaustedReasons)
+                    : (CandidateOutcome.RankedLower, LowerValueReasons);
             verdicts.Add(new CandidateVerdict
             {
                 ActionId = c.Action.Id,

@@ -62,7 +62,7 @@ public static class JourneyRunner
         var journey = campaign.Journey;
         for (var transitions = 0; transitions < MaxTransitions; transitions++)
         {
-            var step = Array.Find(journey.Steps, s => s.Id == progress.StepId);
+            var step = StepOf(journey, progress.StepId);
             if (step is null)
             {
                 progress.Finish(JourneyStatus.Completed, "end_of_journey");
@@ -85,7 +85,7 @@ public static class JourneyRunner
                     progress.MoveTo(NextOf(journey, step), signal.Now, via: eventEnds ? "event:" + signal.EventType : null);
                     break;
                 case StepKind.Branch:
-                    var branch = Array.Find(step.Branches, b => RuleEvaluator.Matches(b.When, customer));
+                    var branch = FirstTaken(step.Branches, customer);
                     progress.MoveTo(branch?.Goto ?? NextOf(journey, step), signal.Now);
                     break;
                 case StepKind.Exit:
@@ -111,6 +111,20 @@ public static class JourneyRunner
 
     private static string? Matches(string entry, JourneySignal signal) =>
         entry == signal.EventType || signal.Triggers.Contains(entry) ? entry : null;
+
+    // Loops, not Array.Find with a lambda: this runs on every event, and the lambdas' captures cost
+    // two allocations a call (a closure over the parameters at every entry, a delegate at every search).
+    private static JourneyStep? StepOf(JourneyDefinition journey, string? id)
+    {
+        foreach (var step in journey.Steps) if (step.Id == id) return step;
+        return null;
+    }
+
+    private static JourneyBranch? FirstTaken(JourneyBranch[] branches, ScoredCustomer customer)
+    {
+        foreach (var branch in branches) if (RuleEvaluator.Matches(branch.When, customer)) return branch;
+        return null;
+    }
 
     private static string? NextOf(JourneyDefinition journey, JourneyStep step)
     {
