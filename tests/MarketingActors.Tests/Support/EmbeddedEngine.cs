@@ -90,6 +90,16 @@ public sealed class EmbeddedEngine : IAsyncLifetime
 
     public async Task<JsonElement> Json(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    /// <summary>A customer who consents to e-mail views a product, in one request to <paramref name="path"/>: the campaign's decision on the view.</summary>
+    public async Task<JsonElement> DecisionOnProductView(string campaign, string customer, string path = "/v1/events")
+    {
+        var identify = $$$"""{"eventId":"{{{customer}}}-id","customerId":"{{{customer}}}","type":"identify","traits":{"consent.email":"true"}}""";
+        var view = $$"""{"eventId":"{{customer}}-pv","customerId":"{{customer}}","type":"product_view"}""";
+        var response = await PostJson(path, $"[{identify},{view}]");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await Json(response)).GetProperty("results")[1].GetProperty("decisions").EnumerateArray().Single(d => d.GetProperty("campaignId").GetString() == campaign);
+    }
 }
 
 [CollectionDefinition(Name)]

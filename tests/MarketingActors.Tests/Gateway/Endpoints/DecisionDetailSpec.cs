@@ -7,24 +7,14 @@ namespace MarketingActors.Tests.Gateway.Endpoints;
 [Collection(EmbeddedEngineCollection.Name)]
 public sealed class DecisionDetailSpec(EmbeddedEngine engine)
 {
-    private async Task<JsonElement> Decide(string query, string campaign, string customer)
-    {
-        var identify = $$$"""{"eventId":"{{{customer}}}-id","customerId":"{{{customer}}}","type":"identify","traits":{"consent.email":"true"}}""";
-        var view = $$"""{"eventId":"{{customer}}-pv","customerId":"{{customer}}","type":"product_view"}""";
-        var response = await engine.PostJson("/v1/events" + query, $"[{identify},{view}]");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await engine.Json(response);
-        return body.GetProperty("results")[1].GetProperty("decisions").EnumerateArray().Single(d => d.GetProperty("campaignId").GetString() == campaign);
-    }
-
     [Fact]
     public async Task An_answer_carries_what_to_act_on_and_the_verdicts_only_when_asked_while_the_audit_keeps_them_always()
     {
         var campaign = (await engine.Created(SampleCampaigns.SpringSale(TestEvents.NewId("detail")))).Id;
         var plain = TestEvents.NewId("plain");
 
-        var decision = await Decide("", campaign, plain);
-        var explained = await Decide("?explain=true", campaign, TestEvents.NewId("curious"));
+        var decision = await engine.DecisionOnProductView(campaign, plain);
+        var explained = await engine.DecisionOnProductView(campaign, TestEvents.NewId("curious"), "/v1/events?explain=true");
 
         Assert.False(decision.TryGetProperty("candidates", out _));
         Assert.True(decision.TryGetProperty("action", out _));

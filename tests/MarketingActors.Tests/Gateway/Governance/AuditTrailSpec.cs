@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using MarketingActors.Core.Measurement;
 using MarketingActors.Governance;
 using MarketingActors.Measurement;
@@ -13,20 +12,12 @@ namespace MarketingActors.Tests.Gateway.Governance;
 [Collection(EmbeddedEngineCollection.Name)]
 public sealed class AuditTrailSpec(EmbeddedEngine engine)
 {
-    private async Task<JsonElement> Decide(string campaign, string customer)
-    {
-        var identify = $$$"""{"eventId":"{{{customer}}}-id","customerId":"{{{customer}}}","type":"identify","traits":{"consent.email":"true"}}""";
-        var view = $$"""{"eventId":"{{customer}}-pv","customerId":"{{customer}}","type":"product_view"}""";
-        var body = await engine.Json(await engine.PostJson("/v1/events", $"[{identify},{view}]"));
-        return body.GetProperty("results")[1].GetProperty("decisions").EnumerateArray().Single(d => d.GetProperty("campaignId").GetString() == campaign);
-    }
-
     [Fact]
     public async Task Every_decision_is_logged_and_why_Y_and_not_Z_is_answered_from_the_log()
     {
         var campaign = (await engine.Created(SampleCampaigns.SpringSale(TestEvents.NewId("why")))).Id;
         var customer = TestEvents.NewId("asker");
-        var decision = await Decide(campaign, customer);
+        var decision = await engine.DecisionOnProductView(campaign, customer);
         var decisionId = decision.GetProperty("decisionId").GetString();
         var chosen = decision.GetProperty("action").GetProperty("actionId").GetString();
         var other = chosen == "email-10off" ? "ads-retarget" : "email-10off";
@@ -53,7 +44,7 @@ public sealed class AuditTrailSpec(EmbeddedEngine engine)
         var m = engine.App.Services.GetRequiredService<IOptions<MeasurementOptions>>().Value;
         var customer = Enumerable.Range(0, 1000).Select(i => $"held-{campaign}-{i}")
             .First(id => HoldoutDraw.Assign(m.Salt, m.SaltId, id, campaign, 50, m.GlobalControlPercent).Group == MeasurementGroup.CampaignHoldout);
-        var decision = await Decide(campaign, customer);
+        var decision = await engine.DecisionOnProductView(campaign, customer);
 
         var explained = await Eventually.Holds(
             () => engine.Http.GetAsync($"/v1/audit/explain?customerId={customer}&decisionId={decision.GetProperty("decisionId").GetString()}"),
