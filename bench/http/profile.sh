@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
 # Where the server's time goes under one wrk scenario: starts the embedded silo (as run.sh does),
 # warms it up, runs the scenario for DURATION seconds and, from a quarter into it, samples the
-# silo with dotnet-trace (dotnet-sampled-thread-time) for half of it; then prints the frames with
-# the largest share of managed CPU (samples of running threads only: cpu-frames.py). Run from
-# the repo root:
+# silo for half of it; then prints where the CPU went. Run from the repo root:
 #
 #   SCENARIO=noop DURATION=20 CUSTOMERS=1000 bash bench/http/profile.sh
 #
-# Environment: SCENARIO (a bench/http/*.lua scenario: noop, single-event, batch, batch-page-view),
-# TOP=40 (methods listed), and the settings of run.sh. Needs dotnet-trace
-# (`dotnet tool install -g dotnet-trace`). Outputs (the .nettrace, the reports) in OUT_DIR.
+# Environment: SCENARIO (a bench/http/*.lua scenario: noop, single-event, single-page-view, batch,
+# batch-page-view), TOP=40 (methods listed), PROFILER and the settings of run.sh:
+#   PROFILER=perf         (default) on-CPU samples with `perf record -g` (Debian: linux-perf), JIT
+#                         frames named through the runtime's perf map; perf-frames.py prints the
+#                         share by layer, the frames by samples of their own and the engine's and
+#                         Orleans' frames inclusive. Only running threads are sampled.
+#   PROFILER=dotnet-trace dotnet-sampled-thread-time (`dotnet tool install -g dotnet-trace`),
+#                         cpu-frames.py. It samples every thread and counts one waiting in native
+#                         code or stopped for a collection as running: its PollGC, lock-wait and
+#                         native shares are several times what perf finds on CPU
+#                         (docs/benchmarks-history.md, 2026-12-06 eighth session). For managed call paths.
+# Outputs (the trace or perf.data, the reports) in OUT_DIR.
 set -euo pipefail
 
 LOG_TAG=profile.sh
@@ -19,8 +26,17 @@ cd "$ROOT"
 bench_init
 SCENARIO="${SCENARIO:-noop}"
 TOP="${TOP:-40}"
-TRACE_TOOL="${DOTNET_TRACE:-$(command -v dotnet-trace || echo "$HOME/.dotnet/tools/dotnet-trace")}"
-[[ -x "$TRACE_TOOL" ]] || die "dotnet-trace not found: dotnet tool install -g dotnet-trace"
+PROFILER="${PROFILER:-perf}"
+case "$PROFILER" in
+  perf)
+    command -v perf >/dev/null || die "perf not found: apt-get install linux-perf (or PROFILER=dotnet-trace)"
+    # JIT frames are named from /tmp/perf-<pid>.map; without W^X the code is not behind a memfd mapping perf cannot read.
+    export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 ;;
+  dotnet-trace)
+    TRACE_TOOL="${DOTNET_TRACE:-$(command -v dotnet-trace || echo "$HOME/.dotnet/tools/dotnet-trace")}"
+    [[ -x "$TRACE_TOOL" ]] || die "dotnet-trace not found: dotnet tool install -g dotnet-trace" ;;
+  *) die "PROFILER is perf or dotnet-trace, not $PROFILER" ;;
+esac
 
 require_tools
 build_silo
@@ -28,16 +44,26 @@ start_embedded "$OUT_DIR/silo.log"
 setup_campaign "$BASE" "$OUT_DIR"
 warmup "$BASE" "$OUT_DIR"
 
-trace="$OUT_DIR/$SCENARIO.nettrace"
-(
+sample() {
   sleep $((DURATION / 4))
-  "$TRACE_TOOL" collect -p "$SILO_PID" --profile dotnet-sampled-thread-time --duration "00:00:00:$((DURATION / 2))" -o "$trace" >"$OUT_DIR/trace.log" 2>&1
-) &
-tracer=$!
+  if [[ "$PROFILER" == perf ]]; then
+    perf record -e cpu-clock -F 999 -g -p "$SILO_PID" -o "$OUT_DIR/perf.data" -- sleep $((DURATION / 2)) >"$OUT_DIR/trace.log" 2>&1
+  else
+    "$TRACE_TOOL" collect -p "$SILO_PID" --profile dotnet-sampled-thread-time --duration "00:00:00:$((DURATION / 2))" -o "$OUT_DIR/$SCENARIO.nettrace" >"$OUT_DIR/trace.log" 2>&1
+  fi
+}
+sample &
+sampler=$!
 run_scenario "$BASE" "$SCENARIO" "$OUT_DIR/$SCENARIO.txt" "$SILO_PID"
-wait "$tracer" || die "dotnet-trace failed (see $OUT_DIR/trace.log)"
+wait "$sampler" || die "$PROFILER failed (see $OUT_DIR/trace.log)"
 
-"$TRACE_TOOL" convert --format Speedscope "$trace" -o "$OUT_DIR/$SCENARIO" >"$OUT_DIR/convert.log" 2>&1 || die "conversion failed (see $OUT_DIR/convert.log)"
-echo "== $SCENARIO: $(result "$OUT_DIR/$SCENARIO.txt" rps) requests/s while traced; server CPU $(cpu_per_event "$OUT_DIR/$SCENARIO.txt" "$(per_request "$SCENARIO")") us per event"
-python3 "$HERE/cpu-frames.py" "$OUT_DIR/$SCENARIO.speedscope.json" "$TOP" | tee "$OUT_DIR/cpu-frames.txt"
+echo "== $SCENARIO: $(result "$OUT_DIR/$SCENARIO.txt" rps) requests/s while sampled; server CPU $(cpu_per_event "$OUT_DIR/$SCENARIO.txt" "$(per_request "$SCENARIO")") us per event"
+if [[ "$PROFILER" == perf ]]; then
+  perf script -F ip,sym,dso -i "$OUT_DIR/perf.data" >"$OUT_DIR/samples.txt" 2>>"$OUT_DIR/trace.log" || die "perf script failed (see $OUT_DIR/trace.log)"
+  rm -f "/tmp/perf-$SILO_PID.map"
+  python3 "$HERE/perf-frames.py" "$OUT_DIR/samples.txt" "$TOP" | tee "$OUT_DIR/cpu-frames.txt"
+else
+  "$TRACE_TOOL" convert --format Speedscope "$OUT_DIR/$SCENARIO.nettrace" -o "$OUT_DIR/$SCENARIO" >"$OUT_DIR/convert.log" 2>&1 || die "conversion failed (see $OUT_DIR/convert.log)"
+  python3 "$HERE/cpu-frames.py" "$OUT_DIR/$SCENARIO.speedscope.json" "$TOP" | tee "$OUT_DIR/cpu-frames.txt"
+fi
 echo "outputs: $OUT_DIR"

@@ -15,7 +15,8 @@
 #   BATCH=500        events per request in the batch scenario (gateway max: 1000)
 #   CUSTOMERS=100000 size of the customer id pool the scripts draw from
 #   SCENARIOS="noop single-event noop-batch batch batch-page-view"   (noop-batch: batch bodies to /v1/noop, the ceiling for batches;
-#                    batch-page-view: batches of page views no campaign decides on)
+#                    batch-page-view: batches of page views no campaign decides on; single-page-view:
+#                    one page view a request, the request's path to the grain without a decision)
 #                    (a scenario named twice runs twice: the repeat's row is "<scenario>#2", and
 #                    the targets use the last run)
 #   OUT_DIR=...      where wrk outputs and the silo log go (default: bench/http/results/<utc time>)
