@@ -10,7 +10,8 @@
 #   PROFILER=perf         (default) on-CPU samples with `perf record -g` (Debian: linux-perf), JIT
 #                         frames named through the runtime's perf map; perf-frames.py prints the
 #                         share by layer, the frames by samples of their own and the engine's and
-#                         Orleans' frames inclusive. Only running threads are sampled.
+#                         Orleans' frames inclusive. Only running threads are sampled (the
+#                         kernel's share too when root or kernel.perf_event_paranoid <= 1).
 #   PROFILER=dotnet-trace dotnet-sampled-thread-time (`dotnet tool install -g dotnet-trace`),
 #                         cpu-frames.py. It samples every thread and counts one waiting in native
 #                         code or stopped for a collection as running: its PollGC, lock-wait and
