@@ -7,19 +7,19 @@ namespace MarketingActors.Gateway.Endpoints;
 /// </summary>
 public static class RequestHygiene
 {
-    public static IApplicationBuilder UseRequestHygiene(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    // Not async: a clean request goes on without a state machine of this layer's own.
+    public static IApplicationBuilder UseRequestHygiene(this IApplicationBuilder app) =>
+        app.Use((context, next) => Refusal(context.Request) is { } refusal ? refusal.ExecuteAsync(context) : next(context));
+
+    private static IResult? Refusal(HttpRequest request)
     {
-        if (!RequestText.IsPrintable(context.Request.Path.Value ?? ""))
-        {
-            await Problems.Of(StatusCodes.Status400BadRequest, RequestText.InvalidText, "the path holds a control character or invalid Unicode").ExecuteAsync(context);
-            return;
-        }
-        foreach (var (key, values) in context.Request.Query)
+        if (!RequestText.IsPrintable(request.Path.Value ?? ""))
+            return Problems.Of(StatusCodes.Status400BadRequest, RequestText.InvalidText, "the path holds a control character or invalid Unicode");
+        foreach (var (key, values) in request.Query)
         {
             if (RequestText.IsPrintable(key) && values.All(v => v is null || RequestText.IsPrintable(v))) continue;
-            await Problems.Of(StatusCodes.Status400BadRequest, RequestText.InvalidText, "the query holds a control character or invalid Unicode").ExecuteAsync(context);
-            return;
+            return Problems.Of(StatusCodes.Status400BadRequest, RequestText.InvalidText, "the query holds a control character or invalid Unicode");
         }
-        await next(context);
-    });
+        return null;
+    }
 }

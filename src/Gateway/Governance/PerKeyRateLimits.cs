@@ -87,14 +87,9 @@ public static class PerKeyRateLimitsMiddleware
     public static IApplicationBuilder UsePerKeyRateLimits(this IApplicationBuilder app)
     {
         var limits = app.ApplicationServices.GetRequiredService<PerKeyRateLimits>();
-        return app.Use(async (context, next) =>
-        {
-            if (limits.Acquire(context) is { } retryAfter)
-            {
-                await Problems.Of(StatusCodes.Status429TooManyRequests, "rate_limited", "this API key sent too many requests; slow down", retryAfter: retryAfter).ExecuteAsync(context);
-                return;
-            }
-            await next(context);
-        });
+        // Not async: a request within its limit goes on without a state machine of this layer's own.
+        return app.Use((context, next) => limits.Acquire(context) is { } retryAfter
+            ? Problems.Of(StatusCodes.Status429TooManyRequests, "rate_limited", "this API key sent too many requests; slow down", retryAfter: retryAfter).ExecuteAsync(context)
+            : next(context));
     }
 }

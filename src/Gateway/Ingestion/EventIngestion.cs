@@ -51,6 +51,12 @@ public sealed class EventIngestion(CustomerGrainReferences customers, RejectedEv
     public async Task<EventResult[]> Dispatch(ParsedEvent[] parsed)
     {
         var results = new EventResult[parsed.Length];
+        // One event (every single-event request): no grouping, no fan-out.
+        if (parsed is [{ Event: { } only }])
+        {
+            await IngestAt(only.CustomerId, [0], parsed, results);
+            return results;
+        }
         var byCustomer = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         // An id repeated within one request is one event, whichever customer it names.
         var seenIds = new HashSet<string>(StringComparer.Ordinal);
@@ -70,20 +76,24 @@ public sealed class EventIngestion(CustomerGrainReferences customers, RejectedEv
             if (!byCustomer.TryGetValue(p.Event.CustomerId, out var indexes)) byCustomer[p.Event.CustomerId] = indexes = [];
             indexes.Add(i);
         }
-        await Task.WhenAll(byCustomer.Select(async group =>
-        {
-            var events = group.Value.Select(i => parsed[i].Event!).ToArray();
-            try
-            {
-                var answers = await customers.Of(group.Key).Ingest(events);
-                for (var k = 0; k < answers.Length; k++) results[group.Value[k]] = answers[k];
-            }
-            catch (Exception e) when (e is JournalUnavailableException or TimeoutException or OrleansException or OperationCanceledException)
-            {
-                logger.LogWarning("Customer grain did not take {Count} events ({Reason}); answered as failed", events.Length, e.Message);
-                foreach (var i in group.Value) results[i] = EventResult.Failed(parsed[i].EventId, Unavailable);
-            }
-        }));
+        await Task.WhenAll(byCustomer.Select(group => IngestAt(group.Key, group.Value, parsed, results)));
         return results;
+    }
+
+    /// <summary>One customer's events of the request, at <paramref name="indexes"/>, to its grain; their results written at the same places.</summary>
+    private async Task IngestAt(string customerId, List<int> indexes, ParsedEvent[] parsed, EventResult[] results)
+    {
+        var events = new MarketingEvent[indexes.Count];
+        for (var k = 0; k < events.Length; k++) events[k] = parsed[indexes[k]].Event!;
+        try
+        {
+            var answers = await customers.Of(customerId).Ingest(events);
+            for (var k = 0; k < answers.Length; k++) results[indexes[k]] = answers[k];
+        }
+        catch (Exception e) when (e is JournalUnavailableException or TimeoutException or OrleansException or OperationCanceledException)
+        {
+            logger.LogWarning("Customer grain did not take {Count} events ({Reason}); answered as failed", events.Length, e.Message);
+            foreach (var i in indexes) results[i] = EventResult.Failed(parsed[i].EventId, Unavailable);
+        }
     }
 }
