@@ -23,6 +23,8 @@ public sealed class HostileInputSpec(ITestOutputHelper output) : IAsyncLifetime
     private readonly EmbeddedEngine _engine = new(["--MarketingActors:Security:RequestsPerWindow=10000000"]);
     private readonly Dictionary<string, HttpClient> _keys = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> _statuses = new();
+    /// <summary>What each failing attempt got, so a failure says what was wrong and not only what was sent.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Attempt, string> _violations = new();
 
     private const string ActiveCampaign = "fixed-active";
     private const string DraftCampaign = "fixed-draft";
@@ -248,8 +250,10 @@ public sealed class HostileInputSpec(ITestOutputHelper output) : IAsyncLifetime
         await AnyAttempt.SampleAsync(async attempt =>
         {
             Interlocked.Increment(ref sent);
-            return await Violation(attempt) is null;
-        }, iter: Requests, threads: 2, print: a => a.ToString());
+            if (await Violation(attempt) is not { } violation) return true;
+            _violations[attempt] = violation;
+            return false;
+        }, iter: Requests, threads: 2, print: a => $"{a}\n  answered: {_violations.GetValueOrDefault(a)}");
 
         Assert.True(sent >= Requests, $"{sent} requests sent");
         // The generators reach every kind of answer, accepted ones included: the run was not ten thousand copies of one refusal.
