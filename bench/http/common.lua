@@ -1,4 +1,4 @@
--- Shared by single-event.lua, batch.lua, noop.lua and noop-batch.lua (loaded with dofile, see those scripts).
+-- Shared by the scenarios of bench/http (noop.lua, single-event.lua, single-page-view.lua, batch.lua, batch-page-view.lua, noop-batch.lua; loaded with dofile, see those scripts).
 --
 -- Every thread gets an id in setup(); event ids are "<run>-<thread>-<counter>", unique across
 -- threads and (thanks to the run prefix) across runs against the same silo. Customers are drawn
@@ -57,6 +57,19 @@ end
 -- Events per batch request: the script argument, else env BATCH, else 500.
 function M.batch_size(args)
   return tonumber(args and args[1] or nil) or tonumber(os.getenv("BATCH") or "") or 500
+end
+
+-- Installs wrk's globals for a scenario that POSTs one event of type (default product_view) per
+-- request to path (noop.lua, single-event.lua, single-page-view.lua).
+function M.single_scenario(path, name, type)
+  setup = M.setup
+  init = function(args)
+    M.seed()
+  end
+  request = function()
+    return wrk.format("POST", path, M.headers, M.event(type))
+  end
+  done = M.done(name, 1)
 end
 
 -- Installs wrk's globals for a scenario that POSTs batches of N events of type (default

@@ -2,16 +2,4 @@
 -- the ceiling of the HTTP stack (Kestrel + routing + body read + JSON answer), no engine work.
 --   wrk -t2 -c32 -d30s --latency -s bench/http/noop.lua http://127.0.0.1:PORT
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
-local common = dofile(dir .. "common.lua")
-
-setup = common.setup
-
-function init(args)
-  common.seed()
-end
-
-function request()
-  return wrk.format("POST", "/v1/noop", common.headers, common.event())
-end
-
-done = common.done("noop", 1)
+dofile(dir .. "common.lua").single_scenario("/v1/noop", "noop")

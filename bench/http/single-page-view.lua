@@ -3,16 +3,4 @@
 --   wrk -t2 -c32 -d30s --latency -s bench/http/single-page-view.lua http://127.0.0.1:PORT
 -- env: CUSTOMERS (pool size, default 100000), RUN_ID (event id prefix)
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
-local common = dofile(dir .. "common.lua")
-
-setup = common.setup
-
-function init(args)
-  common.seed()
-end
-
-function request()
-  return wrk.format("POST", "/v1/events", common.headers, common.event("page_view"))
-end
-
-done = common.done("single-page-view", 1)
+dofile(dir .. "common.lua").single_scenario("/v1/events", "single-page-view", "page_view")
