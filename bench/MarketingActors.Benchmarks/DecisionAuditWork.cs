@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using MarketingActors.Core.Governance;
 using MarketingActors.Decisions;
 using MarketingActors.Governance;
+using MarketingActors.Measurement;
 
 namespace MarketingActors.Benchmarks;
 
@@ -29,6 +30,8 @@ public class DecisionAuditWork
             JourneyStepId = "first-touch",
             Action = new ChosenAction { ActionId = "ads-retarget", Channel = "ads", Variant = "retargeting banner", Cost = 0.05m, Currency = "USD" },
             Scores = new DecisionScores { ConversionLikelihood = 0.123456, EngagementVelocity = -0.5, ExpectedValue = 4.2 },
+            // Every decision carries its holdout draw; the buckets are a hash's full-precision uniforms, not rounded like the scores.
+            Holdout = new HoldoutAssignment { Group = MeasurementGroup.Treated, Bucket = 0.7123498723498723, GlobalBucket = 0.3329871234098712, SaltId = "salt-2026-12" },
             ModelVersion = "prior-logistic-v1",
             Reason = "highest_expected_value",
             DecidedAt = _at,
