@@ -1,6 +1,7 @@
 using System.Globalization;
 using MarketingActors.Core.Decisions;
 using MarketingActors.Decisions;
+using MarketingActors.Measurement;
 
 namespace MarketingActors.Replay.Synthetic;
 
@@ -97,6 +98,27 @@ public static class SyntheticBenchmark
                     return $"{f.Average().ToString("0.0", inv)}% [{f.Min().ToString("0.0", inv)}–{f.Max().ToString("0.0", inv)}]";
                 })) + " |");
             o.WriteLine();
+            if (PairedAgainstContextFree(world.ToArray()) is { } paired)
+                o.WriteLine($"{Contextual} minus {ContextFree}, paired by seed ({paired.Seeds} seeds; points of the oracle's value, 95% CI): "
+                    + string.Join("; ", checkpoints.Select((c, i) => $"{c.ToString("N0", inv)} {Estimates.Show(paired.Points[i], "+0.00;-0.00")}")));
+            o.WriteLine();
         }
+    }
+
+    /// <summary>
+    /// The contextual policy's fraction of the oracle minus context-free Thompson sampling's, seed by
+    /// seed (the same world, customers and checkpoints), at each checkpoint: whether context costs
+    /// anything where there is none to find is a paired question, not one of two ranges. Null
+    /// without two seeds that ran both.
+    /// </summary>
+    public static (int Seeds, Interval[] Points)? PairedAgainstContextFree(IReadOnlyList<SyntheticRun> runs)
+    {
+        var contextFree = runs.Where(r => r.Policy == ContextFree).ToDictionary(r => (r.Seed, r.ContextEffects));
+        var pairs = runs.Where(r => r.Policy == Contextual && contextFree.ContainsKey((r.Seed, r.ContextEffects)))
+            .Select(r => (Contextual: r, ContextFree: contextFree[(r.Seed, r.ContextEffects)])).ToArray();
+        if (pairs.Length < 2) return null;
+        var points = pairs[0].Contextual.Checkpoints.Select((_, i) =>
+            Estimates.Mean([.. pairs.Select(p => 100 * (p.Contextual.Checkpoints[i].FractionOfOracle - p.ContextFree.Checkpoints[i].FractionOfOracle))]));
+        return (pairs.Length, [.. points]);
     }
 }
