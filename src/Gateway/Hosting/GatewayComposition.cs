@@ -16,6 +16,7 @@ public static class GatewayComposition
         services.TryAddSingletonTimeProvider();
         services.AddSingleton<EventParser>();
         services.AddSingleton<CustomerGrainReferences>();
+        services.AddSingleton<SingleEventBurst>();
         services.AddSingleton<EventIngestion>();
         services.AddSingleton<IngestionAdmission>();
         services.AddSingleton<RejectedEvents>();

@@ -14,7 +14,7 @@ public readonly record struct IncomingEvent(ParsedEvent Parsed, JsonElement Raw,
 /// and do not retry a permanent error); a partly rejected one answers 200 with per-event results;
 /// events the engine could not take now answer 503 (retried).
 /// </summary>
-public sealed class EventIngestion(CustomerGrainReferences customers, RejectedEvents rejected, ILogger<EventIngestion> logger)
+public sealed class EventIngestion(CustomerGrainReferences customers, SingleEventBurst burst, RejectedEvents rejected, ILogger<EventIngestion> logger)
 {
     public const string Unavailable = "engine_unavailable";
     public const string AllRejected = "all_events_rejected";
@@ -51,10 +51,10 @@ public sealed class EventIngestion(CustomerGrainReferences customers, RejectedEv
     public async Task<EventResult[]> Dispatch(ParsedEvent[] parsed)
     {
         var results = new EventResult[parsed.Length];
-        // One event (every single-event request): no grouping, no fan-out.
+        // One event (every single-event request): no grouping, no fan-out; its grain call goes with the other single events waiting.
         if (parsed is [{ Event: { } only }])
         {
-            await IngestAt(only.CustomerId, [0], parsed, results);
+            await IngestAt(only.CustomerId, [0], parsed, results, burst.Ingest);
             return results;
         }
         var byCustomer = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -76,18 +76,20 @@ public sealed class EventIngestion(CustomerGrainReferences customers, RejectedEv
             if (!byCustomer.TryGetValue(p.Event.CustomerId, out var indexes)) byCustomer[p.Event.CustomerId] = indexes = [];
             indexes.Add(i);
         }
-        await Task.WhenAll(byCustomer.Select(group => IngestAt(group.Key, group.Value, parsed, results)));
+        await Task.WhenAll(byCustomer.Select(group => IngestAt(group.Key, group.Value, parsed, results, CallGrain)));
         return results;
     }
 
-    /// <summary>One customer's events of the request, at <paramref name="indexes"/>, to its grain; their results written at the same places.</summary>
-    private async Task IngestAt(string customerId, List<int> indexes, ParsedEvent[] parsed, EventResult[] results)
+    private Task<EventResult[]> CallGrain(string customerId, MarketingEvent[] events) => customers.Of(customerId).Ingest(events);
+
+    /// <summary>One customer's events of the request, at <paramref name="indexes"/>, to its grain through <paramref name="send"/>; their results written at the same places.</summary>
+    private async Task IngestAt(string customerId, List<int> indexes, ParsedEvent[] parsed, EventResult[] results, Func<string, MarketingEvent[], Task<EventResult[]>> send)
     {
         var events = new MarketingEvent[indexes.Count];
         for (var k = 0; k < events.Length; k++) events[k] = parsed[indexes[k]].Event!;
         try
         {
-            var answers = await customers.Of(customerId).Ingest(events);
+            var answers = await send(customerId, events);
             for (var k = 0; k < answers.Length; k++) results[indexes[k]] = answers[k];
         }
         catch (Exception e) when (e is JournalUnavailableException or TimeoutException or OrleansException or OperationCanceledException)

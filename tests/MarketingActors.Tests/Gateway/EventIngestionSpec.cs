@@ -52,6 +52,30 @@ public sealed class EventIngestionSpec(EmbeddedEngine engine)
     }
 
     [Fact]
+    public async Task Single_events_sent_together_are_each_answered_for_their_own_event_and_applied_to_their_own_customer()
+    {
+        // Single-event requests that arrive together go to their grains in one burst; each answer must still be its own.
+        var customers = Enumerable.Range(0, 64).Select(i => TestEvents.NewId($"http-burst-{i}")).ToArray();
+
+        var answers = await Task.WhenAll(customers.Select(async (customer, i) =>
+        {
+            var response = await engine.PostJson("/v1/events", Event($"burst-{i}", customer, "identify", $$""","traits":{"seat":"{{i}}"}"""));
+            return (Status: response.StatusCode, Body: await engine.Json(response));
+        }));
+
+        for (var i = 0; i < customers.Length; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, answers[i].Status);
+            var result = answers[i].Body.GetProperty("results")[0];
+            Assert.Equal($"burst-{i}", result.GetProperty("eventId").GetString());
+            Assert.Equal("accepted", result.GetProperty("status").GetString());
+            var view = await engine.Json(await engine.Http.GetAsync($"/v1/customers/{customers[i]}"));
+            Assert.Equal(1, view.GetProperty("eventCount").GetInt64());
+            Assert.Equal($"{i}", view.GetProperty("traits").GetProperty("seat").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Gives_each_event_of_a_batch_its_own_result_and_a_bad_event_does_not_sink_the_good_ones()
     {
         var customer = TestEvents.NewId("http-batch");
