@@ -98,9 +98,9 @@ public static class SyntheticBenchmark
                     return $"{f.Average().ToString("0.0", inv)}% [{f.Min().ToString("0.0", inv)}–{f.Max().ToString("0.0", inv)}]";
                 })) + " |");
             o.WriteLine();
-            if (PairedAgainstContextFree(world.ToArray()) is { } paired)
-                o.WriteLine($"{Contextual} minus {ContextFree}, paired by seed ({paired.Seeds} seeds; points of the oracle's value, 95% CI): "
-                    + string.Join("; ", checkpoints.Select((c, i) => $"{c.ToString("N0", inv)} {Estimates.Show(paired.Points[i], "+0.00;-0.00")}")));
+            if (PairedAgainstContextFree(world.ToArray()) is not { } paired) continue;
+            o.WriteLine($"{Contextual} minus {ContextFree}, paired by seed ({paired.Seeds} seeds; points of the oracle's value, 95% CI): "
+                + string.Join("; ", checkpoints.Select((c, i) => $"{c.ToString("N0", inv)} {Estimates.Show(paired.Points[i], "+0.00;-0.00")}")));
             o.WriteLine();
         }
     }
