@@ -1,4 +1,5 @@
 using MarketingActors.Customers;
+using MarketingActors.Events;
 using Orleans.Metadata;
 
 namespace MarketingActors.Gateway.Endpoints;
@@ -18,4 +19,7 @@ public sealed class CustomerGrainReferences(IGrainFactory grains, GrainInterface
             ? (ICustomerGrain)grains.GetGrain(GrainId.Create(type, customerId), _interface)
             // No silo has announced the customer grain yet: Orleans' own path resolves it when called.
             : grains.GetGrain<ICustomerGrain>(customerId);
+
+    /// <summary>One customer's events to its grain: the call every ingestion path makes.</summary>
+    public Task<EventResult[]> Ingest(string customerId, MarketingEvent[] events) => Of(customerId).Ingest(events);
 }

@@ -16,6 +16,10 @@ public readonly record struct IncomingEvent(ParsedEvent Parsed, JsonElement Raw,
 /// </summary>
 public sealed class EventIngestion(CustomerGrainReferences customers, SingleEventBurst burst, RejectedEvents rejected, ILogger<EventIngestion> logger)
 {
+    // Bound once: a method group passed per request would allocate its delegate on every request.
+    private readonly Func<string, MarketingEvent[], Task<EventResult[]>> _inBurst = burst.Ingest;
+    private readonly Func<string, MarketingEvent[], Task<EventResult[]>> _direct = customers.Ingest;
+
     public const string Unavailable = "engine_unavailable";
     public const string AllRejected = "all_events_rejected";
 
@@ -54,7 +58,7 @@ public sealed class EventIngestion(CustomerGrainReferences customers, SingleEven
         // One event (every single-event request): no grouping, no fan-out; its grain call goes with the other single events waiting.
         if (parsed is [{ Event: { } only }])
         {
-            await IngestAt(only.CustomerId, [0], parsed, results, burst.Ingest);
+            await IngestAt(only.CustomerId, [0], parsed, results, _inBurst);
             return results;
         }
         var byCustomer = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -76,11 +80,9 @@ public sealed class EventIngestion(CustomerGrainReferences customers, SingleEven
             if (!byCustomer.TryGetValue(p.Event.CustomerId, out var indexes)) byCustomer[p.Event.CustomerId] = indexes = [];
             indexes.Add(i);
         }
-        await Task.WhenAll(byCustomer.Select(group => IngestAt(group.Key, group.Value, parsed, results, CallGrain)));
+        await Task.WhenAll(byCustomer.Select(group => IngestAt(group.Key, group.Value, parsed, results, _direct)));
         return results;
     }
-
-    private Task<EventResult[]> CallGrain(string customerId, MarketingEvent[] events) => customers.Of(customerId).Ingest(events);
 
     /// <summary>One customer's events of the request, at <paramref name="indexes"/>, to its grain through <paramref name="send"/>; their results written at the same places.</summary>
     private async Task IngestAt(string customerId, List<int> indexes, ParsedEvent[] parsed, EventResult[] results, Func<string, MarketingEvent[], Task<EventResult[]>> send)

@@ -26,7 +26,7 @@ public sealed class SingleEventBurst : IDisposable
     public Task<EventResult[]> Ingest(string customerId, MarketingEvent[] events)
     {
         var pending = new Pending(customerId, events);
-        return _waiting.Writer.TryWrite(pending) ? pending.Task : _customers.Of(customerId).Ingest(events);
+        return _waiting.Writer.TryWrite(pending) ? pending.Task : _customers.Ingest(customerId, events);
     }
 
     private async Task SendWaiting()
@@ -47,7 +47,7 @@ public sealed class SingleEventBurst : IDisposable
             Task<EventResult[]> call;
             try
             {
-                call = customers.Of(customerId).Ingest(events);
+                call = customers.Ingest(customerId, events);
             }
             catch (Exception e)
             {
