@@ -6,7 +6,8 @@ namespace MarketingActors.Benchmarks;
 /// dotnet run -c Release --project bench/MarketingActors.Benchmarks -- --filter '*'
 /// (any BenchmarkDotNet switch works: --list flat, --filter '*Scoring*', --job short, ...);
 /// `-- agent-latency [rounds]` runs <see cref="AgentLatency"/> instead, `-- cost-curve 1000,100000,1000000` <see cref="CostCurve"/>,
-/// `-- cold-activation load|touch …` <see cref="ColdActivation"/> (driven by bench/http/cold-activation.sh).
+/// `-- cold-activation load|touch …` <see cref="ColdActivation"/> (driven by bench/http/cold-activation.sh),
+/// `-- gc-pauses PID SECONDS` <see cref="GcPauses"/> (driven by `PROFILER=gc bash bench/http/profile.sh`).
 /// </summary>
 public static class Program
 {
@@ -16,6 +17,7 @@ public static class Program
         else if (args is ["cost-curve", ..])
             await CostCurve.Run([.. (args.Length > 1 ? args[1] : "1000,100000,1000000").Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture))]);
         else if (args is ["cold-activation", .. var rest]) await ColdActivation.Run(rest);
+        else if (args is ["gc-pauses", .. var target]) await GcPauses.Run(target);
         else BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

@@ -17,6 +17,9 @@
 #                         code or stopped for a collection as running: its PollGC, lock-wait and
 #                         native shares are several times what perf finds on CPU
 #                         (docs/benchmarks-history.md, 2026-12-06 eighth session). For managed call paths.
+#   PROFILER=gc           every garbage collection's pause and promoted bytes, from the runtime's
+#                         own events (bench/MarketingActors.Benchmarks `gc-pauses`, built here):
+#                         the pauses every request in flight waits out, so what sets the p99.
 # Outputs (the trace or perf.data, the reports) in OUT_DIR.
 set -euo pipefail
 
@@ -36,7 +39,13 @@ case "$PROFILER" in
   dotnet-trace)
     TRACE_TOOL="${DOTNET_TRACE:-$(command -v dotnet-trace || echo "$HOME/.dotnet/tools/dotnet-trace")}"
     [[ -x "$TRACE_TOOL" ]] || die "dotnet-trace not found: dotnet tool install -g dotnet-trace" ;;
-  *) die "PROFILER is perf or dotnet-trace, not $PROFILER" ;;
+  gc)
+    GC_TOOL="$ROOT/bench/MarketingActors.Benchmarks/bin/Release/net10.0/MarketingActors.Benchmarks.dll"
+    if [[ "${SKIP_BUILD:-0}" != 1 || ! -f "$GC_TOOL" ]]; then
+      dotnet build "$ROOT/bench/MarketingActors.Benchmarks" -c Release -nologo -v q >"$OUT_DIR/build-benchmarks.log" 2>&1 \
+        || { tail -30 "$OUT_DIR/build-benchmarks.log" >&2; die "bench/MarketingActors.Benchmarks build failed"; }
+    fi ;;
+  *) die "PROFILER is perf, dotnet-trace or gc, not $PROFILER" ;;
 esac
 
 require_tools
@@ -47,7 +56,9 @@ warmup "$BASE" "$OUT_DIR"
 
 sample() {
   sleep $((DURATION / 4))
-  if [[ "$PROFILER" == perf ]]; then
+  if [[ "$PROFILER" == gc ]]; then
+    dotnet "$GC_TOOL" gc-pauses "$SILO_PID" $((DURATION / 2)) >"$OUT_DIR/gc-pauses.md" 2>"$OUT_DIR/trace.log"
+  elif [[ "$PROFILER" == perf ]]; then
     perf record -e cpu-clock -F 999 -g -p "$SILO_PID" -o "$OUT_DIR/perf.data" -- sleep $((DURATION / 2)) >"$OUT_DIR/trace.log" 2>&1
   else
     "$TRACE_TOOL" collect -p "$SILO_PID" --profile dotnet-sampled-thread-time --duration "00:00:00:$((DURATION / 2))" -o "$OUT_DIR/$SCENARIO.nettrace" >"$OUT_DIR/trace.log" 2>&1
@@ -59,7 +70,10 @@ run_scenario "$BASE" "$SCENARIO" "$OUT_DIR/$SCENARIO.txt" "$SILO_PID"
 wait "$sampler" || die "$PROFILER failed (see $OUT_DIR/trace.log)"
 
 echo "== $SCENARIO: $(result "$OUT_DIR/$SCENARIO.txt" rps) requests/s while sampled; server CPU $(cpu_per_event "$OUT_DIR/$SCENARIO.txt" "$(per_request "$SCENARIO")") us per event"
-if [[ "$PROFILER" == perf ]]; then
+if [[ "$PROFILER" == gc ]]; then
+  grep '^gen' "$OUT_DIR/gc-pauses.md"
+  echo "every pause: $OUT_DIR/gc-pauses.md; the run's p99: $(result "$OUT_DIR/$SCENARIO.txt" p99_ms) ms"
+elif [[ "$PROFILER" == perf ]]; then
   perf script -F ip,sym,dso -i "$OUT_DIR/perf.data" >"$OUT_DIR/samples.txt" 2>>"$OUT_DIR/trace.log" || die "perf script failed (see $OUT_DIR/trace.log)"
   rm -f "/tmp/perf-$SILO_PID.map"
   python3 "$HERE/perf-frames.py" "$OUT_DIR/samples.txt" "$TOP" | tee "$OUT_DIR/cpu-frames.txt"
