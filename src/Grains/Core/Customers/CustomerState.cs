@@ -36,7 +36,23 @@ public sealed class DecisionRecord
     // Serialized through its field too: besides the constructor, only a retry (Rearm) replaces it.
     [Id(4)] private BudgetReservation? _reservation;
 
-    [Id(0)] public required string DecisionId { get; init; }
+    // The engine's decision ids are version-7 GUIDs in 32 hex digits (DecisionComposer): kept as their
+    // 16 bytes, because every record outlives several young collections and a string of its own was a
+    // second object for each of them to copy — the longest part of the pause a decided request waits
+    // out (benchmarks-history.md, 2026-12-07). Any other id is kept as given.
+    [NonSerialized] private Guid _compactId;
+    [NonSerialized] private string? _otherId;
+
+    public required string DecisionId { get => SerializedId; init => SerializedId = value; }
+
+    // The wire and snapshot form stays the string it always was; internal only because the
+    // serializer's generated code needs its setter.
+    [Id(0)]
+    internal string SerializedId
+    {
+        get => _otherId ?? _compactId.ToString("N");
+        set => (_compactId, _otherId) = IsCompact(value, out var guid) ? (guid, null) : (Guid.Empty, value);
+    }
     [Id(1)] public required string CampaignId { get; init; }
     [Id(2)] public string? ActionId { get; init; }
     [Id(3)] public string? Channel { get; init; }
@@ -63,6 +79,18 @@ public sealed class DecisionRecord
         Segment = composed.Segment,
         Policy = composed.Policy,
     };
+
+    /// <summary>Whether this is the decision <paramref name="decisionId"/> names (ordinal, without making the id's string).</summary>
+    public bool HasId(string decisionId)
+    {
+        if (_otherId is not null) return _otherId == decisionId;
+        Span<char> own = stackalloc char[32];
+        return _compactId.TryFormat(own, out _, "N") && decisionId.AsSpan().SequenceEqual(own);
+    }
+
+    // Lower-case only: an id in capitals must come back in capitals.
+    private static bool IsCompact(string id, out Guid guid) =>
+        Guid.TryParseExact(id, "N", out guid) && !id.AsSpan().ContainsAnyInRange('A', 'F');
 
     /// <summary>A delivery receipt: only a decision that reserved its action can be delivered, once.</summary>
     public bool Deliver() => Move(DecisionStatus.Reserved, DecisionStatus.Delivered);
@@ -155,7 +183,7 @@ public sealed class CustomerState : ICustomerStateSource
         }
     }
 
-    public DecisionRecord? DecisionById(string decisionId) => _decisions?.Find(d => d.DecisionId == decisionId);
+    public DecisionRecord? DecisionById(string decisionId) => _decisions?.Find(d => d.HasId(decisionId));
 
     public JourneyProgress? JourneyOf(string campaignId) => _journeys?.GetValueOrDefault(campaignId);
 
@@ -219,7 +247,7 @@ public sealed class CustomerState : ICustomerStateSource
     public DecisionRecord? AttributionFor(string? decisionId, string? campaignId, DateTimeOffset at, TimeSpan window)
     {
         if (_decisions is not { } decisions) return null;
-        if (decisionId is not null) return decisions.Find(d => d.DecisionId == decisionId && d.ActionId is not null);
+        if (decisionId is not null) return decisions.Find(d => d.HasId(decisionId) && d.ActionId is not null);
         for (var i = decisions.Count - 1; i >= 0; i--)
         {
             var d = decisions[i];

@@ -26,6 +26,24 @@ public class CustomerStateSpec
     }
 
     [Fact]
+    public void A_decision_is_found_by_exactly_the_id_it_was_given_whether_engine_made_or_not()
+    {
+        var engineMade = Guid.CreateVersion7().ToString("N");
+        var capitals = Guid.CreateVersion7().ToString("N").ToUpperInvariant();
+        var s = With(Decision(engineMade, T0, DecisionStatus.Delivered), Decision(capitals, T0, DecisionStatus.Delivered), Decision("d-1", T0, DecisionStatus.Delivered));
+
+        Assert.Equal([engineMade, capitals, "d-1"], s.Decisions.Select(d => d.DecisionId));
+        Assert.Equal(engineMade, s.DecisionById(engineMade)?.DecisionId);
+        Assert.Equal(capitals, s.DecisionById(capitals)?.DecisionId);
+        Assert.Equal("d-1", s.DecisionById("d-1")?.DecisionId);
+        // Ordinal, as the ids always compared: another spelling of the same 16 bytes is another id.
+        Assert.Null(s.DecisionById(engineMade.ToUpperInvariant()));
+        Assert.Null(s.DecisionById(capitals.ToLowerInvariant()));
+        Assert.Null(s.DecisionById(Guid.ParseExact(engineMade, "N").ToString("D")));
+        Assert.Equal(engineMade, s.AttributionFor(engineMade, null, T0.AddDays(1), Week)?.DecisionId);
+    }
+
+    [Fact]
     public void A_decision_that_took_no_action_is_never_credited()
     {
         var s = With(Decision("d1", T0, DecisionStatus.NoAction, action: null));

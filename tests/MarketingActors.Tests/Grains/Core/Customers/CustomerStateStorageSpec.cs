@@ -88,6 +88,19 @@ public class CustomerStateStorageSpec
     }
 
     [Fact]
+    public void A_decision_record_comes_back_from_a_snapshot_with_the_id_it_was_given()
+    {
+        foreach (var id in new[] { Guid.CreateVersion7().ToString("N"), Guid.CreateVersion7().ToString("N").ToUpperInvariant(), "d-1" })
+        {
+            var back = RoundTrip(new DecisionRecord { DecisionId = id, CampaignId = "spring", ActionId = "email-a", DecidedAt = T0, Status = DecisionStatus.Delivered });
+
+            Assert.Equal(id, back.DecisionId);
+            Assert.True(back.HasId(id));
+            Assert.Equal(DecisionStatus.Delivered, back.Status);
+        }
+    }
+
+    [Fact]
     public void Decayed_counters_keep_the_wire_shape_of_an_array_and_a_clock()
     {
         var counters = new DecayedCounters { Values = [1, 2, 3, 4], Clock = T0 };
