@@ -7,7 +7,7 @@ namespace MarketingActors.Core.Governance;
 /// collection and again by a gen1 collection before it settled — among the survivors that set the
 /// pauses a decided request waits out (benchmarks-history.md, 2026-12-07). A buffer this large is
 /// made on the large object heap, which only full collections visit, and is filled again once every
-/// segment in it has been dropped, so a chain at its capacity allocates nothing for its bytes.
+/// segment in it has been dropped, so a chain at its capacity keeps its bytes without allocating more.
 /// </summary>
 public sealed class SegmentStore
 {
