@@ -20,10 +20,9 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
     /// <summary>Sealed entries: a range of the chain, the fingerprints of the keys its entries can be found by (sorted), and their compressed segment.</summary>
-    private sealed record SealedRange(long First, long Last, int Count, string LastHash, ulong[] KeyPrints, SegmentStore.Slot Body);
+    private sealed record SealedRange(long First, long Last, int Count, string LastHash, ulong[] KeyPrints, byte[] Body);
 
     private readonly List<SealedRange> _sealed = [];
-    private readonly SegmentStore _bodies = new();
     private readonly List<AuditEntry> _open = [];
     private int _sealedCount;
 
@@ -33,8 +32,6 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
     public long AnchorSequence { get; private set; }
     public string AnchorHash { get; private set; } = Genesis;
     public int Count => _sealedCount + _open.Count;
-    /// <summary>Buffers the sealed entries' bytes occupy (<see cref="SegmentStore"/>).</summary>
-    internal int SegmentBuffers => _bodies.BuffersInUse;
     public long LastSequence => _open.Count > 0 ? _open[^1].Sequence : _sealed.Count > 0 ? _sealed[^1].Last : AnchorSequence;
     public string LastHash => _open.Count > 0 ? _open[^1].Hash : _sealed.Count > 0 ? _sealed[^1].LastHash : AnchorHash;
 
@@ -53,7 +50,6 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
             var oldest = _sealed[0];
             (AnchorSequence, AnchorHash) = (oldest.Last, oldest.LastHash);
             _sealedCount -= oldest.Count;
-            _bodies.Drop(oldest.Body);
             _sealed.RemoveAt(0);
         }
         return entry;
@@ -83,7 +79,7 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
             AuditSegment segment;
             try
             {
-                segment = AuditSegment.Decode(AuditSegment.Lz4, range.Body.Bytes);
+                segment = AuditSegment.Decode(AuditSegment.Lz4, range.Body);
             }
             catch (InvalidDataException)
             {
@@ -129,7 +125,6 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
         var range = _sealed[at];
         var entries = change([.. Open(range)]);
         _sealedCount += entries.Count - range.Count;
-        _bodies.Drop(range.Body);
         if (entries.Count == 0) _sealed.RemoveAt(at);
         else _sealed[at] = Sealed(entries, range.First, range.Last);
     }
@@ -145,11 +140,11 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
     private SealedRange Sealed(List<AuditEntry> entries, long first, long last)
     {
         var segment = new AuditSegment([.. entries.Select(e => new AuditSegment.Sealed(e, seal.Scheme))]);
-        return new SealedRange(first, last, entries.Count, entries[^1].Hash, segment.KeyPrints(), _bodies.Keep(segment.Compressed(AuditSegment.Lz4)));
+        return new SealedRange(first, last, entries.Count, entries[^1].Hash, segment.KeyPrints(), segment.Compressed(AuditSegment.Lz4));
     }
 
     private static IReadOnlyList<AuditEntry> Open(SealedRange range) =>
-        [.. AuditSegment.Decode(AuditSegment.Lz4, range.Body.Bytes).Entries.Select(s => s.Entry)];
+        [.. AuditSegment.Decode(AuditSegment.Lz4, range.Body).Entries.Select(s => s.Entry)];
 
     /// <summary>
     /// SHA-256 (the legacy, unkeyed scheme) or, through <see cref="AuditSeal"/>'s key, HMAC-SHA256 over every column but the
