@@ -31,10 +31,17 @@ public enum DecisionStatus
 [GenerateSerializer, Alias("ma.decision-record")]
 public sealed class DecisionRecord
 {
-    // The status is serialized through its field so the only writers are the transitions below.
+    // Serialized through their fields: besides the initializer, only the transitions below and the
+    // customer's reuse of a forgotten record's object (TakeOver) write them.
     [Id(6)] private DecisionStatus _status;
-    // Serialized through its field too: besides the constructor, only a retry (Rearm) replaces it.
     [Id(4)] private BudgetReservation? _reservation;
+    [Id(1)] private string _campaignId = "";
+    [Id(2)] private string? _actionId;
+    [Id(3)] private string? _channel;
+    [Id(5)] private DateTimeOffset _decidedAt;
+    [Id(7)] private MeasurementGroup _group;
+    [Id(70)] private string? _segment;
+    [Id(71)] private PolicyTrace? _policy;
 
     // The engine's decision ids are version-7 GUIDs in 32 hex digits (DecisionComposer): kept as their
     // 16 bytes, because every record outlives several young collections and a string of its own was a
@@ -53,17 +60,17 @@ public sealed class DecisionRecord
         get => _otherId ?? _compactId.ToString("N");
         set => (_compactId, _otherId) = IsCompact(value, out var guid) ? (guid, null) : (Guid.Empty, value);
     }
-    [Id(1)] public required string CampaignId { get; init; }
-    [Id(2)] public string? ActionId { get; init; }
-    [Id(3)] public string? Channel { get; init; }
+    public required string CampaignId { get => _campaignId; init => _campaignId = value; }
+    public string? ActionId { get => _actionId; init => _actionId = value; }
+    public string? Channel { get => _channel; init => _channel = value; }
     public BudgetReservation? Reservation { get => _reservation; init => _reservation = value; }
-    [Id(5)] public DateTimeOffset DecidedAt { get; init; }
+    public DateTimeOffset DecidedAt { get => _decidedAt; init => _decidedAt = value; }
     public DecisionStatus Status { get => _status; init => _status = value; }
-    [Id(7)] public MeasurementGroup Group { get; init; }
+    public MeasurementGroup Group { get => _group; init => _group = value; }
     /// <summary>The customer's segment at decision time, so deliveries and conversions land in the segment that was ranked.</summary>
-    [Id(70)] public string? Segment { get; init; }
+    public string? Segment { get => _segment; init => _segment = value; }
     /// <summary>A contextual decision's context, probabilities and predictions, until its outcome settles the evidence and the off-policy sums.</summary>
-    [Id(71)] public PolicyTrace? Policy { get; init; }
+    public PolicyTrace? Policy { get => _policy; init => _policy = value; }
 
     /// <summary>What the customer remembers of a decision just made, for delivery receipts and attribution.</summary>
     public static DecisionRecord Of(ComposedDecision composed, BudgetReservation? reservation) => new()
@@ -79,6 +86,19 @@ public sealed class DecisionRecord
         Segment = composed.Segment,
         Policy = composed.Policy,
     };
+
+    /// <summary>
+    /// This object becomes <paramref name="newer"/>: a customer that has to forget a record keeps its
+    /// object for the newest decision, so a decision leaves nothing new alive past the next young
+    /// collection (the record is kept for the customer's next several decisions and was the bulk of
+    /// what each collection copied; benchmarks-history.md, 2026-12-07, eleventh session).
+    /// </summary>
+    internal void TakeOver(DecisionRecord newer)
+    {
+        (_compactId, _otherId) = (newer._compactId, newer._otherId);
+        (_status, _reservation, _campaignId, _actionId, _channel) = (newer._status, newer._reservation, newer._campaignId, newer._actionId, newer._channel);
+        (_decidedAt, _group, _segment, _policy) = (newer._decidedAt, newer._group, newer._segment, newer._policy);
+    }
 
     /// <summary>Whether this is the decision <paramref name="decisionId"/> names (ordinal, without making the id's string).</summary>
     public bool HasId(string decisionId)
@@ -171,15 +191,27 @@ public sealed class CustomerState : ICustomerStateSource
     public const int MaxRecentTriggers = 16;
     public const int MaxFinishedJourneys = 32;
 
+    /// <summary>
+    /// Remembers <paramref name="record"/>'s decision, forgetting the oldest settled ones first (open
+    /// reservations are kept until settled) so at most <paramref name="keep"/> remain. The object of
+    /// a record forgotten to make room takes the new one's contents (<see cref="DecisionRecord.TakeOver"/>):
+    /// callers hand over a record they no longer use.
+    /// </summary>
     public void Remember(DecisionRecord record, int keep)
     {
         var decisions = _decisions ??= [];
         decisions.Add(record);
-        // Forget the oldest settled decisions first; open reservations are kept until settled.
         while (decisions.Count > keep)
         {
             var index = decisions.FindIndex(d => d.Status != DecisionStatus.Reserved);
-            decisions.RemoveAt(index < 0 ? 0 : index);
+            if (index < 0) index = 0;
+            var forgotten = decisions[index];
+            decisions.RemoveAt(index);
+            if (decisions.Count == keep && !ReferenceEquals(forgotten, record))
+            {
+                forgotten.TakeOver(record);
+                decisions[^1] = forgotten;
+            }
         }
     }
 

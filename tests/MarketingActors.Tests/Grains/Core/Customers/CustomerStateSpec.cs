@@ -1,5 +1,8 @@
+using MarketingActors.Core.Budget;
 using MarketingActors.Core.Customers;
+using MarketingActors.Core.Decisions;
 using MarketingActors.Core.Journeys;
+using MarketingActors.Measurement;
 using static MarketingActors.Tests.Support.TestCustomers;
 
 namespace MarketingActors.Tests.Grains.Core.Customers;
@@ -88,6 +91,54 @@ public class CustomerStateSpec
         s.Remember(Decision("new", T0.AddMinutes(3), DecisionStatus.Delivered), keep: 3);
 
         Assert.Equal(["reserved", "mid", "new"], s.Decisions.Select(d => d.DecisionId));
+    }
+
+    [Fact]
+    public void A_decision_remembered_in_a_forgotten_records_place_keeps_everything_it_was_given()
+    {
+        var s = new CustomerState();
+        s.Remember(Decision("d-old", T0, DecisionStatus.Delivered), keep: 1);
+        var oldObject = s.Decisions[0];
+        var trace = new PolicyTrace { Context = [1f], Arms = ["email-b"], Probabilities = [1f], Predicted = [2f] };
+        var reservation = new BudgetReservation { CampaignId = "summer", LeaseId = "lease-1", Amount = 0.25m };
+        var id = Guid.CreateVersion7().ToString("N");
+
+        s.Remember(new DecisionRecord
+        {
+            DecisionId = id, CampaignId = "summer", ActionId = "email-b", Channel = "sms", Reservation = reservation,
+            DecidedAt = T0.AddHours(1), Status = DecisionStatus.Delivered, Group = MeasurementGroup.CampaignHoldout,
+            Segment = "vip", Policy = trace,
+        }, keep: 1);
+
+        // The forgotten record's object is reused (what keeps a decision from leaving a new one alive).
+        var kept = Assert.Single(s.Decisions);
+        Assert.Same(oldObject, kept);
+        Assert.Equal((id, "summer", "email-b", "sms", T0.AddHours(1), DecisionStatus.Delivered, MeasurementGroup.CampaignHoldout, "vip"),
+            (kept.DecisionId, kept.CampaignId, kept.ActionId, kept.Channel, kept.DecidedAt, kept.Status, kept.Group, kept.Segment));
+        Assert.Same(reservation, kept.Reservation);
+        Assert.Same(trace, kept.Policy);
+        Assert.Null(s.DecisionById("d-old"));
+        Assert.Same(kept, s.DecisionById(id));
+
+        // And back from an engine-made id to one as given, with nothing of the previous decision left.
+        s.Remember(Decision("d-3", T0.AddHours(2), DecisionStatus.Delivered), keep: 1);
+        Assert.Equal(("d-3", "spring", "email-a", "email", DecisionStatus.Delivered), (kept.DecisionId, kept.CampaignId, kept.ActionId, kept.Channel, kept.Status));
+        Assert.Null(kept.Reservation);
+        Assert.Null(kept.Policy);
+        Assert.Null(kept.Segment);
+        Assert.Equal(MeasurementGroup.Treated, kept.Group);
+        Assert.Null(s.DecisionById(id));
+    }
+
+    [Fact]
+    public void A_new_decision_is_not_kept_when_every_older_one_is_open_and_it_is_settled()
+    {
+        var s = new CustomerState();
+        s.Remember(Decision("open-1", T0, DecisionStatus.Reserved), keep: 2);
+        s.Remember(Decision("open-2", T0.AddMinutes(1), DecisionStatus.Reserved), keep: 2);
+        s.Remember(Decision("nothing", T0.AddMinutes(2), DecisionStatus.NoAction, action: null), keep: 2);
+
+        Assert.Equal(["open-1", "open-2"], s.Decisions.Select(d => d.DecisionId));
     }
 
     [Fact]
