@@ -40,6 +40,18 @@ public sealed class JourneyProgress
         if (stepId is not null) Remember(stepId);
     }
 
+    /// <summary>
+    /// A re-entry: the journey starts over in this object, as a first entry would, except for the
+    /// hour's fuse count (re-entering must not reset the cap on acting decisions). In place because a
+    /// journey that allows re-entry is usually re-entered on the customer's next event, and a new
+    /// progress each time was a new object for the next young collection to copy.
+    /// </summary>
+    public void Restart(DateTimeOffset now)
+    {
+        (StepId, Status, EnteredAt, StepEnteredAt, WaitUntil, ExitReason, WaitStarted) = (null, JourneyStatus.Active, now, default, null, null, false);
+        Path.Clear();
+    }
+
     public void Finish(JourneyStatus status, string reason)
     {
         Status = status;

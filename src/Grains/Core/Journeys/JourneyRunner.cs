@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MarketingActors.Campaigns;
 using MarketingActors.Core.Profiles;
 using MarketingActors.Core.Rules;
@@ -23,9 +24,9 @@ public static class JourneyRunner
         if (progress is null || (!progress.IsActive && journey.AllowReentry))
         {
             if (!Enters(campaign, signal, customer) || journey.Steps.Length == 0) return null;
-            // A re-entry keeps the hour's fuse count: re-entering must not reset the cap on acting decisions.
-            progress = new JourneyProgress { CampaignId = campaign.Id, EnteredAt = signal.Now, Status = JourneyStatus.Active, FuseHour = progress?.FuseHour ?? default, FuseActs = progress?.FuseActs ?? 0 };
-            progress.MoveTo(journey.Steps[0].Id, signal.Now, via: "enter:" + (Matches(journey.EntryTrigger, signal) ?? "?"));
+            if (progress is null) progress = new JourneyProgress { CampaignId = campaign.Id, EnteredAt = signal.Now, Status = JourneyStatus.Active };
+            else progress.Restart(signal.Now);
+            progress.MoveTo(journey.Steps[0].Id, signal.Now, via: EntryLabel(journey.EntryTrigger));
             return Run(campaign, progress, signal, customer, consumedEvent: true);
         }
         if (!progress.IsActive) return null;
@@ -108,6 +109,15 @@ public static class JourneyRunner
         campaign.Status == CampaignStatus.Active &&
         Matches(campaign.Journey.EntryTrigger, signal) is not null &&
         RuleEvaluator.Matches(campaign.Audience, customer);
+
+    // "enter:" + the entry trigger, made once per trigger rather than on every entry (bounded: the
+    // triggers are the campaigns', but a catalogue could hold many).
+    private static readonly ConcurrentDictionary<string, string> EntryLabels = new(StringComparer.Ordinal);
+
+    private static string EntryLabel(string entryTrigger) =>
+        EntryLabels.TryGetValue(entryTrigger, out var label) ? label
+        : EntryLabels.Count < 1024 ? EntryLabels.GetOrAdd(entryTrigger, t => "enter:" + t)
+        : "enter:" + entryTrigger;
 
     private static string? Matches(string entry, JourneySignal signal) =>
         entry == signal.EventType || signal.Triggers.Contains(entry) ? entry : null;

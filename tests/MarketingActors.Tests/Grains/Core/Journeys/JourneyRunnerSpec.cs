@@ -297,11 +297,16 @@ public class JourneyRunnerSpec
 
         Assert.Null(JourneyRunner.Advance(campaign, ref progress, On("product_view", T0.AddDays(9)), Cold));
         Assert.Equal(JourneyStatus.Exited, progress!.Status);
+        var exited = progress;
 
         var step = JourneyRunner.Advance(campaign, ref progress, On("page_view", T0.AddDays(10)), Cold);
         Assert.Equal("choose", step?.Id);
         Assert.True(progress!.IsActive);
         Assert.Equal(T0.AddDays(10), progress.EnteredAt);
+        // As a first entry: nothing of the exited run is left (the object is the same, started over in place).
+        Assert.Same(exited, progress);
+        Assert.Equal(["enter:page_view", "choose"], progress.Path);
+        Assert.Equal((T0.AddDays(10), (string?)null, (DateTimeOffset?)null, false), (progress.StepEnteredAt, progress.ExitReason, progress.WaitUntil, progress.WaitStarted));
     }
 
     [Fact]
