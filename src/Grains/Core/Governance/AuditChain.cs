@@ -12,15 +12,16 @@ namespace MarketingActors.Core.Governance;
 /// happened, and without the key nobody can recompute a chain that verifies. Bounded: the oldest
 /// entries are dropped and the last dropped (sequence, hash) becomes the anchor verification starts
 /// from. The newest entries are kept as they are; every <see cref="SegmentSize"/> of them are sealed
-/// into one compressed <see cref="AuditSegment"/> (each decision's entry is a 2–3 KB payload, and
-/// hundreds of thousands of them as objects made the collector's work grow with the log).
+/// into one compressed <see cref="AuditSegment"/> kept outside the managed heap (each decision's
+/// entry is a 2–3 KB payload, and hundreds of thousands of them as objects, then as arrays, made
+/// the collector's work grow with the log; <see cref="UnmanagedBytes"/>).
 /// </summary>
 public sealed class AuditChain(int capacity, AuditSeal seal)
 {
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
     /// <summary>Sealed entries: a range of the chain, the fingerprints of the keys its entries can be found by (sorted), and their compressed segment.</summary>
-    private sealed record SealedRange(long First, long Last, int Count, string LastHash, ulong[] KeyPrints, byte[] Body);
+    private sealed record SealedRange(long First, long Last, int Count, string LastHash, ulong[] KeyPrints, UnmanagedBytes Body);
 
     private readonly List<SealedRange> _sealed = [];
     private readonly List<AuditEntry> _open = [];
@@ -51,6 +52,7 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
             (AnchorSequence, AnchorHash) = (oldest.Last, oldest.LastHash);
             _sealedCount -= oldest.Count;
             _sealed.RemoveAt(0);
+            oldest.Body.Dispose();
         }
         return entry;
     }
@@ -79,7 +81,7 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
             AuditSegment segment;
             try
             {
-                segment = AuditSegment.Decode(AuditSegment.Lz4, range.Body);
+                segment = AuditSegment.Decode(AuditSegment.Lz4, range.Body.ToArray());
             }
             catch (InvalidDataException)
             {
@@ -127,6 +129,7 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
         _sealedCount += entries.Count - range.Count;
         if (entries.Count == 0) _sealed.RemoveAt(at);
         else _sealed[at] = Sealed(entries, range.First, range.Last);
+        range.Body.Dispose();
     }
 
     private void SealOpen()
@@ -140,11 +143,11 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
     private SealedRange Sealed(List<AuditEntry> entries, long first, long last)
     {
         var segment = new AuditSegment([.. entries.Select(e => new AuditSegment.Sealed(e, seal.Scheme))]);
-        return new SealedRange(first, last, entries.Count, entries[^1].Hash, segment.KeyPrints(), segment.Compressed(AuditSegment.Lz4));
+        return new SealedRange(first, last, entries.Count, entries[^1].Hash, segment.KeyPrints(), new UnmanagedBytes(segment.Compressed(AuditSegment.Lz4)));
     }
 
     private static IReadOnlyList<AuditEntry> Open(SealedRange range) =>
-        [.. AuditSegment.Decode(AuditSegment.Lz4, range.Body).Entries.Select(s => s.Entry)];
+        [.. AuditSegment.Decode(AuditSegment.Lz4, range.Body.ToArray()).Entries.Select(s => s.Entry)];
 
     /// <summary>
     /// SHA-256 (the legacy, unkeyed scheme) or, through <see cref="AuditSeal"/>'s key, HMAC-SHA256 over every column but the
