@@ -89,9 +89,9 @@ public sealed class DecisionRecord
 
     /// <summary>
     /// This object becomes <paramref name="newer"/>: a customer that has to forget a record keeps its
-    /// object for the newest decision, so a decision leaves nothing new alive past the next young
-    /// collection (the record is kept for the customer's next several decisions and was the bulk of
-    /// what each collection copied; benchmarks-history.md, 2026-12-07, eleventh session).
+    /// object for the newest decision, so a decision leaves no new record alive past the next young
+    /// collection (a record is kept for the customer's next several decisions; without the reuse a
+    /// decided event promoted a fifth more: benchmarks-history.md, 2026-12-07, eleventh session).
     /// </summary>
     internal void TakeOver(DecisionRecord newer)
     {

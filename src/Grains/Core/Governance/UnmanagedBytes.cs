@@ -6,7 +6,7 @@ namespace MarketingActors.Core.Governance;
 /// Bytes held outside the managed heap, freed when disposed (or by the finalizer). The embedded
 /// audit chain keeps its sealed segments this way: every entry stays for the chain's whole
 /// retention, and as arrays each segment was copied by the young collection after it was sealed
-/// and again by gen1 — about half of what a decided event left for the collector to copy
+/// and again by gen1 — a third to a half of what a decided event left for the collector to copy
 /// (benchmarks-history.md, 2026-12-07, eleventh session).
 /// </summary>
 internal sealed class UnmanagedBytes : SafeHandle
