@@ -81,7 +81,7 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
             AuditSegment segment;
             try
             {
-                segment = AuditSegment.Decode(AuditSegment.Lz4, range.Body.ToArray());
+                segment = SegmentOf(range);
             }
             catch (InvalidDataException)
             {
@@ -146,8 +146,9 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
         return new SealedRange(first, last, entries.Count, entries[^1].Hash, segment.KeyPrints(), new UnmanagedBytes(segment.Compressed(AuditSegment.Lz4)));
     }
 
-    private static IReadOnlyList<AuditEntry> Open(SealedRange range) =>
-        [.. AuditSegment.Decode(AuditSegment.Lz4, range.Body.ToArray()).Entries.Select(s => s.Entry)];
+    private static IReadOnlyList<AuditEntry> Open(SealedRange range) => [.. SegmentOf(range).Entries.Select(s => s.Entry)];
+
+    private static AuditSegment SegmentOf(SealedRange range) => AuditSegment.Decode(AuditSegment.Lz4, range.Body.ToArray());
 
     /// <summary>
     /// SHA-256 (the legacy, unkeyed scheme) or, through <see cref="AuditSeal"/>'s key, HMAC-SHA256 over every column but the

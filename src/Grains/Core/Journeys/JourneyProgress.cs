@@ -41,10 +41,10 @@ public sealed class JourneyProgress
     }
 
     /// <summary>
-    /// A re-entry: the journey starts over in this object, as a first entry would, except for the
-    /// hour's fuse count (re-entering must not reset the cap on acting decisions). In place because a
-    /// journey that allows re-entry is usually re-entered on the customer's next event, and a new
-    /// progress each time was a new object for the next young collection to copy.
+    /// An entry, first or again: the journey starts over in this object, all but the hour's fuse
+    /// count (re-entering must not reset the cap on acting decisions). In place because a journey
+    /// that allows re-entry is usually re-entered on the customer's next event, and a new progress
+    /// each time was a new object for the next young collection to copy.
     /// </summary>
     public void Restart(DateTimeOffset now)
     {

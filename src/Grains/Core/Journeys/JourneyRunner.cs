@@ -24,8 +24,8 @@ public static class JourneyRunner
         if (progress is null || (!progress.IsActive && journey.AllowReentry))
         {
             if (!Enters(campaign, signal, customer) || journey.Steps.Length == 0) return null;
-            if (progress is null) progress = new JourneyProgress { CampaignId = campaign.Id, EnteredAt = signal.Now, Status = JourneyStatus.Active };
-            else progress.Restart(signal.Now);
+            progress ??= new JourneyProgress { CampaignId = campaign.Id };
+            progress.Restart(signal.Now);
             progress.MoveTo(journey.Steps[0].Id, signal.Now, via: EntryLabel(journey.EntryTrigger));
             return Run(campaign, progress, signal, customer, consumedEvent: true);
         }
