@@ -61,7 +61,8 @@ PG_WORK=""
 # stop_pids PID...: TERM all (graceful: the silo flushes its journal), wait up to 60 s (above the silo's 45 s shutdown deadline), then KILL.
 stop_pids() {
   local pid alive
-  for pid in "$@"; do kill -0 "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null || true; done
+  # CONT after TERM: a process a benchmark froze (run.sh freezes the silo while it measures the bare API) handles its TERM only once resumed.
+  for pid in "$@"; do kill -0 "$pid" 2>/dev/null && { kill -TERM "$pid" 2>/dev/null; kill -CONT "$pid" 2>/dev/null; } || true; done
   for _ in $(seq 1 300); do
     alive=""
     for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=yes; done
