@@ -90,7 +90,7 @@ last() { field "$(last_run "$1")" "$2"; }
   done
   echo
   echo "targets (issue 19; each ratio against the mean of the bare API's runs just before and just after its scenario):"
-  noop_rps=$(last noop rps); single_rps=$(last single-event rps); single_p99=$(last single-event p99_ms)
+  single_p99=$(last single-event p99_ms)
   batch_eps=$(last batch events_per_s); views_eps=$(last batch-page-view events_per_s)
   # ratio NAME SCENARIO TARGET: the scenario's last run against the bare runs around it.
   ratio() {
