@@ -37,18 +37,23 @@ public static class GatewayComposition
 
     public static WebApplication MapMarketingGateway(this WebApplication app)
     {
-        app.UseExceptionHandler(errors => errors.Run(async context =>
+        app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-            var result = failure switch
+            ExceptionHandler = async context =>
             {
-                // The framework's own refusals of a request (a body that ends early, an oversized chunk): the client's doing, never a 5xx.
-                BadHttpRequestException bad => Problems.Of(bad.StatusCode, "bad_request", bad.Message),
-                TimeoutException or OrleansException or Events.JournalUnavailableException => Problems.Unavailable("the engine cannot take this request right now; retry"),
-                _ => Problems.Of(500, "internal_error", "unexpected error; nothing was acknowledged"),
-            };
-            await result.ExecuteAsync(context);
-        }));
+                var failure = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+                var result = failure switch
+                {
+                    // The framework's own refusals of a request (a body that ends early, an oversized chunk): the client's doing, never a 5xx.
+                    BadHttpRequestException bad => Problems.Of(bad.StatusCode, "bad_request", bad.Message),
+                    TimeoutException or OrleansException or Events.JournalUnavailableException => Problems.Unavailable("the engine cannot take this request right now; retry"),
+                    _ => Problems.Of(500, "internal_error", "unexpected error; nothing was acknowledged"),
+                };
+                await result.ExecuteAsync(context);
+            },
+            // Nor an engine error: logged as an unhandled exception, every upload a client breaks off would page an operator.
+            SuppressDiagnosticsCallback = handled => handled.Exception is BadHttpRequestException,
+        });
         // Errors the framework raises itself (unknown route, wrong verb, routing's media-type check) get a reason too.
         app.UseStatusCodePages(async context =>
         {

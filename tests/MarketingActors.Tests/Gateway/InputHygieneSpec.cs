@@ -5,6 +5,7 @@ using System.Text.Json;
 using MarketingActors.Campaigns;
 using MarketingActors.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace MarketingActors.Tests.Gateway;
 
@@ -138,18 +139,46 @@ public sealed class InputHygieneSpec(EmbeddedEngine engine)
         Assert.Equal(("wait", DateTimeOffset.MaxValue), (journey.GetProperty("stepId").GetString(), journey.GetProperty("waitUntil").GetDateTimeOffset()));
     }
 
-    /// <summary>What Kestrel refuses before the engine sees a request, over a raw socket: the answer still says why.</summary>
-    private async Task<(int Status, string Body)> Raw(string requestLineAndHeaders)
+    /// <summary>A request the HTTP server refuses or cannot read, over a raw socket: the answer still says why.</summary>
+    private async Task<(int Status, string Body)> Raw(string requestLineAndHeaders, string body = "")
     {
         var address = new Uri(EmbeddedEngine.BaseAddressOf(engine.App));
         using var socket = new TcpClient();
         await socket.ConnectAsync(address.Host, address.Port);
         var stream = socket.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(requestLineAndHeaders + $"Host: {address.Authority}\r\nAuthorization: Bearer {engine.AdminKey}\r\n\r\n"));
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(requestLineAndHeaders + $"Host: {address.Authority}\r\nAuthorization: Bearer {engine.AdminKey}\r\nConnection: close\r\n\r\n{body}"));
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var response = await reader.ReadToEndAsync();
         var status = int.Parse(response.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-        return (status, response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]);
+        var headersEnd = response.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        var content = response[(headersEnd + 4)..];
+        return (status, response[..headersEnd].Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase) ? Dechunked(content) : content);
+    }
+
+    /// <summary>A chunked HTTP/1.1 body's content (the answers here are ASCII, so a chunk's size in bytes is its length in characters).</summary>
+    private static string Dechunked(string chunked)
+    {
+        var content = new StringBuilder();
+        for (var at = 0; ;)
+        {
+            var lineEnd = chunked.IndexOf("\r\n", at, StringComparison.Ordinal);
+            var size = Convert.ToInt32(chunked[at..lineEnd].Split(';')[0], 16);
+            if (size == 0) return content.ToString();
+            content.Append(chunked, lineEnd + 2, size);
+            at = lineEnd + 2 + size + 2;
+        }
+    }
+
+    [Fact]
+    public async Task A_body_the_HTTP_server_cannot_read_is_refused_with_a_reason_and_not_logged_as_an_engine_error()
+    {
+        var errorsBefore = engine.Logs.Entries.Count(e => e.Level >= LogLevel.Error);
+
+        var (status, body) = await Raw("POST /v1/events HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n", "zz\r\n{}\r\n0\r\n\r\n");
+
+        Assert.Equal((400, "bad_request"), (status, JsonDocument.Parse(body).RootElement.GetProperty("reason").GetString()));
+        // The client's doing, answered as such: an error line for each would page an operator for nothing.
+        Assert.Equal(errorsBefore, engine.Logs.Entries.Count(e => e.Level >= LogLevel.Error));
     }
 
     [Fact]
