@@ -162,6 +162,7 @@ run_mode() {
   done
   for i in "${STARTED_PIDS[@]}"; do kill -0 "$i" 2>/dev/null || die "[$name] silo pid $i died during the run (see $dir)"; done
   [[ "$name" != embedded ]] && log "[$name] audit segments over the whole run: $(audit_segments "bench_c$n")"
+  [[ "$name" != embedded ]] && log "[$name] event journal over the whole run: $(journal_rows "bench_c$n")"
   stop_silos
 }
 
@@ -172,6 +173,15 @@ audit_segments() {
             || round(avg(last_sequence - first_sequence + 1), 1) || ' entries per segment, '
             || round(sum(octet_length(entries))::numeric / sum(last_sequence - first_sequence + 1), 1) || ' stored bytes per entry'
      FROM ma_audit_segment" 2>&1 || true
+}
+
+# journal_rows DB: the journal's rows, their payloads and what a row takes on disk with its share of the indexes.
+journal_rows() {
+  as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$1" -Atc \
+    "WITH rows AS (SELECT count(*) AS n, avg(octet_length(payload)) AS payload FROM ma_event_journal),
+          disk AS (SELECT sum(pg_total_relation_size(inhrelid)) AS bytes FROM pg_inherits WHERE inhparent = 'ma_event_journal'::regclass)
+     SELECT n || ' rows, ' || round(payload, 1) || ' payload bytes and ' || round(bytes::numeric / n, 1) || ' bytes on disk per row (table and indexes)'
+     FROM rows, disk" 2>&1 || true
 }
 
 for mode in $MODES; do run_mode "$mode"; done

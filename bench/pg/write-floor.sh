@@ -6,10 +6,10 @@
 #
 # Each decided event is one journal row (invariant 1) and its decision in the hash-chained audit
 # log (invariant 4). The rows are shaped like the engine's: the journal payload is a product_view as
-# the journal serializes it, the audit payload a real decision's (decision-audit-payload.json,
-# captured from the embedded engine with the bench campaign of bench/http/lib.sh, ids varied per
-# row). They are written as the engine writes them: one transaction per group of GROUP events, one
-# COPY per table. Variants, in one run:
+# the journal encodes it (40 bytes; ≈ 230 as the JSON of rows before 2026-12-07), the audit
+# payload a real decision's (decision-audit-payload.json, captured from the embedded engine with
+# the bench campaign of bench/http/lib.sh, ids varied per row). They are written as the engine
+# writes them: one transaction per group of GROUP events, one COPY per table. Variants, in one run:
 #   journal                    the journal rows alone (an event that yields no decision)
 #   journal+audit segment      both, the audit as the engine writes it since schema 010: one
 #                              ma_audit_segment row per group, its body SEGMENT_BYTES per decision
@@ -54,6 +54,8 @@ awk -v events="$EVENTS" -v group="$GROUP" -v bytes="$SEGMENT_BYTES" -v out="$OUT
   NR == 1 { template = $0; next }
   END {
     gsub(/\\/, "\\\\", template)
+    # A product_view (channel web, one sku) as the journal writes it, format 1 of src/Grains/Storage/JournalPayload.cs, as COPY text.
+    event = "\\\\x01011870726f647563745f76696577006025a0a24fdf080000067765620106736b750a736b752d31"
     srand(42)
     for (start = 0; start < events; start += group) {
       n = (events - start < group) ? events - start : group
@@ -62,7 +64,7 @@ awk -v events="$EVENTS" -v group="$GROUP" -v bytes="$SEGMENT_BYTES" -v out="$OUT
       for (i = 0; i < n; i++) {
         e = start + i
         customer = sprintf("customer-%d", e)
-        journal = journal sprintf("%s\t1\tevt-%d\t{\"EventId\":\"evt-%d\",\"CustomerId\":\"%s\",\"Type\":\"product_view\",\"Channel\":\"web\",\"Timestamp\":\"2026-12-01T12:00:00+00:00\",\"Properties\":{\"sku\":\"sku-%d\"},\"CampaignId\":null,\"DecisionId\":null,\"Value\":null}\n", customer, e, e, customer, e % 500)
+        journal = journal sprintf("%s\t1\tevt-%d\t%s\n", customer, e, event)
       }
       printf "%s%s\\.\nCOMMIT;\n", head, journal >> (out "/journal.sql")
       printf "%s%s\\.\n", head, journal >> (out "/rows.sql")

@@ -182,7 +182,7 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
         await using (var connection = await Open())
         await using (var command = new NpgsqlCommand(
             """
-            SELECT j.customer_id, j.sequence, j.payload
+            SELECT j.customer_id, j.sequence, j.payload, j.event_id
             FROM unnest($1::varchar[], $2::bigint[]) AS t(customer_id, after)
             JOIN ma_event_journal j ON j.customer_id = t.customer_id AND j.sequence > t.after
             ORDER BY j.customer_id, j.sequence
@@ -195,7 +195,7 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
             {
                 var customer = reader.GetString(0);
                 if (!tails.TryGetValue(customer, out var tail)) tails[customer] = tail = [];
-                tail.Add(new JournalEntry(reader.GetInt64(1), JournalPayload.Read(reader.GetFieldValue<byte[]>(2))));
+                tail.Add(new JournalEntry(reader.GetInt64(1), JournalPayload.Read(reader.GetFieldValue<byte[]>(2), customer, reader.GetString(3))));
             }
         }
         _metrics.JournalTailsRead(after.Count);

@@ -133,11 +133,11 @@ public sealed class PostgresEventJournalSpec(PostgresServer postgres) : IAsyncLi
 
     private async Task<List<JournalEntry>> ReadAll()
     {
-        await using var command = _database!.CreateCommand("SELECT sequence, payload FROM ma_event_journal ORDER BY customer_id, sequence");
+        await using var command = _database!.CreateCommand("SELECT sequence, payload, customer_id, event_id FROM ma_event_journal ORDER BY customer_id, sequence");
         await using var reader = await command.ExecuteReaderAsync();
         var all = new List<JournalEntry>();
         while (await reader.ReadAsync())
-            all.Add(new JournalEntry(reader.GetInt64(0), System.Text.Json.JsonSerializer.Deserialize<MarketingEvent>(reader.GetFieldValue<byte[]>(1))!));
+            all.Add(new JournalEntry(reader.GetInt64(0), JournalPayload.Read(reader.GetFieldValue<byte[]>(1), reader.GetString(2), reader.GetString(3))));
         return all;
     }
 }

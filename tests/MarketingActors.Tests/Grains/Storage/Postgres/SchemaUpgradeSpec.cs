@@ -170,7 +170,7 @@ public sealed class SchemaUpgradeSpec(PostgresServer postgres)
         {
             for (var s = 1; s <= 3; s++)
                 await Run(database, "INSERT INTO ma_event_journal (customer_id, sequence, event_id, payload) VALUES ($1, $2, $3, $4)",
-                    $"c{c}", (long)s, $"c{c}-e{s}", JournalPayload.Of(TestEvents.Of($"c{c}", "page_view", eventId: $"c{c}-e{s}")));
+                    $"c{c}", (long)s, $"c{c}-e{s}", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(TestEvents.Of($"c{c}", "page_view", eventId: $"c{c}-e{s}")));
             await Run(database, "INSERT INTO ma_customer_snapshots (customer_id, version, payload) VALUES ($1, $2, $3)", $"c{c}", 7L, new byte[] { (byte)c });
         }
 
