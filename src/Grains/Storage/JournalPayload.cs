@@ -30,6 +30,14 @@ public static class JournalPayload
     private const byte Format1 = 1;
     private const byte LegacyJson = (byte)'{';
 
+    /// <summary>The row as <paramref name="format"/> says: JSON only while older silos, which read nothing else, still run (<see cref="JournalRowFormat.Json"/>).</summary>
+    public static byte[] Of(MarketingEvent e, JournalRowFormat format) => format switch
+    {
+        JournalRowFormat.Binary => Of(e),
+        JournalRowFormat.Json => JsonSerializer.SerializeToUtf8Bytes(e, JournalJsonContext.Default.MarketingEvent),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "no such journal row format"),
+    };
+
     [Flags]
     private enum Fields : byte
     {
@@ -249,5 +257,18 @@ public static class JournalPayload
     private static readonly UTF8Encoding Strict = new(false, true);
 }
 
+/// <summary>How new journal rows hold their event; every format is read whatever this says.</summary>
+public enum JournalRowFormat
+{
+    /// <summary>Format 1 of <see cref="JournalPayload"/>: what this version writes.</summary>
+    Binary,
+    /// <summary>
+    /// The JSON every version before 2026-12-07 wrote and reads (System.Text.Json, default settings, ids included): for a
+    /// rolling upgrade from such a version, until its last silo is gone, since it cannot read a binary row.
+    /// </summary>
+    Json,
+}
+
+/// <summary>System.Text.Json's default settings through generated code: the JSON rows of <see cref="JournalRowFormat.Json"/>, byte for byte.</summary>
 [JsonSerializable(typeof(MarketingEvent))]
 internal sealed partial class JournalJsonContext : JsonSerializerContext;

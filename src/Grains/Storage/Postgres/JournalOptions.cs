@@ -19,6 +19,12 @@ public sealed class JournalOptions
     /// <summary>At most this many customers' tails per query.</summary>
     [Range(1, 100_000)] public int MaxTailReadCustomers { get; set; } = 1_000;
 
+    /// <summary>
+    /// How new rows hold their event. <see cref="JournalRowFormat.Json"/> only while a rolling upgrade from a version
+    /// before 2026-12-07 still has older silos (they read only JSON rows); rows of either format read whatever this says.
+    /// </summary>
+    [EnumDataType(typeof(JournalRowFormat))] public JournalRowFormat RowFormat { get; set; } = JournalRowFormat.Binary;
+
     /// <summary>Connections the journal may hold: one per writer and per tail reader.</summary>
     public int Connections => Writers + TailReaders;
 }

@@ -24,6 +24,7 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
     private readonly ILogger<PostgresEventJournal> _logger;
     private readonly BatchingQueue<PendingAppend> _appends;
     private readonly BatchingQueue<PendingRead> _reads;
+    private readonly JournalRowFormat _rowFormat;
 
     private sealed record PendingAppend(string CustomerId, IReadOnlyList<JournalEntry> Entries, TaskCompletionSource<IReadOnlySet<string>> Done);
 
@@ -35,6 +36,7 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
         _metrics = metrics;
         _logger = logger;
         var o = options.Value;
+        _rowFormat = o.RowFormat;
         _appends = new(o.Writers, o.MaxBatchEvents, p => p.Entries.Count, CommitGroup, (p, e) => p.Done.TrySetException(Unavailable(e)),
             retryingAlone: (appends, e) => _logger.LogWarning(e, "Journal batch of {Appends} appends failed; retrying them one by one", appends));
         _reads = new(o.TailReaders, o.MaxTailReadCustomers, _ => 1, ReadTails, (p, e) => p.Done.TrySetException(Unavailable(e)));
@@ -153,7 +155,7 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
     }
 
     /// <summary>Every event of the group as one binary COPY; returns how many.</summary>
-    private static async Task<int> Copy(NpgsqlConnection connection, string command, List<PendingAppend> batch)
+    private async Task<int> Copy(NpgsqlConnection connection, string command, List<PendingAppend> batch)
     {
         var events = 0;
         await using var copy = await connection.BeginBinaryImportAsync(command);
@@ -165,7 +167,7 @@ public sealed class PostgresEventJournal : IEventJournal, IHostedService
                 await copy.WriteAsync(pending.CustomerId, NpgsqlDbType.Varchar);
                 await copy.WriteAsync(entry.Sequence, NpgsqlDbType.Bigint);
                 await copy.WriteAsync(entry.Event.EventId, NpgsqlDbType.Varchar);
-                await copy.WriteAsync(JournalPayload.Of(entry.Event), NpgsqlDbType.Bytea);
+                await copy.WriteAsync(JournalPayload.Of(entry.Event, _rowFormat), NpgsqlDbType.Bytea);
                 events++;
             }
         }
