@@ -116,7 +116,7 @@ public static class JournalPayload
         var campaign = fields.HasFlag(Fields.CampaignId) ? from.Text() : null;
         var decision = fields.HasFlag(Fields.DecisionId) ? from.Text() : null;
         decimal? value = fields.HasFlag(Fields.Value) ? from.Decimal() : null;
-        var count = from.Count();
+        var count = from.Varint();
         // Each property takes at least two bytes: a damaged count must not size the dictionary.
         if (count > from.Remaining / 2) throw Cursor.Damaged();
         var properties = new Dictionary<string, string>(count);
@@ -158,11 +158,12 @@ public static class JournalPayload
     {
         public static int Write(Span<byte> to, string text)
         {
-            var header = Varint.MaxBytes;
-            if (Utf8.FromUtf16(text, to[header..], out _, out var length, replaceInvalidSequences: false) == OperationStatus.Done)
+            // Staged after room for the longest header, whose length is known only once the bytes are.
+            var staged = Varint.MaxBytes;
+            if (Utf8.FromUtf16(text, to[staged..], out _, out var length, replaceInvalidSequences: false) == OperationStatus.Done)
                 return Place(to, length << 1, length);
             // Not valid Unicode: kept as UTF-16 code units rather than repaired.
-            for (var i = 0; i < text.Length; i++) BinaryPrimitives.WriteUInt16LittleEndian(to[(header + 2 * i)..], text[i]);
+            for (var i = 0; i < text.Length; i++) BinaryPrimitives.WriteUInt16LittleEndian(to[(staged + 2 * i)..], text[i]);
             return Place(to, (2 * text.Length << 1) | 1, 2 * text.Length);
         }
 
@@ -204,7 +205,7 @@ public static class JournalPayload
             }
         }
 
-        public int Count()
+        public int Varint()
         {
             var value = 0u;
             for (var shift = 0; shift < 35; shift += 7)
@@ -218,7 +219,7 @@ public static class JournalPayload
 
         public string Text()
         {
-            var header = Count();
+            var header = Varint();
             var bytes = Take(header >> 1);
             if ((header & 1) == 0)
             {
