@@ -17,7 +17,7 @@ public static class InMemoryStorageSiloBuilderExtensions
     {
         foreach (var name in StorageNames.All)
             silo.AddMemoryGrainStorage(name, options => options.Configure<IServiceProvider>((o, services) => o.GrainStorageSerializer = StateSerialization.Binary(services)));
-        silo.AddMemoryStreams(LearningStreams.Provider);
+        silo.AddLearningStreams();
         silo.AddMemoryGrainStorage(LearningStreams.PubSubStore);
         silo.UseInMemoryReminderService();
         silo.Services.AddSingleton<IEventJournal, NoEventJournal>();

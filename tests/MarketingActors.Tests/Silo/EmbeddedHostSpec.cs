@@ -49,6 +49,15 @@ public sealed class EmbeddedHostSpec(EmbeddedEngine engine)
     }
 
     [Fact]
+    public void Polls_the_learning_stream_from_one_queue_twice_a_second_so_an_idle_silo_stays_quiet()
+    {
+        var provider = Services.Learning.LearningStreams.Provider;
+
+        Assert.Equal(1, engine.App.Services.GetRequiredService<IOptionsMonitor<HashRingStreamQueueMapperOptions>>().Get(provider).TotalQueueCount);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), engine.App.Services.GetRequiredService<IOptionsMonitor<StreamPullingAgentOptions>>().Get(provider).GetQueueMsgsTimerPeriod);
+    }
+
+    [Fact]
     public async Task Carries_a_request_trace_through_grain_calls_when_traces_are_exported()
     {
         await using var traced = await SiloComposition.Build(["--urls", "http://127.0.0.1:0", "--OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4317"]);

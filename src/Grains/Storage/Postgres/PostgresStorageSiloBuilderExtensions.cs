@@ -51,7 +51,7 @@ public static class PostgresStorageSiloBuilderExtensions
             }));
         }
         // Memory streams in cluster mode too (docs/decisions.md): rows are durable once the RetrainingGrain has them in PostgreSQL.
-        silo.AddMemoryStreams(LearningStreams.Provider);
+        silo.AddLearningStreams();
 
         services.AddSingleton<PostgresEventJournal>();
         services.AddSingleton<IEventJournal>(sp => sp.GetRequiredService<PostgresEventJournal>());
