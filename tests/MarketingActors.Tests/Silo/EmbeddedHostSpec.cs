@@ -1,3 +1,4 @@
+using MarketingActors.Services.Learning;
 using MarketingActors.Silo.Hosting;
 using MarketingActors.Storage;
 using MarketingActors.Tests.Support;
@@ -51,10 +52,10 @@ public sealed class EmbeddedHostSpec(EmbeddedEngine engine)
     [Fact]
     public void Polls_the_learning_stream_from_one_queue_twice_a_second_so_an_idle_silo_stays_quiet()
     {
-        var provider = Services.Learning.LearningStreams.Provider;
+        var services = engine.App.Services;
 
-        Assert.Equal(1, engine.App.Services.GetRequiredService<IOptionsMonitor<HashRingStreamQueueMapperOptions>>().Get(provider).TotalQueueCount);
-        Assert.Equal(TimeSpan.FromMilliseconds(500), engine.App.Services.GetRequiredService<IOptionsMonitor<StreamPullingAgentOptions>>().Get(provider).GetQueueMsgsTimerPeriod);
+        Assert.Equal(1, services.GetRequiredService<IOptionsMonitor<HashRingStreamQueueMapperOptions>>().Get(LearningStreams.Provider).TotalQueueCount);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), services.GetRequiredService<IOptionsMonitor<StreamPullingAgentOptions>>().Get(LearningStreams.Provider).GetQueueMsgsTimerPeriod);
     }
 
     [Fact]
