@@ -161,8 +161,10 @@ run_mode() {
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$n" "$run" "$out" "$j" "$pg_s" >>"$RESULTS"
   done
   for i in "${STARTED_PIDS[@]}"; do kill -0 "$i" 2>/dev/null || die "[$name] silo pid $i died during the run (see $dir)"; done
-  [[ "$name" != embedded ]] && log "[$name] audit segments over the whole run: $(audit_segments "bench_c$n")"
-  [[ "$name" != embedded ]] && log "[$name] event journal over the whole run: $(journal_rows "bench_c$n")"
+  if [[ "$name" != embedded ]]; then
+    log "[$name] audit segments over the whole run: $(audit_segments "bench_c$n")"
+    log "[$name] event journal over the whole run: $(journal_rows "bench_c$n")"
+  fi
   stop_silos
 }
 
