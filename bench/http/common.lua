@@ -1,14 +1,24 @@
 -- Shared by the scenarios of bench/http (noop.lua, single-event.lua, single-page-view.lua, batch.lua, batch-page-view.lua, noop-batch.lua; loaded with dofile, see those scripts).
 --
 -- Every thread gets an id in setup(); event ids are "<run>-<thread>-<counter>", unique across
--- threads and (thanks to the run prefix) across runs against the same silo. Customers are drawn
+-- threads and, because <run> is the script's RUN_ID plus a token each wrk thread draws from the
+-- kernel, across every wrk run against the same silo: a harness runs wrk several times under one
+-- RUN_ID (warm-up, scenarios, a scenario twice), and ids repeated across them were re-sends the
+-- engine rightly refused, one event in CUSTOMERS, at a cost of their own. Customers are drawn
 -- uniformly from a pool of CUSTOMERS ids (default 100000). Timestamps are "now", refreshed once
 -- a second so the hot path does not call os.date per request.
 
 local M = {}
 
 M.customers = tonumber(os.getenv("CUSTOMERS") or "") or 100000
-M.run = os.getenv("RUN_ID") or tostring(os.time())
+local function process_token()
+  local f = io.open("/proc/sys/kernel/random/uuid", "r")
+  if not f then return tostring(os.time()) end
+  local uuid = f:read("*l")
+  f:close()
+  return uuid:sub(1, 8)
+end
+M.run = (os.getenv("RUN_ID") or "r") .. "." .. process_token()
 
 local threads = {}
 M.threads = threads

@@ -156,7 +156,7 @@ run_mode() {
       j=$(journal_delta "$dir/$run.metrics.before" "$dir/$run.metrics.after")
       pg_s=$(awk -v a="$pg_before_t" -v b="$pg_after_t" -v t="$TICKS" 'BEGIN { printf "%.2f", (b - a) / t }')
       log "[$name] journal over $run: commits/events/mean batch/mean commit ms/mean connection wait ms = $j; PostgreSQL CPU ${pg_s}s"
-      log "[$name] customer snapshots over $run: reads/mean per query/writes/mean per statement = $(snapshot_delta "$dir/$run.metrics.before" "$dir/$run.metrics.after")"
+      log "[$name] customer snapshots over $run: reads/mean per query/writes/mean per batch = $(snapshot_delta "$dir/$run.metrics.before" "$dir/$run.metrics.after")"
     fi
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$n" "$run" "$out" "$j" "$pg_s" >>"$RESULTS"
   done

@@ -36,11 +36,25 @@ public sealed class DatabasePoolOptions
     [Range(1, 300)] public int ConnectionWaitSeconds { get; set; } = 30;
 
     /// <summary>
-    /// The connection string with a pool of this size and this wait for a connection. Returned
-    /// connections are not reset (`DISCARD ALL`): neither the engine nor Orleans' providers leave
-    /// session state behind (no SET, temporary tables or prepared statements), and the reset was a
-    /// round trip per borrowed connection, about 450 a second under batch load (docs/benchmarks-history.md §5).
+    /// Statements of the engine's own tables each of its connections keeps prepared once used five
+    /// times (Npgsql's `Max Auto Prepare`), so PostgreSQL parses them once per connection, not once
+    /// per call (the snapshot writes, the tail reads; 3% of its CPU under page-view load, docs/benchmarks-history.md,
+    /// fourteenth session). 0 turns it off, for a pooler in transaction mode that cannot keep prepared statements.
+    /// Overrides any Max Auto Prepare in the connection string; Orleans' pool never prepares (its
+    /// queries are few and not the engine's to vouch for).
     /// </summary>
-    public string Bounded(string connectionString, int poolSize) =>
-        new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = poolSize, MinPoolSize = 0, Timeout = ConnectionWaitSeconds, NoResetOnClose = true }.ConnectionString;
+    [Range(0, 1000)] public int EnginePreparedStatements { get; set; } = 32;
+
+    /// <summary>
+    /// The connection string with a pool of this size, this wait for a connection and this many
+    /// statements kept prepared. Returned connections are not reset (`DISCARD ALL`): neither the
+    /// engine nor Orleans' providers leave session state another borrower could trip on (no SET;
+    /// the journal's staging table and the prepared statements are kept for the next borrower on
+    /// purpose), and the reset was a round trip per borrowed connection, about 450 a second under batch load (docs/benchmarks-history.md §5).
+    /// </summary>
+    public string Bounded(string connectionString, int poolSize, int preparedStatements = 0) =>
+        new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            MaxPoolSize = poolSize, MinPoolSize = 0, Timeout = ConnectionWaitSeconds, NoResetOnClose = true, MaxAutoPrepare = preparedStatements,
+        }.ConnectionString;
 }

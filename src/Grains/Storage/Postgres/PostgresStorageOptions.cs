@@ -16,7 +16,7 @@ public sealed class PostgresStorageOptions
     public string OrleansConnectionString => Pools.Bounded(ConnectionString, Pools.OrleansPoolSize);
 
     /// <summary>The engine's own tables: journal, customer snapshots, audit log, training rows.</summary>
-    public string EngineConnectionString => Pools.Bounded(ConnectionString, Pools.JournalPoolSize);
+    public string EngineConnectionString => Pools.Bounded(ConnectionString, Pools.JournalPoolSize, Pools.EnginePreparedStatements);
 }
 
 /// <summary>Refuses a silo whose database settings cannot work, before it starts: one message per problem.</summary>

@@ -10,7 +10,7 @@ namespace MarketingActors.Storage.Postgres;
 /// </summary>
 internal static class SnapshotVersions
 {
-    /// <summary>What the batch statement reports for a snapshot it deleted (versions start at 1).</summary>
+    /// <summary>The version a write reports for a snapshot it deleted (versions start at 1).</summary>
     public const long Cleared = 0;
 
     /// <summary>The version an ETag stands for; one this store never issued matches no row.</summary>
@@ -20,8 +20,8 @@ internal static class SnapshotVersions
     public static string? ETag(long? version) => version is null or Cleared ? null : version.Value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Whether a write or clear took effect, given what the statement <paramref name="applied"/>
-    /// (null: nothing) and the version <paramref name="stored"/> before it. Clearing a snapshot
+    /// Whether a write or clear took effect, given what its statement <paramref name="applied"/>
+    /// (null: nothing) and the version <paramref name="stored"/> (null: no row). Clearing a snapshot
     /// that was never written, and is still absent, is done already.
     /// </summary>
     public static bool Succeeded(bool clearing, long? expected, long? applied, long? stored) =>

@@ -80,4 +80,19 @@ public sealed class ConnectionPoolSpec : IAsyncLifetime
         Assert.Equal("db", bounded.Host);
         Assert.True(bounded.NoResetOnClose);
     }
+
+    [Fact]
+    public void The_engine_pool_keeps_its_statements_prepared_unless_turned_off_and_Orleans_pool_never_whatever_the_configured_string_says()
+    {
+        var postgres = new PostgresStorageOptions { ConnectionString = "Host=db;Database=m;Max Auto Prepare=500" };
+
+        var engine = new NpgsqlConnectionStringBuilder(postgres.EngineConnectionString);
+        var orleans = new NpgsqlConnectionStringBuilder(postgres.OrleansConnectionString);
+        postgres.Pools.EnginePreparedStatements = 0;
+        var turnedOff = new NpgsqlConnectionStringBuilder(postgres.EngineConnectionString);
+
+        Assert.Equal(32, engine.MaxAutoPrepare);
+        Assert.Equal(0, orleans.MaxAutoPrepare);
+        Assert.Equal(0, turnedOff.MaxAutoPrepare);
+    }
 }

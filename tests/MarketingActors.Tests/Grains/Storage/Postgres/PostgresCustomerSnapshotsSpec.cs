@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Text.RegularExpressions;
 using MarketingActors.Core.Customers;
 using MarketingActors.Customers;
 using MarketingActors.Storage.Postgres;
@@ -20,7 +21,7 @@ public sealed class PostgresCustomerSnapshotsSpec(PostgresServer postgres) : IAs
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().AddSerializer().BuildServiceProvider();
     private readonly List<NpgsqlDataSource> _databases = [];
     private readonly List<long> _readQueries = [];
-    private readonly List<long> _writeStatements = [];
+    private readonly List<long> _writeBatches = [];
     private MeterListener? _listener;
     private string _connectionString = "";
 
@@ -38,7 +39,7 @@ public sealed class PostgresCustomerSnapshotsSpec(PostgresServer postgres) : IAs
         };
         _listener.SetMeasurementEventCallback<long>((instrument, size, _, _) =>
         {
-            var into = instrument.Name == "ma.snapshots.read.batch.size" ? _readQueries : _writeStatements;
+            var into = instrument.Name == "ma.snapshots.read.batch.size" ? _readQueries : _writeBatches;
             lock (into) into.Add(size);
         });
         _listener.Start();
@@ -113,7 +114,7 @@ public sealed class PostgresCustomerSnapshotsSpec(PostgresServer postgres) : IAs
         current.State!.JournalSequence = 2;
         await setup.WriteStateAsync("customer", Customer("bea"), current);
 
-        // Queued before the writer runs, so they share one statement: an activation that read version 1,
+        // Queued before the writer runs, so they share one transaction: an activation that read version 1,
         // one that never read a row although one exists, and two first writes of other customers.
         var stale = store.WriteStateAsync("customer", Customer("bea"), At(99, etag: "1"));
         var blind = store.WriteStateAsync("customer", Customer("bea"), At(98));
@@ -128,9 +129,58 @@ public sealed class PostgresCustomerSnapshotsSpec(PostgresServer postgres) : IAs
         Assert.Equal(("2", 2L), (bea.ETag, bea.State!.JournalSequence));
         var neighbourSequences = await Task.WhenAll(new[] { "cid", "dan" }.Select(async c => (await Read(setup, c)).State!.JournalSequence));
         Assert.Equal([5L, 5L], neighbourSequences);
-        Assert.Contains(3L, _writeStatements);
+        Assert.Contains(4L, _writeBatches);
         await store.StopAsync(CancellationToken.None);
         await setup.StopAsync(CancellationToken.None);
+    }
+
+    [SkippableFact]
+    public async Task A_write_PostgreSQL_refuses_fails_alone_and_its_batch_neighbours_are_written_exactly_once()
+    {
+        var store = await Snapshots(writers: 1, start: false);
+        var first = At(1);
+        var last = At(3);
+
+        // Queued before the writer runs, so they share one batch; the middle id is longer than the column allows.
+        var before = store.WriteStateAsync("customer", Customer("fay"), first);
+        var refused = store.WriteStateAsync("customer", Customer(new string('x', 129)), At(2));
+        var after = store.WriteStateAsync("customer", Customer("gus"), last);
+        await store.StartAsync(CancellationToken.None);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => refused);
+        await Task.WhenAll(before, after);
+        // Written once each: had the failed batch kept its first statement, the retry alone would have conflicted.
+        Assert.Equal(("1", "1"), (first.ETag, last.ETag));
+        var stored = (await Read(store, "fay"), await Read(store, "gus"));
+        Assert.Equal((1L, 3L), (stored.Item1.State!.JournalSequence, stored.Item2.State!.JournalSequence));
+        await store.StopAsync(CancellationToken.None);
+    }
+
+    [SkippableFact]
+    public async Task A_write_is_prepared_once_per_connection_and_reaches_its_customers_partition_alone()
+    {
+        // The silo's engine pool, narrowed to one connection so the spec sees the session that wrote.
+        var engine = new PostgresStorageOptions { ConnectionString = _connectionString, Pools = { JournalPoolSize = 1 } }.EngineConnectionString;
+        var store = await Snapshots(readers: 1, writers: 1, connectionString: engine);
+        var eve = At(1);
+        for (var write = 0; write < 12; write++)
+        {
+            eve.State!.JournalSequence = write;
+            await store.WriteStateAsync("customer", Customer("eve"), eve);
+        }
+        await store.StopAsync(CancellationToken.None);
+
+        await using var connection = await _databases[^1].OpenConnectionAsync();
+        await using var prepared = new NpgsqlCommand("SELECT name FROM pg_prepared_statements WHERE statement LIKE 'UPDATE ma_customer_snapshots %'", connection);
+        var name = await prepared.ExecuteScalarAsync() as string;
+        Assert.NotNull(name);
+        await using var explain = new NpgsqlCommand($"EXPLAIN EXECUTE \"{name}\"('eve', 12, '\\x00')", connection);
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) plan.Add(reader.GetString(0));
+
+        var partitions = plan.SelectMany(line => Regex.Matches(line, @"ma_customer_snapshots_p\d+\b").Select(m => m.Value)).Distinct().ToList();
+        Assert.Single(partitions);
     }
 
     [SkippableFact]
