@@ -77,7 +77,7 @@ journal_delta() {
     printf "%d %d %s %s %s\n", bc, bs, (bc > 0 ? sprintf("%.1f", bs / bc) : "-"), (cc > 0 ? sprintf("%.2f", cs / cc) : "-"), (wc > 0 ? sprintf("%.2f", ws / wc) : "-") }'
 }
 
-# snapshot_delta BEFORE AFTER: "<reads> <mean activations per read query> <writes> <mean snapshots per write statement>".
+# snapshot_delta BEFORE AFTER: "<reads> <mean activations per read query> <writes> <mean snapshots per write batch>".
 snapshot_delta() {
   local name c s out=""
   for name in read write; do

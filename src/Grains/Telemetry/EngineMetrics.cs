@@ -49,8 +49,8 @@ public sealed class EngineMetrics : IDisposable, ITurnMetrics
         _journalConnectionWait = _meter.CreateHistogram<double>("ma.journal.connection.wait", "ms", "Time the journal waited for a pooled connection");
         _journalReadBatch = _meter.CreateHistogram<long>("ma.journal.read.batch.size", "{customer}", "Customers whose journal tails one query read");
         _snapshotReadBatch = _meter.CreateHistogram<long>("ma.snapshots.read.batch.size", "{customer}", "Activating customers whose snapshots one query read");
-        _snapshotWriteBatch = _meter.CreateHistogram<long>("ma.snapshots.write.batch.size", "{snapshot}", "Customer snapshots written or cleared by one statement");
-        _snapshotWrite = _meter.CreateHistogram<double>("ma.snapshots.write.duration", "ms", "Duration of one snapshot write statement, from an open connection to the commit");
+        _snapshotWriteBatch = _meter.CreateHistogram<long>("ma.snapshots.write.batch.size", "{snapshot}", "Customer snapshots written or cleared by one group commit (one round trip, one transaction)");
+        _snapshotWrite = _meter.CreateHistogram<double>("ma.snapshots.write.duration", "ms", "Duration of one snapshot group commit, from an open connection to the commit");
         _snapshotConflicts = _meter.CreateCounter<long>("ma.snapshots.conflicts", "{snapshot}", "Snapshot writes refused because another activation wrote the customer meanwhile");
         _deliveryAttempts = _meter.CreateCounter<long>("ma.deliveries.attempted", "{attempt}", "Attempts to hand a delivery to its connector, by connector, channel and result (succeeded, failed)");
         _deliveryOutcomes = _meter.CreateCounter<long>("ma.deliveries.final", "{delivery}", "Deliveries settled, by connector, channel and outcome (delivered, dead_lettered, blocked)");

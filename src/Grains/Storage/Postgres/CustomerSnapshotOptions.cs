@@ -13,10 +13,10 @@ public sealed class CustomerSnapshotOptions
     /// <summary>At most this many customers per read query.</summary>
     [Range(1, 100_000)] public int MaxReadCustomers { get; set; } = 1_000;
 
-    /// <summary>Write statements in flight at once; each commits every snapshot queued meanwhile.</summary>
+    /// <summary>Group commits in flight at once; each commits every snapshot queued meanwhile.</summary>
     [Range(1, 64)] public int Writers { get; set; } = 2;
 
-    /// <summary>At most this many snapshots share one statement (a snapshot is a few kB).</summary>
+    /// <summary>At most this many snapshots share one round trip and commit (a snapshot is a few kB).</summary>
     [Range(1, 100_000)] public int MaxWriteSnapshots { get; set; } = 500;
 
     /// <summary>Connections the snapshots may hold: one per reader and per writer.</summary>
