@@ -164,23 +164,28 @@ public sealed class PostgresCustomerSnapshots : IGrainStorage, IHostedService
     }
 
     /// <summary>
-    /// The statement of one write or clear, its parameters numbered in the order added and typed, so
+    /// The statement of one write or clear, its parameters numbered in the order given and typed, so
     /// each of the three texts is prepared once per connection whatever the values (a null version too).
     /// </summary>
-    private static NpgsqlBatchCommand Statement(PendingWrite p)
+    private static NpgsqlBatchCommand Statement(PendingWrite p) => p switch
     {
-        var statement = (p.Payload, p.Expected) switch
-        {
-            (null, _) => new NpgsqlBatchCommand("DELETE FROM ma_customer_snapshots WHERE customer_id = $1 AND version = $2"),
-            (_, null) => new NpgsqlBatchCommand("INSERT INTO ma_customer_snapshots (customer_id, version, payload) VALUES ($1, 1, $2) ON CONFLICT (customer_id) DO NOTHING"),
-            _ => new NpgsqlBatchCommand("UPDATE ma_customer_snapshots SET payload = $3, version = version + 1, written_at = now() WHERE customer_id = $1 AND version = $2"),
-        };
-        statement.Parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Varchar, TypedValue = p.CustomerId });
-        if (p.Payload is null || p.Expected is not null)
-            statement.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)p.Expected ?? DBNull.Value });
-        if (p.Payload is not null) statement.Parameters.Add(new NpgsqlParameter<byte[]> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = p.Payload });
-        return statement;
+        { Payload: null } => Command("DELETE FROM ma_customer_snapshots WHERE customer_id = $1 AND version = $2", Key(p), Version(p)),
+        { Expected: null } => Command("INSERT INTO ma_customer_snapshots (customer_id, version, payload) VALUES ($1, 1, $2) ON CONFLICT (customer_id) DO NOTHING", Key(p), Payload(p)),
+        _ => Command("UPDATE ma_customer_snapshots SET payload = $3, version = version + 1, written_at = now() WHERE customer_id = $1 AND version = $2", Key(p), Version(p), Payload(p)),
+    };
+
+    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
     }
+
+    private static NpgsqlParameter Key(PendingWrite p) => new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Varchar, TypedValue = p.CustomerId };
+
+    private static NpgsqlParameter Version(PendingWrite p) => new() { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)p.Expected ?? DBNull.Value };
+
+    private static NpgsqlParameter Payload(PendingWrite p) => new NpgsqlParameter<byte[]> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = p.Payload };
 
     /// <summary>The version a statement that changed its row left: none after a delete, 1 after the first insert.</summary>
     private static long Applied(PendingWrite p) => p switch
