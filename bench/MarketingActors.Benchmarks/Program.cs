@@ -8,7 +8,7 @@ namespace MarketingActors.Benchmarks;
 /// `-- agent-latency [rounds]` runs <see cref="AgentLatency"/> instead, `-- cost-curve 1000,100000,1000000` <see cref="CostCurve"/>,
 /// `-- cold-activation load|touch …` <see cref="ColdActivation"/> (driven by bench/http/cold-activation.sh),
 /// `-- gc-pauses PID SECONDS` <see cref="GcPauses"/> (driven by `PROFILER=gc bash bench/http/profile.sh`),
-/// `-- segment-codecs [rounds]` <see cref="SegmentCodecs"/>.
+/// `-- segment-codecs [rounds]` <see cref="SegmentCodecs"/>, `-- dedup-window [rounds]` <see cref="DedupWindow"/>.
 /// </summary>
 public static class Program
 {
@@ -20,6 +20,7 @@ public static class Program
         else if (args is ["cold-activation", .. var rest]) await ColdActivation.Run(rest);
         else if (args is ["gc-pauses", .. var target]) await GcPauses.Run(target);
         else if (args is ["segment-codecs", ..]) SegmentCodecs.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10);
+        else if (args is ["dedup-window", ..]) DedupWindow.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
         else BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

@@ -22,10 +22,11 @@ public sealed class EventDeduplicator
     /// <summary>Fingerprints in arrival order until the window fills, then a ring whose oldest entry is at <see cref="Next"/>.</summary>
     [Id(2)] public List<ulong> Prints { get; set; } = [];
 
-    /// <summary>Up to this many fingerprints a scan is as quick as a hash lookup, and most customers hold fewer: no set for them.</summary>
+    /// <summary>Up to this many fingerprints a scan is as quick as a hash lookup, and most customers hold fewer: no index for them.</summary>
     private const int ScanLimit = 32;
 
-    [NonSerialized] private HashSet<ulong>? _seen;
+    /// <summary>Built from <see cref="Prints"/> when first needed (after a restore too), then kept in step with the ring.</summary>
+    [NonSerialized] private RingIndex? _index;
 
     public int Count => Ring is { Count: > 0 } ? Ring.Count : Prints.Count;
 
@@ -47,14 +48,14 @@ public sealed class EventDeduplicator
         if (Prints.Count < window)
         {
             Prints.Add(print);
-            _seen?.Add(print);
+            _index?.Add(Prints, Prints.Count - 1);
             return true;
         }
         // A window lowered since this ring filled keeps the ring's size: the setting applies as rings grow.
         Next %= Prints.Count;
-        _seen?.Remove(Prints[Next]);
+        _index?.Remove(Prints, Next);
         Prints[Next] = print;
-        _seen?.Add(print);
+        _index?.Add(Prints, Next);
         Next = (Next + 1) % Prints.Count;
         return true;
     }
@@ -62,9 +63,9 @@ public sealed class EventDeduplicator
     private bool Contains(ulong print)
     {
         var prints = Upgraded();
-        if (_seen is null && prints.Count <= ScanLimit) return prints.Contains(print);
-        _seen ??= [.. prints];
-        return _seen.Contains(print);
+        if (_index is null && prints.Count <= ScanLimit) return prints.Contains(print);
+        _index ??= new RingIndex(prints);
+        return _index.Contains(prints, print);
     }
 
     /// <summary>The fingerprints, taking over the ids a state from before them stored (same ring order, same position).</summary>

@@ -1,0 +1,85 @@
+using System.Numerics;
+
+namespace MarketingActors.Core.Profiles;
+
+/// <summary>
+/// Where in a deduplicator's ring each fingerprint sits: open addressing with linear probing over
+/// a power-of-two table of ring positions (stored + 1, so 0 is an empty slot), never more than half
+/// full. The fingerprint itself is read from the ring, so the index holds 4 bytes a slot: 8 KB
+/// beside a full window of 1,024, where a <c>HashSet&lt;ulong&gt;</c> kept a second copy of every
+/// fingerprint in 16-byte entries plus buckets (≈ 27 KB at its 1,361 slots) — most of what a
+/// customer with a full window weighs. Fingerprints are already mixed (SplitMix64's finalizer),
+/// so their low bits are the home slot.
+/// </summary>
+internal sealed class RingIndex
+{
+    private const int MinimumSlots = 64;
+
+    private int[] _slots;
+    private int _count;
+
+    public RingIndex(List<ulong> ring)
+    {
+        _slots = new int[SlotsFor(ring.Count)];
+        for (var position = 0; position < ring.Count; position++) Place(ring, position);
+    }
+
+    private int Mask => _slots.Length - 1;
+
+    public bool Contains(List<ulong> ring, ulong print)
+    {
+        for (var i = Home(print); _slots[i] != 0; i = (i + 1) & Mask)
+        {
+            if (ring[_slots[i] - 1] == print) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Indexes the fingerprint the ring now holds at <paramref name="position"/>.</summary>
+    public void Add(List<ulong> ring, int position)
+    {
+        if (2 * (_count + 1) > _slots.Length)
+        {
+            _slots = new int[SlotsFor(_count + 1)];
+            _count = 0;
+            for (var p = 0; p < ring.Count; p++)
+            {
+                if (p != position) Place(ring, p);
+            }
+        }
+        Place(ring, position);
+    }
+
+    /// <summary>
+    /// Forgets <paramref name="position"/> while the ring still holds its fingerprint there. The
+    /// entries after it in its probe run shift back into the gap (no tombstones), so a full window
+    /// that turns over forever keeps its probe runs as short as a fresh table's.
+    /// </summary>
+    public void Remove(List<ulong> ring, int position)
+    {
+        var gap = Home(ring[position]);
+        while (_slots[gap] != position + 1) gap = (gap + 1) & Mask;
+        for (var next = (gap + 1) & Mask; _slots[next] != 0; next = (next + 1) & Mask)
+        {
+            // An entry may fill the gap when the gap lies between its home and where it sits now.
+            var home = Home(ring[_slots[next] - 1]);
+            if (((next - home) & Mask) < ((next - gap) & Mask)) continue;
+            _slots[gap] = _slots[next];
+            gap = next;
+        }
+        _slots[gap] = 0;
+        _count--;
+    }
+
+    private void Place(List<ulong> ring, int position)
+    {
+        var i = Home(ring[position]);
+        while (_slots[i] != 0) i = (i + 1) & Mask;
+        _slots[i] = position + 1;
+        _count++;
+    }
+
+    private int Home(ulong print) => (int)print & Mask;
+
+    private static int SlotsFor(int entries) => Math.Max(MinimumSlots, (int)BitOperations.RoundUpToPowerOf2((uint)(2 * entries)));
+}
