@@ -164,6 +164,7 @@ run_mode() {
   if [[ "$name" != embedded ]]; then
     log "[$name] audit segments over the whole run: $(audit_segments "bench_c$n")"
     log "[$name] event journal over the whole run: $(journal_rows "bench_c$n")"
+    log "[$name] autovacuum over the whole run (table: analyses / vacuums): $(autovacuum_runs "bench_c$n")"
   fi
   stop_silos
 }
@@ -184,6 +185,15 @@ journal_rows() {
           disk AS (SELECT sum(pg_total_relation_size(inhrelid)) AS bytes FROM pg_inherits WHERE inhparent = 'ma_event_journal'::regclass)
      SELECT n || ' rows, ' || round(payload, 1) || ' payload bytes and ' || round(bytes::numeric / n, 1) || ' bytes on disk per row (table and indexes)'
      FROM rows, disk" 2>&1 || true
+}
+
+# autovacuum_runs DB: how often autovacuum analysed and vacuumed each table (partitions summed):
+# PostgreSQL's own background share of an event, which the table's growth from empty drives.
+autovacuum_runs() {
+  as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$1" -Atc \
+    "SELECT string_agg(t || ' ' || a || ' / ' || v, ', ' ORDER BY a + v DESC)
+     FROM (SELECT regexp_replace(relname, '_p[0-9]+$', '') AS t, sum(autoanalyze_count) AS a, sum(autovacuum_count) AS v
+           FROM pg_stat_user_tables GROUP BY 1 HAVING sum(autoanalyze_count) + sum(autovacuum_count) > 0) s" 2>&1 || true
 }
 
 for mode in $MODES; do run_mode "$mode"; done
