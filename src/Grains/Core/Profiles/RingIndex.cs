@@ -15,14 +15,9 @@ internal sealed class RingIndex
 {
     private const int MinimumSlots = 64;
 
-    private int[] _slots;
-    private int _count;
+    private int[] _slots = [];
 
-    public RingIndex(List<ulong> ring)
-    {
-        _slots = new int[SlotsFor(ring.Count)];
-        for (var position = 0; position < ring.Count; position++) Place(ring, position);
-    }
+    public RingIndex(List<ulong> ring) => Build(ring);
 
     private int Mask => _slots.Length - 1;
 
@@ -35,19 +30,15 @@ internal sealed class RingIndex
         return false;
     }
 
-    /// <summary>Indexes the fingerprint the ring now holds at <paramref name="position"/>.</summary>
+    /// <summary>
+    /// Indexes the fingerprint the ring now holds at <paramref name="position"/>. The index holds
+    /// every other position of the ring, so the ring's length says how full it is: only an append
+    /// can outgrow the table, and then the whole ring, the new position with it, is indexed afresh.
+    /// </summary>
     public void Add(List<ulong> ring, int position)
     {
-        if (2 * (_count + 1) > _slots.Length)
-        {
-            _slots = new int[SlotsFor(_count + 1)];
-            _count = 0;
-            for (var p = 0; p < ring.Count; p++)
-            {
-                if (p != position) Place(ring, p);
-            }
-        }
-        Place(ring, position);
+        if (2 * ring.Count > _slots.Length) Build(ring);
+        else Place(ring, position);
     }
 
     /// <summary>
@@ -68,7 +59,6 @@ internal sealed class RingIndex
             gap = next;
         }
         _slots[gap] = 0;
-        _count--;
     }
 
     private void Place(List<ulong> ring, int position)
@@ -76,7 +66,12 @@ internal sealed class RingIndex
         var i = Home(ring[position]);
         while (_slots[i] != 0) i = (i + 1) & Mask;
         _slots[i] = position + 1;
-        _count++;
+    }
+
+    private void Build(List<ulong> ring)
+    {
+        _slots = new int[SlotsFor(ring.Count)];
+        for (var position = 0; position < ring.Count; position++) Place(ring, position);
     }
 
     private int Home(ulong print) => (int)print & Mask;
