@@ -133,10 +133,11 @@ public sealed class PostgresCustomerSnapshots : IGrainStorage, IHostedService
             var started = Stopwatch.GetTimestamp();
             await using (var statements = new NpgsqlBatch(connection))
             {
-                foreach (var p in batch) statements.BatchCommands.Add(Statement(p));
+                var writes = batch.ConvertAll(Write);
+                foreach (var write in writes) statements.BatchCommands.Add(write.Statement);
                 await statements.ExecuteNonQueryAsync();
                 for (var i = 0; i < batch.Count; i++)
-                    if (statements.BatchCommands[i].RecordsAffected == 1) applied[i] = Applied(batch[i]);
+                    if (statements.BatchCommands[i].RecordsAffected == 1) applied[i] = writes[i].Applied;
             }
             _metrics.SnapshotsWritten(batch.Count, Stopwatch.GetElapsedTime(started));
             var conflicted = batch.Where((_, i) => applied[i] is null).Select(p => p.CustomerId).Distinct(StringComparer.Ordinal).ToArray();
@@ -165,13 +166,14 @@ public sealed class PostgresCustomerSnapshots : IGrainStorage, IHostedService
 
     /// <summary>
     /// The statement of one write or clear, its parameters numbered in the order given and typed, so
-    /// each of the three texts is prepared once per connection whatever the values (a null version too).
+    /// each of the three texts is prepared once per connection whatever the values (a null version
+    /// too); and the version it leaves when it changes its row: none after a delete, 1 after the first insert.
     /// </summary>
-    private static NpgsqlBatchCommand Statement(PendingWrite p) => p switch
+    private static (NpgsqlBatchCommand Statement, long Applied) Write(PendingWrite p) => p switch
     {
-        { Payload: null } => Command("DELETE FROM ma_customer_snapshots WHERE customer_id = $1 AND version = $2", Key(p), Version(p)),
-        { Expected: null } => Command("INSERT INTO ma_customer_snapshots (customer_id, version, payload) VALUES ($1, 1, $2) ON CONFLICT (customer_id) DO NOTHING", Key(p), Payload(p)),
-        _ => Command("UPDATE ma_customer_snapshots SET payload = $3, version = version + 1, written_at = now() WHERE customer_id = $1 AND version = $2", Key(p), Version(p), Payload(p)),
+        { Payload: null } => (Command("DELETE FROM ma_customer_snapshots WHERE customer_id = $1 AND version = $2", Key(p), Version(p)), SnapshotVersions.Cleared),
+        { Expected: null } => (Command("INSERT INTO ma_customer_snapshots (customer_id, version, payload) VALUES ($1, 1, $2) ON CONFLICT (customer_id) DO NOTHING", Key(p), Payload(p)), 1),
+        { Expected: { } expected } => (Command("UPDATE ma_customer_snapshots SET payload = $3, version = version + 1, written_at = now() WHERE customer_id = $1 AND version = $2", Key(p), Version(p), Payload(p)), expected + 1),
     };
 
     private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
@@ -186,14 +188,6 @@ public sealed class PostgresCustomerSnapshots : IGrainStorage, IHostedService
     private static NpgsqlParameter Version(PendingWrite p) => new() { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)p.Expected ?? DBNull.Value };
 
     private static NpgsqlParameter Payload(PendingWrite p) => new NpgsqlParameter<byte[]> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = p.Payload };
-
-    /// <summary>The version a statement that changed its row left: none after a delete, 1 after the first insert.</summary>
-    private static long Applied(PendingWrite p) => p switch
-    {
-        { Payload: null } => SnapshotVersions.Cleared,
-        { Expected: { } expected } => expected + 1,
-        _ => 1,
-    };
 
     private Task<NpgsqlConnection> Open() => _database.OpenMeasured(_metrics.SnapshotConnectionWaited);
 
