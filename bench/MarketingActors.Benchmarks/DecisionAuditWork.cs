@@ -42,11 +42,11 @@ public class DecisionAuditWork
                 new CandidateVerdict { ActionId = "push-winback", Outcome = CandidateOutcome.Blocked, Reasons = ["consent_missing", "quiet_hours"] },
             ],
         };
-        for (var i = 0; i < 200_000; i++) _chain.Append(AuditDrafts.Decision(_decision, "ref"), _at);
+        for (var i = 0; i < 200_000; i++) _chain.Append(AuditDrafts.Decision(_decision, "ref", DecisionPayloadFormat.Record), _at);
     }
 
     [Benchmark]
-    public AuditEntry DraftAndAppend() => _chain.Append(AuditDrafts.Decision(_decision, "0123456789abcdef0123456789abcdef"), _at);
+    public AuditEntry DraftAndAppend() => _chain.Append(AuditDrafts.Decision(_decision, "0123456789abcdef0123456789abcdef", DecisionPayloadFormat.Record), _at);
 
     [Benchmark]
     public bool VerifyWholeChain() => _chain.Verify(null).Intact;

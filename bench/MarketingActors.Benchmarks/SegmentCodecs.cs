@@ -59,7 +59,7 @@ public static class SegmentCodecs
         var entries = new List<AuditSegment.Sealed>();
         for (var i = 0; i < Segments * SegmentSize; i++)
         {
-            var entry = AuditChain.Link(AuditDrafts.Decision(DecisionOf(random, at.AddMilliseconds(i)), Guid.NewGuid().ToString("N")), sequence, previous, at.AddMilliseconds(i), seal);
+            var entry = AuditChain.Link(AuditDrafts.Decision(DecisionOf(random, at.AddMilliseconds(i)), Guid.NewGuid().ToString("N"), DecisionPayloadFormat.Record), sequence, previous, at.AddMilliseconds(i), seal);
             (sequence, previous) = (entry.Sequence, entry.Hash);
             entries.Add(new AuditSegment.Sealed(entry, seal.Scheme));
         }

@@ -36,4 +36,15 @@ public static class SampleDecisions
             ReservationExpiresAt = heldOut ? null : T0.AddHours(1),
         };
     }
+
+    /// <summary>Every property of the decision and of what it holds set to a value that is not its default.</summary>
+    public static Decision Complete(string text, double score, decimal cost) => With(text, score, cost, heldOut: false) with
+    {
+        Scores = new DecisionScores { ConversionLikelihood = score, EngagementVelocity = -score, ExpectedValue = score * 3, Propensity = 0.25, PredictedUplift = -score / 7 },
+        Placement = "home_hero",
+        WouldHaveSent = new ChosenAction { ActionId = "email-" + text, Channel = "email", Variant = "b", Locale = "de", Cost = 0.1m, Currency = "USD" },
+        DeliveredBy = DeliveredBy.Engine,
+        DeliverAfter = T0.AddHours(8),
+        Holdout = new HoldoutAssignment { Group = MeasurementGroup.CampaignHoldout, Bucket = score, GlobalBucket = 1 - score, SaltId = "s1" },
+    };
 }

@@ -153,7 +153,8 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
     /// <summary>
     /// SHA-256 (the legacy, unkeyed scheme) or, through <see cref="AuditSeal"/>'s key, HMAC-SHA256 over every column but the
     /// hash, each length-prefixed so no two rows serialize alike: the UTF-8 of <c>len:value|</c> per
-    /// column (<c>-1:|</c> for null), len in UTF-16 code units. Encoded straight into a pooled
+    /// column (<c>-1:|</c> for null), len in UTF-16 code units (a decision record's payload: its bytes,
+    /// <see cref="AuditPayload.HashedLength"/>). Encoded straight into a pooled
     /// buffer: this runs for every decision and every verified entry.
     /// </summary>
     public static string HashOf(AuditEntry e) => HashOf(e, hmac: null);
@@ -203,7 +204,7 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
     /// <summary>A length prefix of at most 11 characters, its colon and the closing bar.</summary>
     private const int ColumnFraming = 11 + 2;
 
-    private static int Bound(AuditPayload payload) => ColumnFraming + payload.Utf8.Length;
+    private static int Bound(AuditPayload payload) => ColumnFraming + payload.Stored.Length;
 
     private static int Bound(string? column) => Bound(column?.Length ?? 0);
 
@@ -224,18 +225,18 @@ public sealed class AuditChain(int capacity, AuditSeal seal)
         buffer[at++] = (byte)'|';
     }
 
-    /// <summary>The payload is already UTF-8: copied as it is, prefixed with its length in UTF-16 code units like every column.</summary>
+    /// <summary>The payload is already bytes (UTF-8 JSON or a decision record): copied as it is, prefixed with <see cref="AuditPayload.HashedLength"/>.</summary>
     private static void Column(byte[] buffer, ref int at, AuditPayload payload)
     {
-        Prefix(buffer, ref at, payload.Utf16Length);
-        payload.Utf8.CopyTo(buffer.AsSpan(at));
-        at += payload.Utf8.Length;
+        Prefix(buffer, ref at, payload.HashedLength);
+        payload.Stored.CopyTo(buffer.AsSpan(at));
+        at += payload.Stored.Length;
         buffer[at++] = (byte)'|';
     }
 
-    private static void Prefix(byte[] buffer, ref int at, int utf16Length)
+    private static void Prefix(byte[] buffer, ref int at, int length)
     {
-        utf16Length.TryFormat(buffer.AsSpan(at), out var written, default, CultureInfo.InvariantCulture);
+        length.TryFormat(buffer.AsSpan(at), out var written, default, CultureInfo.InvariantCulture);
         at += written;
         buffer[at++] = (byte)':';
     }

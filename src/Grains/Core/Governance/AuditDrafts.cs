@@ -27,13 +27,17 @@ public static class AuditDrafts
     };
 
     /// <summary>A decision with the customer id replaced by the customer's audit reference.</summary>
-    public static AuditEntry Decision(Decision decision, string customerRef) => new()
+    public static AuditEntry Decision(Decision decision, string customerRef, DecisionPayloadFormat format)
     {
-        Kind = AuditKinds.Decision,
-        CampaignId = decision.CampaignId,
-        CustomerRef = customerRef,
-        SubjectId = decision.DecisionId,
-        Operation = decision.Action?.ActionId,
-        Payload = AuditJson.Of(decision with { CustomerId = customerRef }),
-    };
+        var audited = decision with { CustomerId = customerRef };
+        return new()
+        {
+            Kind = AuditKinds.Decision,
+            CampaignId = decision.CampaignId,
+            CustomerRef = customerRef,
+            SubjectId = decision.DecisionId,
+            Operation = decision.Action?.ActionId,
+            Payload = format == DecisionPayloadFormat.Json ? AuditJson.Of(audited) : AuditPayload.Of(audited),
+        };
+    }
 }

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
-using System.Text.Unicode;
 using K4os.Compression.LZ4;
 using MarketingActors.Governance;
 using ZstdSharp;
@@ -33,9 +32,10 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
     public const string Lz4 = "lz4";
 
     /// <summary>
-    /// About 7× on decision payloads, which repeat their field names and most values. Level 1 both
-    /// compresses them better than level 3 (195 against 220 bytes a decision) and takes a fifth less CPU
-    /// (`segment-codecs` in bench/MarketingActors.Benchmarks; zstd was 8.8% of a durable silo's CPU under decided batches).
+    /// About 3× on entries of decision records, whose ids, references and hashes do not repeat. Level 1
+    /// compresses them as well as level 3 (190 against 192 bytes a decision) for a tenth less CPU
+    /// (`segment-codecs` in bench/MarketingActors.Benchmarks; with JSON payloads it was 195 against 220
+    /// bytes and a fifth less; zstd was 8.8% of a durable silo's CPU under decided batches).
     /// </summary>
     private const int CompressionLevel = 1;
 
@@ -142,7 +142,7 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
         var columns = new string?[TextColumns];
         foreach (var entry in Entries)
         {
-            bound += 16 + 4 + entry.Entry.Payload.Utf8.Length;
+            bound += 16 + 4 + entry.Entry.Payload.Stored.Length;
             foreach (var text in TextColumnsOf(entry, columns)) bound += 4 + (text is null ? 0 : Encoding.UTF8.GetMaxByteCount(text.Length));
         }
         return bound;
@@ -150,7 +150,7 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
 
     private const int TextColumns = 10;
 
-    /// <summary>An entry's text columns in the order they are encoded (and read back, in <see cref="Read"/>); the payload, already UTF-8, goes between the approval and the previous hash.</summary>
+    /// <summary>An entry's text columns in the order they are encoded (and read back, in <see cref="Read"/>); the payload, already bytes, goes between the approval and the previous hash.</summary>
     private static string?[] TextColumnsOf(Sealed sealedEntry, string?[] into)
     {
         var (e, scheme) = sealedEntry;
@@ -189,8 +189,9 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
     /// <summary>
     /// Big-endian int32 count, then per entry: int64 sequence, int64 microseconds since the Unix
     /// epoch, then kind, principal, campaign, customer reference, subject, operation, approval,
-    /// payload, previous hash, hash and seal scheme, each an int32 UTF-8 length (−1 for null) and its
-    /// bytes. PostgreSQL's int4send/int8send produce the same, so schema 010 writes it in SQL.
+    /// payload, previous hash, hash and seal scheme, each an int32 length (−1 for null) and its bytes:
+    /// UTF-8, except a decision's payload, which is its <see cref="DecisionRecord"/>. PostgreSQL's
+    /// int4send/int8send produce the same, so schema 010 writes it in SQL.
     /// </summary>
     private int Encode(Span<byte> to)
     {
@@ -205,7 +206,7 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
             var column = 0;
             foreach (var text in TextColumnsOf(entry, columns))
             {
-                if (column++ == ColumnsBeforePayload) at += Write(to[at..], entry.Entry.Payload.Utf8);
+                if (column++ == ColumnsBeforePayload) at += Write(to[at..], entry.Entry.Payload.Stored);
                 at += Write(to[at..], text);
             }
         }
@@ -267,9 +268,7 @@ public sealed record AuditSegment(IReadOnlyList<AuditSegment.Sealed> Entries)
         Text(body, ref at) ?? throw new InvalidDataException("an audit segment lacks a required column");
 
     private static AuditPayload Payload(ReadOnlySpan<byte> body, ref int at) =>
-        !Column(body, ref at, out var utf8) ? throw new InvalidDataException("an audit segment lacks a required column")
-        : !Utf8.IsValid(utf8) ? throw new InvalidDataException("an audit segment's payload is not UTF-8")
-        : AuditPayload.FromUtf8(utf8.ToArray());
+        Column(body, ref at, out var stored) ? AuditPayload.FromStored(stored.ToArray()) : throw new InvalidDataException("an audit segment lacks a required column");
 
     private static string? Text(ReadOnlySpan<byte> body, ref int at) => Column(body, ref at, out var utf8) ? Strict.GetString(utf8) : null;
 

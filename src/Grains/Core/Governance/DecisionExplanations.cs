@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using MarketingActors.Decisions;
 using MarketingActors.Governance;
 using MarketingActors.Measurement;
@@ -11,7 +10,7 @@ public static class DecisionExplanations
 {
     public static DecisionExplanation From(AuditEntry entry, string[] compareWith)
     {
-        var d = JsonSerializer.Deserialize<Decision>(entry.Payload.Utf8, AuditJson.Options)!;
+        var d = entry.Payload.ToDecision();
         var chosen = d.Action?.ActionId;
         var candidates = d.Candidates ?? [];
         var others = compareWith.Length > 0 ? compareWith : [.. candidates.Where(c => c.ActionId != chosen).Select(c => c.ActionId)];

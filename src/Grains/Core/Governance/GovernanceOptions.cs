@@ -2,6 +2,13 @@ using System.ComponentModel.DataAnnotations;
 
 namespace MarketingActors.Core.Governance;
 
+/// <summary>How a decision's audit entry holds the decision: its binary record, or its JSON as versions before the records wrote it.</summary>
+public enum DecisionPayloadFormat
+{
+    Record,
+    Json,
+}
+
 public sealed class GovernanceOptions : IValidatableObject
 {
     public const string Section = "MarketingActors:Governance";
@@ -27,6 +34,12 @@ public sealed class GovernanceOptions : IValidatableObject
 
     /// <summary>Most decisions carried by one append (group commit).</summary>
     [Range(1, 100_000)] public int DecisionAuditBatch { get; set; } = 2_048;
+
+    /// <summary>
+    /// How decision entries hold their decision. <see cref="DecisionPayloadFormat.Json"/> only while a rolling upgrade
+    /// from a version before the records still has older silos: they hash a payload as text and read only UTF-8 ones.
+    /// </summary>
+    [EnumDataType(typeof(DecisionPayloadFormat))] public DecisionPayloadFormat DecisionPayload { get; set; } = DecisionPayloadFormat.Record;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext context)
     {

@@ -24,7 +24,7 @@ public sealed class DecisionAuditWriter(IGrainFactory grains, IOptions<Governanc
     private IAuditLogGrain Log => _log ??= grains.GetGrain<IAuditLogGrain>(0);
     private IAuditLogGrain? _log;
 
-    public ValueTask Record(Decision decision, string customerRef) => Record(AuditDrafts.Decision(decision, customerRef));
+    public ValueTask Record(Decision decision, string customerRef) => Record(AuditDrafts.Decision(decision, customerRef, options.Value.DecisionPayload));
 
     /// <summary>Any entry the engine writes at decision rate (a delivery's outcome), batched with the decisions.</summary>
     public ValueTask Record(AuditEntry entry) => _queue.TryAdd(entry) ? ValueTask.CompletedTask : WaitOrAppendAlone(entry);

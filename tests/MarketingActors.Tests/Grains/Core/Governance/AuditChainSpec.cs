@@ -4,6 +4,7 @@ using System.Text;
 using CsCheck;
 using MarketingActors.Core.Governance;
 using MarketingActors.Governance;
+using MarketingActors.Tests.Support;
 
 namespace MarketingActors.Tests.Grains.Core.Governance;
 
@@ -182,6 +183,39 @@ public sealed class AuditChainSpec
             });
             return !chain.Verify(null).Intact && chain.Verify(null).FirstBadSequence == sequence;
         });
+
+    [Fact]
+    public void A_chain_of_decisions_in_both_forms_verifies_and_any_byte_changed_in_either_breaks_it() =>
+        Gen.Int[1, 6].Select(Gen.Int[0, 400], Gen.Byte[1, 255]).Sample((sequence, offset, flip) =>
+        {
+            var chain = new AuditChain(1_000, Seal);
+            for (var i = 0; i < 6; i++)
+            {
+                var format = i % 2 == 0 ? DecisionPayloadFormat.Record : DecisionPayloadFormat.Json;
+                chain.Append(AuditDrafts.Decision(SampleDecisions.With("d" + i, i / 7.0, 0.05m, heldOut: i == 3), "ref-" + i, format), T0.AddSeconds(i));
+            }
+            if (!chain.Verify(null).Intact) return false;
+            chain.Overwrite(sequence, e =>
+            {
+                var stored = e.Payload.Stored.ToArray();
+                stored[offset % stored.Length] ^= flip;
+                return e with { Payload = AuditPayload.FromUtf8(stored) };
+            });
+            return chain.Verify(null) is { Intact: false, Problem: "edited" } v && v.FirstBadSequence == sequence;
+        });
+
+    [Fact]
+    public void A_decision_record_hashes_as_its_bytes_prefixed_with_their_count()
+    {
+        // Multi-byte text in the record, so its byte count differs from what the bytes would count as UTF-16.
+        var entry = AuditChain.Link(AuditDrafts.Decision(SampleDecisions.With("é☕", 0.5, 0.05m, heldOut: false), "ref", DecisionPayloadFormat.Record), 41, AuditChain.Genesis, T0, Seal);
+        var record = entry.Payload.Stored.ToArray();
+        var columns = ReferenceText(entry with { Payload = AuditPayload.Empty }).Split("2:{}|");
+        byte[] reference = [.. Encoding.UTF8.GetBytes(columns[0]), .. Encoding.UTF8.GetBytes($"{record.Length}:"), .. record, (byte)'|', .. Encoding.UTF8.GetBytes(columns[1])];
+
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(reference)), AuditChain.HashOf(entry));
+        Assert.Equal(Convert.ToHexStringLower(HMACSHA256.HashData(Key, reference)), entry.Hash);
+    }
 
     /// <summary>The documented row format, spelled out the slow way: stored hashes must keep verifying whatever HashOf does internally.</summary>
     private static string ReferenceHash(AuditEntry e) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ReferenceText(e))));
