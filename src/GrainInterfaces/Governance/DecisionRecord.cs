@@ -31,23 +31,26 @@ public static class DecisionRecord
 
     public static bool Holds(ReadOnlySpan<byte> stored) => stored.Length > 0 && stored[0] == Marker;
 
-    /// <summary>Written once into a pooled buffer sized for the worst case, then copied out at its size: each string is encoded once, not counted first.</summary>
+    /// <summary>Written once into a pooled buffer that grows as it fills, then copied out at its size: each string is encoded once, not counted first.</summary>
     public static byte[] Encode(Decision d)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(MaxSizeOf(d));
+        var writer = new Writer(TypicalSize);
         try
         {
-            return buffer.AsSpan(0, Write(d, buffer)).ToArray();
+            Write(d, ref writer);
+            return writer.Written.ToArray();
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            writer.Dispose();
         }
     }
 
-    private static int Write(Decision d, Span<byte> to)
+    /// <summary>A decision with three candidates takes ≈ 370 bytes; more or longer texts grow the buffer.</summary>
+    private const int TypicalSize = 512;
+
+    private static void Write(Decision d, ref Writer writer)
     {
-        var writer = new Writer(to);
         writer.Byte(Marker);
         writer.Byte(Version);
         writer.Text(d.DecisionId);
@@ -77,7 +80,6 @@ public static class DecisionRecord
         writer.Action(d.WouldHaveSent);
         writer.Text(d.DeliveredBy);
         writer.Instant(d.DeliverAfter);
-        return writer.At;
     }
 
     /// <exception cref="InvalidDataException">The bytes are not a decision record this version reads.</exception>
@@ -115,45 +117,42 @@ public static class DecisionRecord
         }
     }
 
-    private static int MaxSizeOf(Decision d)
-    {
-        var size = 2 + MaxTextSize(d.DecisionId) + MaxTextSize(d.CustomerId) + MaxTextSize(d.CampaignId) + MaxTextSize(d.JourneyStepId)
-            + MaxActionSize(d.Action) + MaxScoresSize(d.Scores) + MaxTextSize(d.ModelVersion) + MaxVarint
-            + MaxTextSize(d.Reason) + MaxTextSize(d.Trigger) + InstantSize + 1 + (d.ReservationExpiresAt is null ? 0 : InstantSize)
-            + MaxTextSize(d.Placement) + 1 + (d.Holdout is { } h ? 1 + 2 * MaxDouble + MaxTextSize(h.SaltId) : 0)
-            + MaxActionSize(d.WouldHaveSent) + MaxTextSize(d.DeliveredBy) + 1 + (d.DeliverAfter is null ? 0 : InstantSize);
-        foreach (var c in d.Candidates ?? [])
-        {
-            size += MaxTextSize(c.ActionId) + 1 + MaxVarint + 3 * MaxDouble;
-            foreach (var reason in c.Reasons ?? []) size += MaxTextSize(reason);
-        }
-        return size;
-    }
-
     /// <summary>Ticks of the clock time and the offset in minutes: a DateTimeOffset exactly as it was.</summary>
     private const int InstantSize = 8 + 2;
-
-    private static int MaxActionSize(ChosenAction? a) =>
-        1 + (a is null ? 0 : MaxTextSize(a.ActionId) + MaxTextSize(a.Channel) + MaxTextSize(a.Variant) + MaxTextSize(a.Locale) + 16 + MaxTextSize(a.Currency));
-
-    private static int MaxScoresSize(DecisionScores s) => 3 * MaxDouble + 1 + (s.Propensity is null ? 0 : MaxDouble) + 1 + (s.PredictedUplift is null ? 0 : MaxDouble);
-
-    private static int MaxTextSize(string? text) => text is null ? 1 : MaxVarint + Encoding.UTF8.GetMaxByteCount(text.Length);
 
     private const int MaxVarint = 10, MaxDouble = 9;
 
     /// <summary>Millionths up to 2⁵³ are exact in a double, and their varint fits 64 bits.</summary>
     private const double MaxMillionths = 1L << 53;
 
-    private ref struct Writer(Span<byte> to)
+    private ref struct Writer(int capacity)
     {
-        private readonly Span<byte> _to = to;
-        public int At { get; private set; }
+        private byte[] _to = ArrayPool<byte>.Shared.Rent(capacity);
+        private int At { get; set; }
 
-        public void Byte(byte value) => _to[At++] = value;
+        public readonly ReadOnlySpan<byte> Written => _to.AsSpan(0, At);
+
+        public readonly void Dispose() => ArrayPool<byte>.Shared.Return(_to);
+
+        /// <summary>Room for the next field's largest form: a buffer it would overrun is swapped for one at least twice its size.</summary>
+        private void Room(int bytes)
+        {
+            if (At + bytes <= _to.Length) return;
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(2 * _to.Length, At + bytes));
+            Written.CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_to);
+            _to = larger;
+        }
+
+        public void Byte(byte value)
+        {
+            Room(1);
+            _to[At++] = value;
+        }
 
         public void Double(double value)
         {
+            Room(MaxDouble);
             var millionths = Math.Round(value * 1e6);
             // Compared as bits through the integer, so −0 and NaN take the raw form.
             if (Math.Abs(millionths) <= MaxMillionths && BitConverter.DoubleToInt64Bits((long)millionths / 1e6) == BitConverter.DoubleToInt64Bits(value))
@@ -163,12 +162,13 @@ public static class DecisionRecord
                 return;
             }
             Byte(1);
-            BinaryPrimitives.WriteDoubleLittleEndian(_to[At..], value);
+            BinaryPrimitives.WriteDoubleLittleEndian(_to.AsSpan(At), value);
             At += 8;
         }
 
         public void Varint(ulong value)
         {
+            Room(MaxVarint);
             for (; value >= 0x80; value >>= 7) Byte((byte)(value | 0x80));
             Byte((byte)value);
         }
@@ -180,24 +180,27 @@ public static class DecisionRecord
                 Byte(0);
                 return;
             }
-            if (Encoding.UTF8.GetMaxByteCount(text.Length) < 0x7F)
+            var most = Encoding.UTF8.GetMaxByteCount(text.Length);
+            Room(MaxVarint + most);
+            if (most < 0x7F)
             {
                 // Short enough that its length + 1 is one varint byte whatever the text: written behind it, then filled in.
-                var length = Encoding.UTF8.GetBytes(text, _to[(At + 1)..]);
+                var length = Encoding.UTF8.GetBytes(text, _to.AsSpan(At + 1));
                 _to[At] = (byte)(length + 1);
                 At += 1 + length;
                 return;
             }
             Varint((uint)Encoding.UTF8.GetByteCount(text) + 1);
-            At += Encoding.UTF8.GetBytes(text, _to[At..]);
+            At += Encoding.UTF8.GetBytes(text, _to.AsSpan(At));
         }
 
         public void Count<T>(T[]? items) => Varint((uint)(items?.Length ?? -1) + 1);
 
         public void Instant(DateTimeOffset instant)
         {
-            BinaryPrimitives.WriteInt64LittleEndian(_to[At..], instant.Ticks);
-            BinaryPrimitives.WriteInt16LittleEndian(_to[(At + 8)..], (short)(instant.Offset.Ticks / TimeSpan.TicksPerMinute));
+            Room(InstantSize);
+            BinaryPrimitives.WriteInt64LittleEndian(_to.AsSpan(At), instant.Ticks);
+            BinaryPrimitives.WriteInt16LittleEndian(_to.AsSpan(At + 8), (short)(instant.Offset.Ticks / TimeSpan.TicksPerMinute));
             At += InstantSize;
         }
 
@@ -217,9 +220,10 @@ public static class DecisionRecord
             Text(a.Locale);
             Span<int> parts = stackalloc int[4];
             decimal.GetBits(a.Cost, parts);
+            Room(16);
             foreach (var part in parts)
             {
-                BinaryPrimitives.WriteInt32LittleEndian(_to[At..], part);
+                BinaryPrimitives.WriteInt32LittleEndian(_to.AsSpan(At), part);
                 At += 4;
             }
             Text(a.Currency);

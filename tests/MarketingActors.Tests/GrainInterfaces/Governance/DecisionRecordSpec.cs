@@ -24,6 +24,8 @@ public sealed class DecisionRecordSpec
             // Texts whose lengths take two and three varint bytes.
             SampleDecisions.Complete(new string('é', 5_000), -0.0, -1m),
             SampleDecisions.Complete(new string('x', 20_000), double.Epsilon, decimal.MaxValue),
+            // Many small fields, so the record outgrows its first buffer between fields rather than within a text.
+            ManyCandidates(60),
         })
         {
             var payload = AuditPayload.Of(decision);
@@ -32,6 +34,12 @@ public sealed class DecisionRecordSpec
             Assert.Equal(AuditJsonOf(decision), payload.Json.ToArray());
             Assert.Equal(AuditJsonOf(decision), AuditJsonOf(payload.ToDecision()));
         }
+    }
+
+    private static Decision ManyCandidates(int count)
+    {
+        var decision = SampleDecisions.Complete("many", 0.25, 0.05m);
+        return decision with { Candidates = [.. Enumerable.Range(0, count).Select(i => decision.Candidates![i % 3] with { ActionId = "a" + i, ExpectedValue = i / 3.0 })] };
     }
 
     [Fact]
