@@ -3,8 +3,6 @@ using System.Text.Json;
 using MarketingActors.Campaigns;
 using MarketingActors.Delivery;
 using MarketingActors.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Configuration;
 
 namespace MarketingActors.Tests.Gateway;
 
@@ -31,14 +29,7 @@ public sealed class QuietHoursDeliverySpec : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _engine = new EmbeddedEngine(["--MarketingActors:Delivery:PollInterval=00:00:00.100"], builder =>
-        {
-            builder.Services.AddSingleton<TimeProvider>(_clock);
-            // Orleans reads the same clock, hours (then a day) ahead of the real one its silo generation was
-            // stamped with: retiring generations older than "now" minus an age classified the engine's own
-            // silo dead once (a CI run, 2026-12-06) and stopped the test process.
-            builder.Services.Configure<ClusterMembershipOptions>(o => o.SiloGenerationRetirementAge = null);
-        });
+        _engine = new EmbeddedEngine(["--MarketingActors:Delivery:PollInterval=00:00:00.100"], builder => _clock.Drive(builder.Services));
         await _engine.InitializeAsync();
     }
 

@@ -67,7 +67,9 @@ public sealed class EmbeddedEngine : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Http.Dispose();
+        // After a start that failed there may be no client, or no host at all.
+        Http?.Dispose();
+        if (App is null) return;
         await App.StopAsync();
         await App.DisposeAsync();
     }
