@@ -3,6 +3,7 @@ using MarketingActors.Core.Decisions;
 using MarketingActors.Core.Profiles;
 using MarketingActors.Decisions;
 using MarketingActors.Events;
+using MarketingActors.Measurement;
 
 namespace MarketingActors.Benchmarks;
 
@@ -12,6 +13,28 @@ public static class Fixtures
     public const string ProductViewType = "product_view";
 
     public static readonly DateTimeOffset Start = new(2025, 6, 2, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A decided product view as the engine audits and answers it: three candidates, one chosen, the holdout draw it carries.</summary>
+    public static Decision AuditedDecision(DateTimeOffset at) => new()
+    {
+        DecisionId = Guid.NewGuid().ToString("N"),
+        CustomerId = "customer-000042",
+        CampaignId = "spring-sale",
+        JourneyStepId = "first-touch",
+        Action = new ChosenAction { ActionId = "ads-retarget", Channel = "ads", Variant = "retargeting banner", Cost = 0.05m, Currency = "USD" },
+        Scores = new DecisionScores { ConversionLikelihood = 0.123456, EngagementVelocity = -0.5, ExpectedValue = 4.2 },
+        // Every decision carries its holdout draw; the buckets are a hash's full-precision uniforms, not rounded like the scores.
+        Holdout = new HoldoutAssignment { Group = MeasurementGroup.Treated, Bucket = 0.7123498723498723, GlobalBucket = 0.3329871234098712, SaltId = "salt-2026-12" },
+        ModelVersion = "prior-logistic-v1",
+        Reason = "highest_expected_value",
+        DecidedAt = at,
+        Candidates =
+        [
+            new CandidateVerdict { ActionId = "ads-retarget", Outcome = CandidateOutcome.Chosen, ExpectedValue = 4.2, ChannelAffinity = 0.4, SampledVariantLift = 1.1 },
+            new CandidateVerdict { ActionId = "email-10off", Outcome = CandidateOutcome.RankedLower, Reasons = ["lower_expected_value"], ExpectedValue = 2.1 },
+            new CandidateVerdict { ActionId = "push-winback", Outcome = CandidateOutcome.Blocked, Reasons = ["consent_missing", "quiet_hours"] },
+        ],
+    };
 
     /// <summary>Journey enters on product_view, one action step over 3 candidate actions, re-entry allowed: every product_view yields a decision.</summary>
     public static CampaignDefinition Campaign() => new()
