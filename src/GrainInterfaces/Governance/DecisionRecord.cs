@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using MarketingActors.Decisions;
 using MarketingActors.Measurement;
@@ -206,14 +207,12 @@ public static class DecisionRecord
 
         public void Instant(DateTimeOffset? instant)
         {
-            Byte(instant is null ? (byte)0 : (byte)1);
-            if (instant is { } value) Instant(value);
+            if (Present(instant)) Instant(instant.Value);
         }
 
         public void Action(ChosenAction? a)
         {
-            Byte(a is null ? (byte)0 : (byte)1);
-            if (a is null) return;
+            if (!Present(a)) return;
             Text(a.ActionId);
             Text(a.Channel);
             Text(a.Variant);
@@ -240,8 +239,7 @@ public static class DecisionRecord
 
         public void Holdout(HoldoutAssignment? h)
         {
-            Byte(h is null ? (byte)0 : (byte)1);
-            if (h is null) return;
+            if (!Present(h)) return;
             Byte((byte)h.Group);
             Double(h.Bucket);
             Double(h.GlobalBucket);
@@ -250,8 +248,15 @@ public static class DecisionRecord
 
         private void Optional(double? value)
         {
-            Byte(value is null ? (byte)0 : (byte)1);
-            if (value is { } v) Double(v);
+            if (Present(value)) Double(value.Value);
+        }
+
+        /// <summary>An optional value's presence byte, as <see cref="Reader"/> reads it back.</summary>
+        private bool Present<T>([NotNullWhen(true)] T? value)
+        {
+            var present = value is not null;
+            Byte(present ? (byte)1 : (byte)0);
+            return present;
         }
     }
 
