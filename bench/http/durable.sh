@@ -101,8 +101,6 @@ pg_ticks() {
 }
 
 # --- one mode --------------------------------------------------------------------------------
-# Cluster mode keys its audit chain with a secret kept outside the database; a fresh one per run.
-AUDIT_KEY=$(head -c 32 /dev/urandom | base64)
 RESULTS="$OUT_DIR/results.tsv"   # mode silos scenario file journal(commits events batch ms) pg_cpu_s
 : >"$RESULTS"
 
@@ -121,15 +119,9 @@ run_mode() {
   else
     cluster_id="bench$n-$RUN_ID"
     create_database "bench_c$n"
-    for i in $(seq 1 "$n"); do
-      free_port http; free_port sp; free_port gp
-      urls+=("http://127.0.0.1:$http")
-      log "[$name] starting cluster silo $i on http://127.0.0.1:$http (silo port $sp, gateway port $gp)"
-      start_silo "$dir/silo$i.log" --urls "http://127.0.0.1:$http" \
-        --MarketingActors:Silo:Mode=Cluster --MarketingActors:Silo:ClusterId="$cluster_id" \
-        --MarketingActors:Silo:ServiceId="$cluster_id" --MarketingActors:Governance:AuditKey="$AUDIT_KEY" \
-        --MarketingActors:Silo:SiloPort="$sp" --MarketingActors:Silo:GatewayPort="$gp"
-    done
+    CLUSTER_URLS=()
+    for i in $(seq 1 "$n"); do start_cluster_silo "$dir/silo$i.log" "$cluster_id"; done
+    urls=("${CLUSTER_URLS[@]}")
     for i in $(seq 1 "$n"); do
       wait_ready "${STARTED_PIDS[$((i - 1))]}" "$dir/silo$i.log" curl -fsS "${urls[$((i - 1))]}/health/ready"
     done

@@ -1,7 +1,8 @@
-# Shared by bench/http/run.sh (embedded only) and bench/http/durable.sh (embedded + cluster on
-# PostgreSQL). Sourced, never run. The sourcing script sets LOG_TAG before sourcing and calls
-# bench_init; everything it starts goes through start_silo / start_postgres so that bench_cleanup
-# (installed as the EXIT trap by bench_init) stops exactly that, by pid, and deletes temp dirs.
+# Shared by bench/http/run.sh (embedded only), bench/http/durable.sh (embedded + cluster on
+# PostgreSQL) and bench/http/profile.sh. Sourced, never run. The sourcing script sets LOG_TAG
+# before sourcing and calls bench_init; everything it starts goes through start_silo /
+# start_postgres so that bench_cleanup (installed as the EXIT trap by bench_init) stops exactly
+# that, by pid, and deletes temp dirs.
 # shellcheck shell=bash
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -101,6 +102,24 @@ start_silo() {
       --MarketingActors:Security:RequestsPerWindow=10000000 --MarketingActors:Customers:MaxJourneyActsPerHour=100000 "$@" ) >"$logfile" 2>&1 &
   SILO_PID=$!
   STARTED_PIDS+=("$SILO_PID")
+}
+
+# start_cluster_silo LOGFILE CLUSTER_ID: one cluster-mode silo on the database create_database
+# made, on free loopback ports, its audit chain keyed with AUDIT_KEY (a fresh one per script run);
+# sets SILO_PID and appends its URL to CLUSTER_URLS; the caller waits for its /health/ready.
+AUDIT_KEY=$(head -c 32 /dev/urandom | base64)
+CLUSTER_URLS=()
+start_cluster_silo() {
+  local logfile=$1 cluster_id=$2 http sp gp
+  free_port http || die "no free port for HTTP"
+  free_port sp || die "no free port for the silo"
+  free_port gp || die "no free port for the Orleans gateway"
+  CLUSTER_URLS+=("http://127.0.0.1:$http")
+  log "starting cluster silo on http://127.0.0.1:$http (silo port $sp, gateway port $gp); log: $logfile"
+  start_silo "$logfile" --urls "http://127.0.0.1:$http" \
+    --MarketingActors:Silo:Mode=Cluster --MarketingActors:Silo:ClusterId="$cluster_id" \
+    --MarketingActors:Silo:ServiceId="$cluster_id" --MarketingActors:Governance:AuditKey="$AUDIT_KEY" \
+    --MarketingActors:Silo:SiloPort="$sp" --MarketingActors:Silo:GatewayPort="$gp"
 }
 
 # start_embedded LOGFILE: free loopback ports (HTTP_PORT kept if set), the embedded silo on them,

@@ -20,6 +20,11 @@
 #   PROFILER=gc           every garbage collection's pause and promoted bytes, from the runtime's
 #                         own events (bench/MarketingActors.Benchmarks `gc-pauses`, built here):
 #                         the pauses every request in flight waits out, so what sets the p99.
+#   DURABLE=1             the scenario against one cluster-mode silo on a throwaway PostgreSQL (as
+#                         durable.sh's cluster:1) and, with perf, the whole machine sampled (`-a`):
+#                         perf-machine.py prints each process's share and PostgreSQL's samples by
+#                         the work they ran under, then perf-frames.py the silo's as above.
+#                         BATCH_CONNECTIONS=4 profiles what durable.sh's batch figures measure.
 # Outputs (the trace or perf.data, the reports) in OUT_DIR.
 set -euo pipefail
 
@@ -48,9 +53,20 @@ case "$PROFILER" in
   *) die "PROFILER is perf, dotnet-trace or gc, not $PROFILER" ;;
 esac
 
+DURABLE="${DURABLE:-0}"
+[[ "$DURABLE" == 1 && "$PROFILER" == dotnet-trace ]] && die "DURABLE=1 profiles with perf or gc"
+
 require_tools
 build_silo
-start_embedded "$OUT_DIR/silo.log"
+if [[ "$DURABLE" == 1 ]]; then
+  start_postgres
+  create_database bench_profile
+  start_cluster_silo "$OUT_DIR/silo.log" "profile-$RUN_ID"
+  BASE="${CLUSTER_URLS[0]}"
+  wait_ready "$SILO_PID" "$OUT_DIR/silo.log" curl -fsS "$BASE/health/ready"
+else
+  start_embedded "$OUT_DIR/silo.log"
+fi
 setup_campaign "$BASE" "$OUT_DIR"
 warmup "$BASE" "$OUT_DIR"
 
@@ -59,7 +75,9 @@ sample() {
   if [[ "$PROFILER" == gc ]]; then
     dotnet "$GC_TOOL" gc-pauses "$SILO_PID" $((DURATION / 2)) >"$OUT_DIR/gc-pauses.md" 2>"$OUT_DIR/trace.log"
   elif [[ "$PROFILER" == perf ]]; then
-    perf record -e cpu-clock -F 999 -g -p "$SILO_PID" -o "$OUT_DIR/perf.data" -- sleep $((DURATION / 2)) >"$OUT_DIR/trace.log" 2>&1
+    local target=(-p "$SILO_PID")
+    [[ "$DURABLE" == 1 ]] && target=(-a)
+    perf record -e cpu-clock -F 999 -g "${target[@]}" -o "$OUT_DIR/perf.data" -- sleep $((DURATION / 2)) >"$OUT_DIR/trace.log" 2>&1
   else
     "$TRACE_TOOL" collect -p "$SILO_PID" --profile dotnet-sampled-thread-time --duration "00:00:00:$((DURATION / 2))" -o "$OUT_DIR/$SCENARIO.nettrace" >"$OUT_DIR/trace.log" 2>&1
   fi
@@ -74,7 +92,11 @@ if [[ "$PROFILER" == gc ]]; then
   grep '^gen' "$OUT_DIR/gc-pauses.md"
   echo "every pause: $OUT_DIR/gc-pauses.md; the run's p99: $(result "$OUT_DIR/$SCENARIO.txt" p99_ms) ms"
 elif [[ "$PROFILER" == perf ]]; then
-  perf script -F ip,sym,dso -i "$OUT_DIR/perf.data" >"$OUT_DIR/samples.txt" 2>>"$OUT_DIR/trace.log" || die "perf script failed (see $OUT_DIR/trace.log)"
+  if [[ "$DURABLE" == 1 ]]; then
+    perf script -F comm,pid,ip,sym,dso -i "$OUT_DIR/perf.data" >"$OUT_DIR/machine.txt" 2>>"$OUT_DIR/trace.log" || die "perf script failed (see $OUT_DIR/trace.log)"
+    python3 "$HERE/perf-machine.py" "$OUT_DIR/machine.txt" "$SILO_PID" | tee "$OUT_DIR/machine-shares.txt"
+  fi
+  perf script -F ip,sym,dso --pid "$SILO_PID" -i "$OUT_DIR/perf.data" >"$OUT_DIR/samples.txt" 2>>"$OUT_DIR/trace.log" || die "perf script failed (see $OUT_DIR/trace.log)"
   rm -f "/tmp/perf-$SILO_PID.map"
   python3 "$HERE/perf-frames.py" "$OUT_DIR/samples.txt" "$TOP" | tee "$OUT_DIR/cpu-frames.txt"
 else
