@@ -135,7 +135,7 @@ public static class DecisionRecord
 
         public readonly void Dispose() => ArrayPool<byte>.Shared.Return(_to);
 
-        /// <summary>Room for the next field's largest form: a buffer it would overrun is swapped for one at least twice its size.</summary>
+        /// <summary>Room for the next field's largest form: a buffer it would overrun is swapped for one at least twice its size. A field writes into the room it made without asking again.</summary>
         private void Room(int bytes)
         {
             if (At + bytes <= _to.Length) return;
@@ -162,7 +162,7 @@ public static class DecisionRecord
                 Varint((ulong)((n << 1) ^ (n >> 63)) << 1);
                 return;
             }
-            Byte(1);
+            _to[At++] = 1;
             BinaryPrimitives.WriteDoubleLittleEndian(_to.AsSpan(At), value);
             At += 8;
         }
@@ -170,8 +170,8 @@ public static class DecisionRecord
         public void Varint(ulong value)
         {
             Room(MaxVarint);
-            for (; value >= 0x80; value >>= 7) Byte((byte)(value | 0x80));
-            Byte((byte)value);
+            for (; value >= 0x80; value >>= 7) _to[At++] = (byte)(value | 0x80);
+            _to[At++] = (byte)value;
         }
 
         public void Text(string? text)
