@@ -26,9 +26,13 @@ public sealed record BoundRun(string Label, double Whole, double SecondHalf, dou
 /// </summary>
 public static class HillstromBound
 {
-    public static BoundRun Run(IReadOnlyList<HillstromRow> all, IReadOnlyList<HillstromRow> order, string label)
+    /// <param name="visits">Whether the learner sees each matched row's visit too (and knows the arms' visit rates):
+    /// the bound for a learner that learns from engagement as well as conversions.</param>
+    public static BoundRun Run(IReadOnlyList<HillstromRow> all, IReadOnlyList<HillstromRow> order, string label, bool visits = false)
     {
         double Rate(string arm) => all.Where(r => r.Arm == arm).Average(r => r.Converted ? 1.0 : 0.0);
+        double VisitRate(string arm) => all.Where(r => r.Arm == arm).Average(r => r.Visited ? 1.0 : 0.0);
+        var (mensVisits, womensVisits) = (VisitRate(HillstromReplay.Mens), VisitRate(HillstromReplay.Womens));
         double Spend(string arm) => all.Where(r => r.Arm == arm).Average(r => r.Spend);
         var (mensRate, womensRate) = (Rate(HillstromReplay.Mens), Rate(HillstromReplay.Womens));
         var (mensSpend, womensSpend) = (Spend(HillstromReplay.Mens), Spend(HillstromReplay.Womens));
@@ -48,7 +52,16 @@ public static class HillstromBound
             if (choice != row.Arm) continue;
             matched.Add((i, row.Net));
             var (ifReal, ifSwapped) = choice == HillstromReplay.Mens ? (mensRate, womensRate) : (womensRate, mensRate);
-            logOdds += row.Converted ? Math.Log(ifReal / ifSwapped) : Math.Log((1 - ifReal) / (1 - ifSwapped));
+            if (!visits)
+            {
+                logOdds += row.Converted ? Math.Log(ifReal / ifSwapped) : Math.Log((1 - ifReal) / (1 - ifSwapped));
+                continue;
+            }
+            // Every converter visited: the outcomes are no visit, a visit without an order, an order.
+            var (visitReal, visitSwapped) = choice == HillstromReplay.Mens ? (mensVisits, womensVisits) : (womensVisits, mensVisits);
+            logOdds += row.Converted ? Math.Log(ifReal / ifSwapped)
+                : row.Visited ? Math.Log((visitReal - ifReal) / (visitSwapped - ifSwapped))
+                : Math.Log((1 - visitReal) / (1 - visitSwapped));
         }
         return Result(label, order, matched, paired, mensChoices / (double)order.Count);
     }
@@ -68,9 +81,10 @@ public static class HillstromBound
     /// logged without e-mail kept, as evidence of the control arm), matched treated rows revealed,
     /// posteriors rebuilt every 500 settled outcomes. Cheap enough to run on hundreds of orders,
     /// where the HTTP replay's ten runs are too few to tell its expectation. With a
-    /// <paramref name="priorTest"/>, the arms start from its evidence as the engine's do.
+    /// <paramref name="priorTest"/>, the arms start from its evidence as the engine's do; with
+    /// <paramref name="engagement"/>, a matched row's visit is its engagement, as the replay posts it.
     /// </summary>
-    public static BoundRun EnginePolicy(IReadOnlyList<HillstromRow> order, int seed, string label, PriorTest? priorTest = null)
+    public static BoundRun EnginePolicy(IReadOnlyList<HillstromRow> order, int seed, string label, PriorTest? priorTest = null, bool engagement = false)
     {
         var random = new Random(seed);
         var arms = HillstromReplay.ArmIds.Select(a => new PolicyArm(a, HillstromReplay.CostOf(a))).ToArray();
@@ -114,6 +128,7 @@ public static class HillstromBound
         void Settle(int arm, HillstromRow row)
         {
             pending[arm].Trial(x);
+            if (engagement && row.Visited) pending[arm].Engagement();
             if (row.Converted) pending[arm].Conversion(x, row.Spend);
             settled++;
         }
@@ -123,8 +138,9 @@ public static class HillstromBound
     /// Each learner on the seeds' orders, one row per run, then the same over <paramref name="many"/>
     /// further seeds (<paramref name="manyFrom"/> on: the reported figures use 1000 on, a design choice is measured on
     /// another range first), summarized: the bound and the policy core from cold on the whole
-    /// file's two orders per seed; the policy core warm-started on the cross-fitted folds (each half
-    /// of the seed's shuffle, both orders, with the other half's results as its prior test).
+    /// file's two orders per seed, learning from conversions alone and from visits too; the policy
+    /// core warm-started on the cross-fitted folds (each half of the seed's shuffle, both orders,
+    /// with the other half's results, visits included, as its prior test).
     /// The last line is the summaries as JSON, as the replay's other commands end.
     /// </summary>
     public static void Print(IReadOnlyList<HillstromRow> rows, IEnumerable<int> seeds, int many, int manyFrom, TextWriter o)
@@ -135,13 +151,15 @@ public static class HillstromBound
             ($"seed {seed} {(reversed ? "reversed" : "shuffled")}", HillstromReplay.Order(rows, seed, reversed)));
         IEnumerable<BoundRun> Warm(int seed) => HillstromReplay.CrossFitFolds(rows, seed).SelectMany((fold, f) => new[] { false, true }.Select(reversed =>
             EnginePolicy(HillstromReplay.InOrder(fold.Replayed, reversed), seed * 4 + 2 * f + (reversed ? 1 : 0),
-                $"seed {seed} {fold.Label} {(reversed ? "reversed" : "shuffled")}", HillstromReplay.PriorTestOf(fold.Prior, "the other fold"))));
+                $"seed {seed} {fold.Label} {(reversed ? "reversed" : "shuffled")}", HillstromReplay.PriorTestOf(fold.Prior, "the other fold"), engagement: true)));
         var summaries = new List<object>();
         foreach (var (learner, name, runs) in new (string, string, Func<int, IEnumerable<BoundRun>>)[]
                  {
                      ("bound", "the bound (myopic Bayes, knows the arms' rates)", seed => Orders(seed).Select(x => Run(rows, x.Order, x.Label))),
+                     ("bound-visits", "the bound seeing visits too (myopic Bayes, knows the arms' conversion and visit rates)", seed => Orders(seed).Select(x => Run(rows, x.Order, x.Label, visits: true))),
                      ("core", "the engine's policy core, no context", seed => Orders(seed).Select((x, i) => EnginePolicy(x.Order, seed * 2 + i, x.Label))),
-                     ("core-warm", "the engine's policy core, no context, warm-started from the other fold's results", Warm),
+                     ("core-engaged", "the engine's policy core, no context, learning from visits too", seed => Orders(seed).Select((x, i) => EnginePolicy(x.Order, seed * 2 + i, x.Label, engagement: true))),
+                     ("core-warm", "the engine's policy core, no context, learning from visits too, warm-started from the other fold's results", Warm),
                  })
         {
             var reported = seeds.SelectMany(runs).ToList();

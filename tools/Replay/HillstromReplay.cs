@@ -10,7 +10,7 @@ namespace MarketingActors.Replay;
 
 /// <summary>One customer of the MineThatData e-mail experiment: traits, the randomly assigned arm, and the two-week outcome.</summary>
 public sealed record HillstromRow(int Index, string Recency, string History, string Mens, string Womens, string ZipCode, string Newbie, string Channel,
-    string Arm, bool Converted, double Spend)
+    string Arm, bool Visited, bool Converted, double Spend)
 {
     /// <summary>What the customer's logged arm earned net of its send cost ($0.10 an e-mail).</summary>
     public double Net => Spend - HillstromReplay.CostOf(Arm);
@@ -26,11 +26,13 @@ public sealed record HillstromRow(int Index, string Recency, string History, str
             if (all.Length < 12) throw new FormatException($"hillstrom row {rows.Count + 1}: expected 12 columns, got {all.Length}");
             var f = all[^10..];
             rows.Add(new HillstromRow(rows.Count, all[0], f[0], f[1], f[2], f[3], f[4], f[5],
-                HillstromReplay.ArmOf(f[6]), f[8] == "1", double.Parse(f[9], CultureInfo.InvariantCulture)));
+                HillstromReplay.ArmOf(f[6]), f[7] == "1", f[8] == "1", double.Parse(f[9], CultureInfo.InvariantCulture)));
         }
         return rows;
     }
 }
+
+public sealed record ArmEvidence(string Arm, long Trials, long Engagements, long Conversions);
 
 public sealed record PolicyValue(string Policy, long Rows, Interval Conversion, Interval SpendPerCustomer, Interval NetPerCustomer);
 
@@ -69,6 +71,9 @@ public sealed record HillstromResult(
     string Learned, string Policy, Dictionary<string, double> Reasons, int BudgetBlocked)
 {
     public string Label { get; init; } = "";
+
+    /// <summary>The contextual policy's evidence per arm as the campaign holds it at the end (the holdout's included).</summary>
+    public IReadOnlyList<ArmEvidence> Evidence { get; init; } = [];
 
     /// <summary>Rows the engine saw: all but the customers it would hold out whose logged arm was an e-mail (rejected beforehand).</summary>
     public int Shown { get; init; }
@@ -189,6 +194,9 @@ public static class HillstromReplay
                 var matched = effective == r.Arm;
                 if (sent is not null)
                     feedback.Add($$"""{"eventId":"{{c}}-dl","customerId":"{{c}}","type":"{{(matched ? "action_delivered" : "action_failed")}}","decisionId":"{{id}}","timestamp":"{{at.AddMilliseconds(2):O}}"}""");
+                // A visit (the file's: the customer came to the site within two weeks) is the engagement the policy learns from beside conversions.
+                if (matched && r.Visited)
+                    feedback.Add($$"""{"eventId":"{{c}}-visit","customerId":"{{c}}","type":"product_view","decisionId":"{{id}}","campaignId":"{{campaign}}","timestamp":"{{at.AddMilliseconds(2.5):O}}"}""");
                 if (matched && r.Converted)
                     feedback.Add($$"""{"eventId":"{{c}}-buy","customerId":"{{c}}","type":"purchase","decisionId":"{{id}}","campaignId":"{{campaign}}","value":{{r.Spend.ToString(CultureInfo.InvariantCulture)}},"timestamp":"{{at.AddMilliseconds(3):O}}"}""");
             }
@@ -234,7 +242,12 @@ public static class HillstromReplay
             overall.GetProperty("treated").GetProperty("conversions").GetInt64(), overall.GetProperty("holdout").GetProperty("conversions").GetInt64(),
             campaign, learned, policy,
             list.Where(o => o.Reason is not null).GroupBy(o => o.Reason!).ToDictionary(g => g.Key, g => g.Count() / (double)Math.Max(decided, 1)),
-            budgetBlocked) { Shown = shown.Count, Treated = treated.Count, HeldOutRevealed = list.Count(o => o.HeldOut && o.Row.Arm == None) };
+            budgetBlocked)
+        {
+            Shown = shown.Count, Treated = treated.Count, HeldOutRevealed = list.Count(o => o.HeldOut && o.Row.Arm == None),
+            Evidence = [.. state.GetProperty("policyArms").EnumerateArray().Select(a => new ArmEvidence(a.GetProperty("armId").GetString()!,
+                a.GetProperty("trials").GetInt64(), a.GetProperty("engagements").GetInt64(), a.GetProperty("conversions").GetInt64()))],
+        };
     }
 
     private static PolicyValue Value(string name, IEnumerable<Outcome> outcomes, Func<Outcome, string?> arm)
@@ -283,7 +296,7 @@ public static class HillstromReplay
         Source = source,
         Arms = [.. rows.GroupBy(r => r.Arm).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new PriorTestArm
         {
-            ActionId = g.Key, Trials = g.Count(), Conversions = g.Count(r => r.Converted), Revenue = Math.Round((decimal)g.Sum(r => r.Spend), 2),
+            ActionId = g.Key, Trials = g.Count(), Engagements = g.Count(r => r.Visited), Conversions = g.Count(r => r.Converted), Revenue = Math.Round((decimal)g.Sum(r => r.Spend), 2),
         })],
     };
 
@@ -327,6 +340,7 @@ public static class HillstromReplay
         o.WriteLine("Engine choice shares: " + string.Join(", ", r.ChoiceShares.Select(kv => $"{kv.Key} {(100 * kv.Value).ToString("0.0", inv)}%")));
         o.WriteLine("Decision reasons: " + string.Join(", ", r.Reasons.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {(100 * kv.Value).ToString("0.0", inv)}%")));
         o.WriteLine("Variant evidence the engine learned (conversions/deliveries): " + r.Learned);
+        o.WriteLine("Policy evidence per arm (trials / engaged / converted): " + string.Join(", ", r.Evidence.Select(e => $"{e.Arm} {e.Trials} / {e.Engagements} / {e.Conversions}")));
         o.WriteLine($"Decisions where a candidate was blocked by the budget check: {r.BudgetBlocked}");
         o.WriteLine();
         o.WriteLine($"| policy | rows used | conversion [95% CI] | spend / customer [95% CI] | net of ${SendCost.ToString(inv)}/send [95% CI] |");

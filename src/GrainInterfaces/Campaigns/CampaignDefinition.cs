@@ -81,7 +81,11 @@ public sealed record PriorTest
     [Id(2)] public PriorTestArm[] Arms { get; init; } = [];
 }
 
-/// <summary>One action's result in a <see cref="PriorTest"/>: customers it was sent to (or, for a control, held back from), those who converted, and their revenue.</summary>
+/// <summary>
+/// One action's result in a <see cref="PriorTest"/>: customers it was sent to (or, for a control,
+/// held back from), those who converted, their revenue, and, if the test tracked it, those who
+/// engaged (visited, clicked) — without it the campaign learns on conversions alone.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ma.prior-test-arm")]
 public sealed record PriorTestArm
 {
@@ -89,6 +93,7 @@ public sealed record PriorTestArm
     [Id(1)] public long Trials { get; init; }
     [Id(2)] public long Conversions { get; init; }
     [Id(3)] public decimal Revenue { get; init; }
+    [Id(4)] public long? Engagements { get; init; }
 }
 
 /// <summary>

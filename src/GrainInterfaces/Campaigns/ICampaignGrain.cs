@@ -88,6 +88,25 @@ public sealed record CampaignState
     /// <summary>Customers matching the audience, and those of them with marketing consent on the campaign's channels.</summary>
     [Id(80)] public AudienceCount Audience { get; init; } = AudienceCount.None;
     [Id(70)] public SegmentEvidence[] Segments { get; init; } = [];
+    /// <summary>The contextual policy's evidence per arm (empty for the segment ranking).</summary>
+    [Id(12)] public PolicyArmView[] PolicyArms { get; init; } = [];
+}
+
+/// <summary>What the contextual policy has learned of one arm, as a campaign owner reads it; the holdout's arm is "(holdout)".</summary>
+[GenerateSerializer, Immutable, Alias("ma.policy-arm-view")]
+public sealed record PolicyArmView
+{
+    [Id(0)] public required string ArmId { get; init; }
+    [Id(1)] public long Trials { get; init; }
+    /// <summary>Trials whose customer came back or clicked within the attribution window (every conversion is one).</summary>
+    [Id(2)] public long Engagements { get; init; }
+    [Id(3)] public long Conversions { get; init; }
+    [Id(4)] public double Revenue { get; init; }
+
+    public static PolicyArmView Of(Decisions.ArmStatistics arm) => new()
+    {
+        ArmId = arm.ArmId, Trials = arm.Trials, Engagements = arm.Engagements, Conversions = arm.Conversions, Revenue = arm.Revenue,
+    };
 }
 
 /// <summary>The ledger as a campaign owner sees it: Total = Spent + Reserved + Leased + Remaining (+ WrittenOff).</summary>

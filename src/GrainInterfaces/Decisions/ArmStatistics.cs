@@ -20,11 +20,14 @@ public sealed record ArmStatistics
     [Id(4)] public double RevenueSquares { get; init; }
     [Id(5)] public double[] Gram { get; init; } = [];
     [Id(6)] public double[] Moment { get; init; } = [];
+    /// <summary>Trials whose customer engaged (came back, clicked) before the attribution window closed; every conversion is one.</summary>
+    [Id(7)] public long Engagements { get; init; }
 
     public ArmStatistics Plus(ArmStatistics other) => this with
     {
         Trials = Trials + other.Trials,
         Conversions = Conversions + other.Conversions,
+        Engagements = Engagements + other.Engagements,
         Revenue = Revenue + other.Revenue,
         RevenueSquares = RevenueSquares + other.RevenueSquares,
         Gram = Add(Gram, other.Gram),

@@ -109,6 +109,7 @@ public sealed class CampaignGrain(
             Unsubscribes = T.Unsubscribes,
             Complaints = T.Complaints,
             Segments = SegmentPosteriors.Evidence(T.Segments),
+            PolicyArms = [.. T.Arms.Values.OrderBy(a => a.ArmId, StringComparer.Ordinal).Select(PolicyArmView.Of)],
         });
     }
 

@@ -40,6 +40,7 @@ public sealed class InMemoryCustomerPorts : ICampaignBook, IBudgetDesk, ICampaig
     public List<string> FuseTrips { get; } = [];
     public List<(string CampaignId, PolicyTrace Trace, bool HeldOut)> PolicyTrials { get; } = [];
     public List<(string CampaignId, PolicyTrace Trace, double Revenue, bool HeldOut)> PolicyRevenues { get; } = [];
+    public List<(string CampaignId, PolicyTrace Trace, bool HeldOut)> PolicyEngagements { get; } = [];
     public List<(Decision Decision, string CustomerRef)> AuditLog { get; } = [];
     public Dictionary<string, CustomerState> AnonymousProfiles { get; } = new();
     /// <summary>Whether each decision's audit record is kept; the benchmark turns it off so memory stays flat.</summary>
@@ -99,6 +100,8 @@ public sealed class InMemoryCustomerPorts : ICampaignBook, IBudgetDesk, ICampaig
     public void RecordFuseTrip(string campaignId) => FuseTrips.Add(campaignId);
 
     public void RecordPolicyTrial(string campaignId, PolicyTrace trace, bool heldOut) => PolicyTrials.Add((campaignId, trace, heldOut));
+
+    public void RecordPolicyEngagement(string campaignId, PolicyTrace trace, bool heldOut) => PolicyEngagements.Add((campaignId, trace, heldOut));
 
     public void RecordPolicyRevenue(string campaignId, PolicyTrace trace, double revenue, bool heldOut) => PolicyRevenues.Add((campaignId, trace, revenue, heldOut));
 

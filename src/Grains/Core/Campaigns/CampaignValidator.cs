@@ -238,6 +238,7 @@ public static partial class CampaignValidator
             else if (!seen.Add(arm.ActionId)) yield return $"{at}.actionId: duplicate '{arm.ActionId}'";
             if (arm.Trials is < 0 or > MaxPriorTrials) yield return $"{at}.trials: 0 to {MaxPriorTrials}";
             if (arm.Conversions < 0 || arm.Conversions > arm.Trials) yield return $"{at}.conversions: 0 to trials";
+            if (arm.Engagements is { } engaged && (engaged < arm.Conversions || engaged > arm.Trials)) yield return $"{at}.engagements: conversions to trials (every conversion is an engagement)";
             if (arm.Revenue < 0 || arm.Revenue > MaxConversionValue * Math.Max(arm.Conversions, 1)) yield return $"{at}.revenue: 0 to {MaxConversionValue} per conversion";
         }
     }

@@ -52,6 +52,8 @@ public sealed class TallyBook
         if (!heldOut) foreach (var sums in trace.Trials()) OffPolicy(sums);
     }
 
+    public void PolicyEngagement(PolicyTrace trace, bool heldOut) => Arm(heldOut ? ArmStatistics.HoldoutArm : trace.ArmId).Engagement();
+
     public void PolicyRevenue(PolicyTrace trace, double revenue, bool heldOut)
     {
         var reward = trace.RewardOf(revenue);

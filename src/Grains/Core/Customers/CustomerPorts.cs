@@ -57,6 +57,9 @@ public interface ICampaignTallies
     /// <summary>A contextual decision became a trial of its arm: delivered, or (held out) decided with nothing sent.</summary>
     void RecordPolicyTrial(string campaignId, PolicyTrace trace, bool heldOut);
 
+    /// <summary>The customer's first engagement after a contextual decision.</summary>
+    void RecordPolicyEngagement(string campaignId, PolicyTrace trace, bool heldOut);
+
     /// <summary>The revenue of a contextual decision's conversion.</summary>
     void RecordPolicyRevenue(string campaignId, PolicyTrace trace, double revenue, bool heldOut);
 }

@@ -27,6 +27,8 @@ public enum DecisionStatus
 ///
 ///   Reserved → Delivered (receipt) → Converted;  Reserved → Released (failure) → Reserved (retried, budget reserved again);  Held → Converted;
 ///   NoAction and Released are final; a conversion named by decision id may also settle a Reserved one.
+/// Beside the status, a delivered, held or converted decision is marked engaged once, at the
+/// customer's first engagement after it (every conversion is one).
 /// </summary>
 [GenerateSerializer, Alias("ma.decision-record")]
 public sealed class DecisionRecord
@@ -42,6 +44,7 @@ public sealed class DecisionRecord
     [Id(7)] private MeasurementGroup _group;
     [Id(70)] private string? _segment;
     [Id(71)] private PolicyTrace? _policy;
+    [Id(72)] private bool _engaged;
 
     // The engine's decision ids are version-7 GUIDs in 32 hex digits (DecisionComposer): kept as their
     // 16 bytes, because every record outlives several young collections and a string of its own was a
@@ -97,7 +100,7 @@ public sealed class DecisionRecord
     {
         (_compactId, _otherId) = (newer._compactId, newer._otherId);
         (_status, _reservation, _campaignId, _actionId, _channel) = (newer._status, newer._reservation, newer._campaignId, newer._actionId, newer._channel);
-        (_decidedAt, _group, _segment, _policy) = (newer._decidedAt, newer._group, newer._segment, newer._policy);
+        (_decidedAt, _group, _segment, _policy, _engaged) = (newer._decidedAt, newer._group, newer._segment, newer._policy, newer._engaged);
     }
 
     /// <summary>Whether this is the decision <paramref name="decisionId"/> names (ordinal, without making the id's string).</summary>
@@ -133,6 +136,16 @@ public sealed class DecisionRecord
         _status = DecisionStatus.Converted;
         return true;
     }
+
+    /// <summary>The customer engaged after this decision (came back, clicked, converted): true once, and only for an action that reached them or was held back from them.</summary>
+    public bool Engage()
+    {
+        if (_engaged || ActionId is null || _status is not (DecisionStatus.Delivered or DecisionStatus.Held or DecisionStatus.Converted)) return false;
+        _engaged = true;
+        return true;
+    }
+
+    public bool Engaged => _engaged;
 
     private bool Move(DecisionStatus from, DecisionStatus to)
     {

@@ -380,6 +380,13 @@ public sealed class CustomerTurn(string customerId, ICustomerStateSource state, 
             if (record is { Status: DecisionStatus.Delivered or DecisionStatus.Converted })
                 ports.Tallies.RecordOptOut(record.CampaignId, complaint: e.Type == EventCatalog.Complaint);
         }
+        else if (IsEngagement(kind))
+        {
+            // The customer came back or clicked after a decision: the contextual policy's leading signal of conversion.
+            var record = S.AttributionFor(e.DecisionId, e.CampaignId, e.Timestamp, options.AttributionWindow);
+            if (record is null || !record.Engage() || replaying) return;
+            if (record.Policy is { } trace) ports.Tallies.RecordPolicyEngagement(record.CampaignId, trace, record.Status == DecisionStatus.Held);
+        }
         else if (kind.Family == EventFamily.Conversion)
         {
             var record = S.AttributionFor(e.DecisionId, e.CampaignId, e.Timestamp, options.AttributionWindow);
@@ -390,10 +397,13 @@ public sealed class CustomerTurn(string customerId, ICustomerStateSource state, 
             var revenue = Math.Max(0, e.Value ?? 0);
             // Holdout conversions measure lift but are no evidence about a variant nobody received.
             if (!held) ports.Tallies.RecordConversion(record.CampaignId, record.ActionId!, record.Segment, revenue);
+            var firstEngagement = record.Engage();
             if (record.Policy is { } trace)
             {
-                // A conversion that settles a decision before its receipt makes it a trial first, so no revenue is without one.
+                // A conversion that settles a decision before its receipt makes it a trial first, so no revenue is without one;
+                // a conversion is an engagement too, so an arm's conversions never outnumber its engagements.
                 if (undelivered) ports.Tallies.RecordPolicyTrial(record.CampaignId, trace, heldOut: false);
+                if (firstEngagement) ports.Tallies.RecordPolicyEngagement(record.CampaignId, trace, held);
                 ports.Tallies.RecordPolicyRevenue(record.CampaignId, trace, (double)revenue, held);
             }
             ports.Tallies.Measure(record.CampaignId, new MeasurementTally
@@ -402,6 +412,13 @@ public sealed class CustomerTurn(string customerId, ICustomerStateSource state, 
             });
         }
     }
+
+    /// <summary>
+    /// What the customer did on their own (a visit, a view, a click, intent): an open is not, as
+    /// mailbox privacy features open mail for nobody.
+    /// </summary>
+    private static bool IsEngagement(EventKind kind) =>
+        kind.Family is EventFamily.Engagement or EventFamily.Intent && kind.Interaction != ChannelInteraction.Opened;
 
     /// <summary>An alias links an anonymous profile to this customer: its state is handed over and merged in, nothing of either lost.</summary>
     private async ValueTask MergeAlias(MarketingEvent e)

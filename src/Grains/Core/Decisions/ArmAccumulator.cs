@@ -12,11 +12,11 @@ public sealed class ArmAccumulator(string armId, int dimension)
 {
     private readonly double[] _gram = new double[dimension * (dimension + 1) / 2];
     private readonly double[] _moment = new double[dimension];
-    private long _trials, _conversions;
+    private long _trials, _engagements, _conversions;
     private double _revenue, _squares;
 
     public string ArmId { get; } = armId;
-    public bool IsEmpty => _trials == 0 && _conversions == 0 && _revenue == 0;
+    public bool IsEmpty => _trials == 0 && _engagements == 0 && _conversions == 0 && _revenue == 0;
 
     public void Trial(ReadOnlySpan<double> x)
     {
@@ -34,6 +34,9 @@ public sealed class ArmAccumulator(string armId, int dimension)
         }
     }
 
+    /// <summary>A trial's customer engaged (first time for that trial).</summary>
+    public void Engagement() => _engagements++;
+
     /// <summary>A trial converted, bringing <paramref name="revenue"/>.</summary>
     public void Conversion(ReadOnlySpan<double> x, double revenue)
     {
@@ -47,12 +50,12 @@ public sealed class ArmAccumulator(string armId, int dimension)
     {
         var taken = new ArmStatistics
         {
-            ArmId = ArmId, Trials = _trials, Conversions = _conversions, Revenue = _revenue, RevenueSquares = _squares,
+            ArmId = ArmId, Trials = _trials, Engagements = _engagements, Conversions = _conversions, Revenue = _revenue, RevenueSquares = _squares,
             Gram = (double[])_gram.Clone(), Moment = (double[])_moment.Clone(),
         };
         Array.Clear(_gram);
         Array.Clear(_moment);
-        (_trials, _conversions, _revenue, _squares) = (0, 0, 0, 0);
+        (_trials, _engagements, _conversions, _revenue, _squares) = (0, 0, 0, 0, 0);
         return taken;
     }
 }

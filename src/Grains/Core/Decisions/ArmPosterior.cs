@@ -72,9 +72,16 @@ public sealed class ArmPosterior
             weights[i] = w;
         }
         var value = (arm.Revenue + prior.ValueConversions * prior.PooledValue) / (arm.Conversions + prior.ValueConversions);
+        var (rate, rateSpread) = prior.Engagement is { } engagement ? engagement.ConversionRateOf(arm) : ConversionRateOf(arm, prior);
+        return new ArmPosterior(arm.ArmId, arm.Trials, value, value * rate, value * rateSpread, inverse, weights, prior.Noise);
+    }
+
+    /// <summary>The arm's conversion rate per trial from its conversions alone, shrunk towards the pool.</summary>
+    private static (double Rate, double Spread) ConversionRateOf(ArmStatistics arm, PolicyPrior prior)
+    {
         var n = arm.Trials + prior.Strength;
         var rate = (arm.Conversions + prior.Strength * prior.PooledRate) / n;
-        return new ArmPosterior(arm.ArmId, arm.Trials, value, value * rate, value * Math.Sqrt(rate * (1 - rate) / n), inverse, weights, prior.Noise);
+        return (rate, Math.Sqrt(rate * (1 - rate) / n));
     }
 
     /// <summary>The posterior predictive mean and standard deviation of this arm's revenue for context <paramref name="x"/>.</summary>
@@ -135,21 +142,24 @@ public sealed class ArmPosterior
 /// The shared prior of a campaign's arms, from all their evidence pooled: the conversion rate per
 /// trial, its Bernoulli variance, revenue per conversion (starting from the campaign's stated
 /// conversion value), and the prior's weight in trials, max(20, 3 / pooled rate), the same
-/// "worth three conversions" rule as the variant posteriors.
+/// "worth three conversions" rule as the variant posteriors. An arm's revenue per conversion is
+/// shrunk towards the pooled one by <see cref="ValueConversions"/>: as many conversions as the
+/// arms' values are alike (<see cref="BetweenArms"/>; an order's value varies far more between
+/// orders than between arms, so a handful of large orders must not rank an arm).
 /// </summary>
-public sealed record PolicyPrior(double PooledRate, double PooledValue, double Strength, double WeightPrecision)
+public sealed record PolicyPrior(double PooledRate, double PooledValue, double Strength, double WeightPrecision, double ValueConversions = SegmentShrinkage.ValuePriorConversions,
+    EngagementPrior? Engagement = null)
 {
     public const double MinStrength = 20, PriorConversions = 3;
-    /// <summary>Conversions' worth of the pooled value in each arm's value per conversion (as <see cref="SegmentShrinkage.ValuePriorConversions"/>).</summary>
-    public double ValueConversions => SegmentShrinkage.ValuePriorConversions;
 
     public double Noise => PooledRate * (1 - PooledRate);
 
     public static PolicyPrior Pool(IEnumerable<ArmStatistics> arms, double conversionValue, double weightPrecision)
     {
+        var all = arms as IReadOnlyCollection<ArmStatistics> ?? [.. arms];
         long trials = 0, conversions = 0;
         double revenue = 0;
-        foreach (var a in arms)
+        foreach (var a in all)
         {
             trials += a.Trials;
             conversions += a.Conversions;
@@ -158,6 +168,100 @@ public sealed record PolicyPrior(double PooledRate, double PooledValue, double S
         var rate = (conversions + 1.0) / (trials + 2.0);
         var stated = conversionValue > 0 ? conversionValue : 1;
         var value = (revenue + PriorConversions * stated) / (conversions + PriorConversions);
-        return new PolicyPrior(rate, value, Math.Max(MinStrength, PriorConversions / rate), weightPrecision);
+        return new PolicyPrior(rate, value, Math.Max(MinStrength, PriorConversions / rate), weightPrecision, ValueWeight(all, conversions), EngagementPrior.Pool(all));
+    }
+
+    /// <summary>
+    /// Conversions' worth of the pooled value in an arm's value: the orders' variance within arms
+    /// (from the revenue's squares) over the variance of the arms' values between them, never less
+    /// than <see cref="SegmentShrinkage.ValuePriorConversions"/> nor more than all the conversions.
+    /// </summary>
+    private static double ValueWeight(IReadOnlyCollection<ArmStatistics> arms, long conversions)
+    {
+        double squares = 0, means = 0;
+        long counted = 0, valued = 0;
+        foreach (var a in arms)
+        {
+            if (a.Conversions == 0 || a.RevenueSquares <= 0) continue;
+            squares += a.RevenueSquares;
+            means += a.Revenue * a.Revenue / a.Conversions;
+            counted += a.Conversions;
+            valued++;
+        }
+        var floor = SegmentShrinkage.ValuePriorConversions;
+        if (counted <= valued) return floor;
+        var within = (squares - means) / (counted - valued);
+        var between = BetweenArms(arms.Where(a => a.Conversions > 0).Select(a => ((double)a.Conversions, a.Revenue / a.Conversions)), within);
+        return Math.Clamp(within / between, floor, Math.Max(floor, conversions));
+    }
+
+    /// <summary>
+    /// The variance between arms of a per-unit mean (DerSimonian–Laird's method of moments): how far
+    /// Cochran's Q of the arms' means, weighted by their units over the <paramref name="within"/>
+    /// variance of one unit, exceeds its expectation were they all alike. Zero when they look alike;
+    /// infinite with fewer than two arms, where nothing says they are.
+    /// </summary>
+    public static double BetweenArms(IEnumerable<(double Units, double Mean)> arms, double within)
+    {
+        double w = 0, w2 = 0, wm = 0, wm2 = 0;
+        var count = 0;
+        foreach (var (units, mean) in arms)
+        {
+            var weight = units / within;
+            w += weight;
+            w2 += weight * weight;
+            wm += weight * mean;
+            wm2 += weight * mean * mean;
+            count++;
+        }
+        if (count < 2 || !(within > 0)) return double.PositiveInfinity;
+        var cochran = wm2 - wm * wm / w;
+        return Math.Max(0, (cochran - (count - 1)) / (w - w2 / w));
+    }
+}
+
+/// <summary>
+/// Conversion through engagement: an arm's conversion rate is its engagement rate (customers who
+/// came back or clicked per trial) times its conversions per engagement. Engagements are many
+/// times more frequent than conversions, so the first factor separates arms from a fraction of
+/// the trials conversions alone need; the second is shrunk towards the campaign's pooled rate by
+/// as much as the arms' evidence says they share it (<see cref="PolicyPrior.BetweenArms"/>), so an
+/// arm that draws engagements that do not convert leaves the pool as soon as its conversions show
+/// it. That prior's weight is q̄(1−q̄)/τ² engagements, never less than three conversions' worth
+/// (the plain model's rule) nor more than all the campaign's engagements.
+/// Used only when every arm's engagements cover its conversions (every conversion is an
+/// engagement): evidence without engagement tracking, such as a prior test that reported none,
+/// leaves the campaign on the plain model.
+/// </summary>
+public sealed record EngagementPrior(double Rate, double RateStrength, double ConversionRate, double ConversionStrength)
+{
+    public static EngagementPrior? Pool(IReadOnlyCollection<ArmStatistics> arms)
+    {
+        long trials = 0, engagements = 0, conversions = 0;
+        foreach (var a in arms)
+        {
+            if (a.Engagements < a.Conversions) return null;
+            trials += a.Trials;
+            engagements += a.Engagements;
+            conversions += a.Conversions;
+        }
+        if (engagements == 0) return null;
+        var rate = (engagements + 1.0) / (trials + 2.0);
+        var q = (conversions + 1.0) / (engagements + 2.0);
+        var between = PolicyPrior.BetweenArms(arms.Where(a => a.Engagements > 0).Select(a => ((double)a.Engagements, (double)a.Conversions / a.Engagements)), q * (1 - q));
+        var strength = Math.Max(q * (1 - q) / between, PolicyPrior.PriorConversions / q);
+        return new EngagementPrior(rate, Math.Max(PolicyPrior.MinStrength, PolicyPrior.PriorConversions / rate), q, strength);
+    }
+
+    /// <summary>The arm's conversion rate per trial as engagement rate × conversions per engagement, with its standard deviation (delta method).</summary>
+    public (double Rate, double Spread) ConversionRateOf(ArmStatistics arm)
+    {
+        var n = arm.Trials + RateStrength;
+        var e = (arm.Engagements + RateStrength * Rate) / n;
+        // Arms that look alike (τ² = 0) share the pooled rate exactly: only their engagement tells them apart.
+        var m = arm.Engagements + ConversionStrength;
+        var q = double.IsPositiveInfinity(m) ? ConversionRate : (arm.Conversions + ConversionStrength * ConversionRate) / m;
+        var relative = (1 - e) / (e * n) + (1 - q) / (q * m);
+        return (e * q, e * q * Math.Sqrt(relative));
     }
 }

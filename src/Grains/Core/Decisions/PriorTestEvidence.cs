@@ -40,6 +40,7 @@ public static class PriorTestEvidence
             ArmId = arm.ActionId,
             Trials = (long)Math.Round(trials),
             Conversions = (long)Math.Round(conversions),
+            Engagements = (long)Math.Round(weight * (arm.Engagements ?? 0)),
             Revenue = weight * (double)arm.Revenue,
             Gram = gram,
             Moment = moment,

@@ -89,6 +89,11 @@ public sealed class CampaignTallies(SiloIdentity silo, IOptions<BudgetOptions> o
         }
     }
 
+    public void RecordPolicyEngagement(string campaignId, PolicyTrace trace, bool heldOut)
+    {
+        lock (_gate) Of(campaignId).Book.PolicyEngagement(trace, heldOut);
+    }
+
     public void RecordPolicyRevenue(string campaignId, PolicyTrace trace, double revenue, bool heldOut)
     {
         lock (_gate) Of(campaignId).Book.PolicyRevenue(trace, revenue, heldOut);

@@ -87,6 +87,8 @@ public class CampaignValidatorSpec
         ["policy context on unknown feature"] = Valid with { Policy = new DecisionPolicy { Context = [new SegmentDimension { Feature = "iq", Buckets = [1] }] } },
         ["prior test of an unknown action"] = WithPriorTest(new PriorTestArm { ActionId = "fax-a", Trials = 10 }),
         ["prior test with more conversions than trials"] = WithPriorTest(new PriorTestArm { ActionId = "email-a", Trials = 10, Conversions = 11 }),
+        ["prior test with fewer engagements than conversions"] = WithPriorTest(new PriorTestArm { ActionId = "email-a", Trials = 10, Conversions = 3, Engagements = 2 }),
+        ["prior test with more engagements than trials"] = WithPriorTest(new PriorTestArm { ActionId = "email-a", Trials = 10, Engagements = 11 }),
         ["prior test with negative revenue"] = WithPriorTest(new PriorTestArm { ActionId = "email-a", Trials = 10, Revenue = -1 }),
         ["prior test naming an action twice"] = WithPriorTest(new PriorTestArm { ActionId = "email-a", Trials = 10 }, new PriorTestArm { ActionId = "email-a", Trials = 5 }),
         ["prior test without a source"] = Valid with { Policy = new DecisionPolicy { PriorTest = new PriorTest { Arms = [new PriorTestArm { ActionId = "email-a", Trials = 10 }] } } },
@@ -116,6 +118,8 @@ public class CampaignValidatorSpec
     [InlineData("policy context on unknown feature", "policy.context[0].feature: one of")]
     [InlineData("prior test of an unknown action", "policy.priorTest.arms[0].actionId: unknown action 'fax-a'")]
     [InlineData("prior test with more conversions than trials", "policy.priorTest.arms[0].conversions: 0 to trials")]
+    [InlineData("prior test with fewer engagements than conversions", "policy.priorTest.arms[0].engagements: conversions to trials")]
+    [InlineData("prior test with more engagements than trials", "policy.priorTest.arms[0].engagements: conversions to trials")]
     [InlineData("prior test with negative revenue", "policy.priorTest.arms[0].revenue: 0 to")]
     [InlineData("prior test naming an action twice", "policy.priorTest.arms[1].actionId: duplicate 'email-a'")]
     [InlineData("prior test without a source", "policy.priorTest.source: required")]

@@ -197,6 +197,57 @@ public class CustomerTurnSpec
         Assert.Empty(ports.AnonymousProfiles);
     }
 
+    [Fact]
+    public async Task The_customers_first_engagement_after_a_contextual_decision_is_evidence_for_its_arm_once_and_an_open_is_none()
+    {
+        var (turn, state, ports) = Turn(campaigns: ContextualOnView());
+        var decision = Assert.Single((await turn.Apply(View())).Decisions);
+        await turn.Apply(TestEvents.Of(Customer, EventCatalog.ActionDelivered, T0.AddMinutes(1), decisionId: decision.DecisionId));
+
+        await turn.Apply(TestEvents.Of(Customer, "email_opened", T0.AddMinutes(2), channel: "email"));
+        Assert.Empty(ports.PolicyEngagements);
+        await turn.Apply(TestEvents.Of(Customer, "page_view", T0.AddHours(1)));
+        await turn.Apply(TestEvents.Of(Customer, "page_view", T0.AddHours(2)));
+        await turn.Apply(TestEvents.Of(Customer, EventCatalog.Purchase, T0.AddHours(3), value: 30m));
+
+        var (campaignId, trace, heldOut) = Assert.Single(ports.PolicyEngagements);
+        Assert.Equal(("paid", "ad", false), (campaignId, trace.ArmId, heldOut));
+        Assert.Single(ports.PolicyRevenues);
+        Assert.True(Assert.Single(state.Decisions).Engaged);
+    }
+
+    [Fact]
+    public async Task A_conversion_without_an_engagement_before_it_is_one_so_no_arm_converts_more_than_it_engages()
+    {
+        var (turn, _, ports) = Turn(campaigns: ContextualOnView());
+        var decision = Assert.Single((await turn.Apply(View())).Decisions);
+        await turn.Apply(TestEvents.Of(Customer, EventCatalog.ActionDelivered, T0.AddMinutes(1), decisionId: decision.DecisionId));
+
+        await turn.Apply(TestEvents.Of(Customer, EventCatalog.Purchase, T0.AddHours(3), decisionId: decision.DecisionId, value: 30m));
+        Assert.Single(ports.PolicyEngagements);
+        await turn.Apply(TestEvents.Of(Customer, "page_view", T0.AddHours(4)));
+
+        Assert.Single(ports.PolicyEngagements);
+        Assert.Single(ports.PolicyRevenues);
+    }
+
+    [Fact]
+    public async Task An_engagement_before_the_delivery_receipt_or_outside_the_attribution_window_is_no_evidence()
+    {
+        var (turn, state, ports) = Turn(campaigns: ContextualOnView());
+        var decision = Assert.Single((await turn.Apply(View())).Decisions);
+
+        await turn.Apply(TestEvents.Of(Customer, "page_view", T0.AddMinutes(1), decisionId: decision.DecisionId));
+        await turn.Apply(TestEvents.Of(Customer, EventCatalog.ActionDelivered, T0.AddMinutes(2), decisionId: decision.DecisionId));
+        await turn.Apply(TestEvents.Of(Customer, "page_view", T0 + _options.AttributionWindow + TimeSpan.FromMinutes(1)));
+
+        Assert.Empty(ports.PolicyEngagements);
+        Assert.False(Assert.Single(state.Decisions).Engaged);
+    }
+
+    private static CampaignDefinition ContextualOnView() =>
+        PaidOnView() with { Policy = new DecisionPolicy { Context = [new SegmentDimension { Trait = "tier" }] } };
+
     private static CampaignDefinition PaidOnView()
     {
         var paid = SampleCampaigns.PaidPerView("paid", total: 10m, cost: 1m);

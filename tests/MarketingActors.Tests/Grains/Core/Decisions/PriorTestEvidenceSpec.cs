@@ -40,6 +40,18 @@ public sealed class PriorTestEvidenceSpec
     }
 
     [Fact]
+    public void A_test_that_tracked_engagement_brings_its_engagements_and_one_that_did_not_brings_none()
+    {
+        var tracked = PriorTestEvidence.Of(SpringTest.Arms[0] with { Engagements = 2_000 }, weight: 0.25, D);
+        var untracked = PriorTestEvidence.Of(SpringTest.Arms[0], weight: 1, D);
+
+        Assert.Equal(500, tracked.Engagements);
+        Assert.Equal(0, untracked.Engagements);
+        Assert.Null(PolicyPrior.Pool([untracked], conversionValue: 50, weightPrecision: 10).Engagement);
+        Assert.NotNull(PolicyPrior.Pool([tracked], conversionValue: 50, weightPrecision: 10).Engagement);
+    }
+
+    [Fact]
     public void Without_a_test_the_campaigns_own_evidence_is_used_as_it_is()
     {
         var own = new Dictionary<string, ArmStatistics> { ["email"] = ArmTrials.Learn("email", _ => 0.03, 100, 1, revenue: 100) };
