@@ -8,7 +8,8 @@ namespace MarketingActors.Core.Decisions;
 /// signal and the value mostly noise: an order's value varies as much as the orders themselves):
 /// <list type="bullet">
 /// <item>conversion, context-free: the arm's rate shrunk towards the campaign's pooled rate with
-/// the weight of <see cref="PolicyPrior.Strength"/> trials;</item>
+/// the weight of <see cref="PolicyPrior.Strength"/> trials, or, when the campaign's evidence
+/// counts engagements, its engagement rate × conversions per engagement (<see cref="EngagementPrior"/>);</item>
 /// <item>conversion, contextual: Bayesian linear regression (ridge) of the conversion on the
 /// decision context, the intercept's prior at the pooled rate with that same weight and every
 /// other weight's at 0 with <see cref="PolicyPrior.WeightPrecision"/>, so that an arm without
