@@ -32,6 +32,7 @@ public sealed record HillstromRow(int Index, string Recency, string History, str
     }
 }
 
+/// <summary>One arm of the contextual policy as the campaign's state reports it at the end of a run.</summary>
 public sealed record ArmEvidence(string Arm, long Trials, long Engagements, long Conversions);
 
 public sealed record PolicyValue(string Policy, long Rows, Interval Conversion, Interval SpendPerCustomer, Interval NetPerCustomer);

@@ -19,6 +19,22 @@ public sealed class HillstromReplaySpec(EmbeddedEngine engine)
         Assert.Equal(21_307, rows.Count(r => r.Arm == HillstromReplay.Mens));
         Assert.Equal(21_387, rows.Count(r => r.Arm == HillstromReplay.Womens));
         Assert.Equal(1.4226, rows.Where(r => r.Arm == HillstromReplay.Mens).Average(r => r.Spend), 4);
+        // 18.28% of the Mens arm visited; every buyer did, so a conversion is always an engagement.
+        Assert.Equal(0.1828, rows.Where(r => r.Arm == HillstromReplay.Mens).Average(r => r.Visited ? 1.0 : 0.0), 4);
+        Assert.All(rows.Where(r => r.Converted), r => Assert.True(r.Visited));
+    }
+
+    [Fact]
+    public void A_learner_that_sees_the_visits_too_settles_on_the_better_email_sooner()
+    {
+        var rows = HillstromRow.Read(Hillstrom, limit: null);
+        var order = HillstromReplay.Order(rows, seed: 11, reversed: false);
+
+        var conversionsOnly = HillstromBound.Run(rows, order, "conversions");
+        var withVisits = HillstromBound.Run(rows, order, "visits", visits: true);
+
+        Assert.True(withVisits.MensShare > conversionsOnly.MensShare + 0.2, $"{withVisits.MensShare} vs {conversionsOnly.MensShare}");
+        Assert.True(withVisits.Whole > conversionsOnly.Whole, $"{withVisits.Whole} vs {conversionsOnly.Whole}");
     }
 
     [Fact]
@@ -37,6 +53,7 @@ public sealed class HillstromReplaySpec(EmbeddedEngine engine)
             Assert.Equal(32_000, test.Arms.Sum(a => a.Trials));
             var mens = test.Arms.Single(a => a.ActionId == HillstromReplay.Mens);
             Assert.Equal(prior.Count(r => r.Arm == HillstromReplay.Mens && r.Converted), mens.Conversions);
+            Assert.Equal(prior.Count(r => r.Arm == HillstromReplay.Mens && r.Visited), mens.Engagements);
             Assert.Equal((decimal)prior.Where(r => r.Arm == HillstromReplay.Mens).Sum(r => r.Spend), mens.Revenue, 2);
         }
         Assert.Equal(folds[0].Replayed.Select(r => r.Index), folds[1].Prior.Select(r => r.Index));

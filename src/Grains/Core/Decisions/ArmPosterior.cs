@@ -229,7 +229,8 @@ public sealed record PolicyPrior(double PooledRate, double PooledValue, double S
 /// as much as the arms' evidence says they share it (<see cref="PolicyPrior.BetweenArms"/>), so an
 /// arm that draws engagements that do not convert leaves the pool as soon as its conversions show
 /// it. That prior's weight is q̄(1−q̄)/τ² engagements, never less than three conversions' worth
-/// (the plain model's rule) nor more than all the campaign's engagements.
+/// (the plain model's rule), and unbounded when the arms look alike (τ² = 0): then they share the
+/// pooled rate outright, and only their engagement tells them apart.
 /// Used only when every arm's engagements cover its conversions (every conversion is an
 /// engagement): evidence without engagement tracking, such as a prior test that reported none,
 /// leaves the campaign on the plain model.
