@@ -195,11 +195,14 @@ public static class HillstromReplay
                 var matched = effective == r.Arm;
                 if (sent is not null)
                     feedback.Add($$"""{"eventId":"{{c}}-dl","customerId":"{{c}}","type":"{{(matched ? "action_delivered" : "action_failed")}}","decisionId":"{{id}}","timestamp":"{{at.AddMilliseconds(2):O}}"}""");
-                // A visit (the file's: the customer came to the site within two weeks) is the engagement the policy learns from beside conversions.
-                if (matched && r.Visited)
-                    feedback.Add($$"""{"eventId":"{{c}}-visit","customerId":"{{c}}","type":"product_view","decisionId":"{{id}}","campaignId":"{{campaign}}","timestamp":"{{at.AddMilliseconds(2.5):O}}"}""");
                 if (matched && r.Converted)
                     feedback.Add($$"""{"eventId":"{{c}}-buy","customerId":"{{c}}","type":"purchase","decisionId":"{{id}}","campaignId":"{{campaign}}","value":{{r.Spend.ToString(CultureInfo.InvariantCulture)}},"timestamp":"{{at.AddMilliseconds(3):O}}"}""");
+                // A visit (the file's: the customer came to the site within two weeks) is the engagement the policy learns from beside
+                // conversions. Posted after the purchase: on an engine where other campaigns decide on product views, the decisions it
+                // triggers could push this one out of the customer's recent decisions before its purchase is attributed. A conversion
+                // is an engagement, so a buyer's decision is engaged either way.
+                if (matched && r.Visited)
+                    feedback.Add($$"""{"eventId":"{{c}}-visit","customerId":"{{c}}","type":"product_view","decisionId":"{{id}}","campaignId":"{{campaign}}","timestamp":"{{at.AddMilliseconds(4):O}}"}""");
             }
             foreach (var part in feedback.Chunk(1000)) await engine.PostEvents(part);
             var total = Interlocked.Add(ref done, chunk.Length);
