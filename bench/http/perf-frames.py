@@ -17,25 +17,10 @@ import collections
 import re
 import sys
 
+from perf_samples import samples
+
 LAYERS = ["MarketingActors", "Orleans", "Microsoft.AspNetCore", "System.Text.Json", "OpenTelemetry", "K4os",
           "System.IO.Pipelines", "System.Net", "System.Private.CoreLib", "System.Collections", "System.Linq"]
-
-
-def stacks(path):
-    """Each sample's frames, leaf first, as (name, library)."""
-    frames = []
-    for line in open(path, errors="replace"):
-        line = line.strip()
-        if not line:
-            if frames:
-                yield frames
-            frames = []
-            continue
-        match = re.match(r"^[0-9a-f]+ (.*) \((.*)\)$", line)
-        if match:
-            frames.append((match.group(1), match.group(2)))
-    if frames:
-        yield frames
 
 
 def method(name):
@@ -61,7 +46,7 @@ def layer(name, library, stack):
 
 def main(path, top):
     by_layer, own, inclusive, total = collections.Counter(), collections.Counter(), collections.Counter(), 0
-    for stack in stacks(path):
+    for _, _, stack in samples(path):
         total += 1
         name, library = stack[0]
         by_layer[layer(name, library, stack)] += 1

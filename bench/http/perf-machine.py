@@ -6,15 +6,11 @@ journal's COPY and its B-tree inserts, autovacuum, the other statements, commits
 
     perf script -F comm,pid,ip,sym,dso -i perf.data > machine.txt
     python3 bench/http/perf-machine.py machine.txt SILO_PID
-
-A sample is a header line (command, then pid) followed by its frames, leaf first, one a line.
 """
 import collections
-import re
 import sys
 
-FRAME = re.compile(r"^\s+[0-9a-f]+ (.*) \((.*)\)$")
-HEADER = re.compile(r"^(.*\S)\s+(\d+)\s*$")
+from perf_samples import samples
 
 # PostgreSQL's work, tried in this order against the function names of a sample's stack.
 POSTGRES_WORK = [
@@ -32,28 +28,8 @@ COPY_PARTS = [
 ]
 
 
-def samples(path):
-    """(command, pid, [function names, leaf first]) per sample."""
-    header, frames = None, []
-    for line in open(path, errors="replace"):
-        if not line.strip():
-            if header:
-                yield header[0], header[1], frames
-            header, frames = None, []
-            continue
-        frame = FRAME.match(line)
-        if frame:
-            frames.append(frame.group(1))
-            continue
-        match = HEADER.match(line)
-        if match:
-            header = (match.group(1), int(match.group(2)))
-    if header:
-        yield header[0], header[1], frames
-
-
 def first_match(stack, kinds):
-    names = set(stack)
+    names = {function for function, _ in stack}
     for label, functions in kinds:
         if names & functions:
             return label
