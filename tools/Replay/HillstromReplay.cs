@@ -32,9 +32,6 @@ public sealed record HillstromRow(int Index, string Recency, string History, str
     }
 }
 
-/// <summary>One arm of the contextual policy as the campaign's state reports it at the end of a run.</summary>
-public sealed record ArmEvidence(string Arm, long Trials, long Engagements, long Conversions);
-
 public sealed record PolicyValue(string Policy, long Rows, Interval Conversion, Interval SpendPerCustomer, Interval NetPerCustomer);
 
 /// <summary>
@@ -74,7 +71,7 @@ public sealed record HillstromResult(
     public string Label { get; init; } = "";
 
     /// <summary>The contextual policy's evidence per arm as the campaign holds it at the end (the holdout's included).</summary>
-    public IReadOnlyList<ArmEvidence> Evidence { get; init; } = [];
+    public IReadOnlyList<PolicyArmView> Evidence { get; init; } = [];
 
     /// <summary>Rows the engine saw: all but the customers it would hold out whose logged arm was an e-mail (rejected beforehand).</summary>
     public int Shown { get; init; }
@@ -249,8 +246,7 @@ public static class HillstromReplay
             budgetBlocked)
         {
             Shown = shown.Count, Treated = treated.Count, HeldOutRevealed = list.Count(o => o.HeldOut && o.Row.Arm == None),
-            Evidence = [.. state.GetProperty("policyArms").EnumerateArray().Select(a => new ArmEvidence(a.GetProperty("armId").GetString()!,
-                a.GetProperty("trials").GetInt64(), a.GetProperty("engagements").GetInt64(), a.GetProperty("conversions").GetInt64()))],
+            Evidence = state.GetProperty("policyArms").Deserialize<PolicyArmView[]>(Json)!,
         };
     }
 
@@ -344,7 +340,7 @@ public static class HillstromReplay
         o.WriteLine("Engine choice shares: " + string.Join(", ", r.ChoiceShares.Select(kv => $"{kv.Key} {(100 * kv.Value).ToString("0.0", inv)}%")));
         o.WriteLine("Decision reasons: " + string.Join(", ", r.Reasons.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {(100 * kv.Value).ToString("0.0", inv)}%")));
         o.WriteLine("Variant evidence the engine learned (conversions/deliveries): " + r.Learned);
-        o.WriteLine("Policy evidence per arm (trials / engaged / converted): " + string.Join(", ", r.Evidence.Select(e => $"{e.Arm} {e.Trials} / {e.Engagements} / {e.Conversions}")));
+        o.WriteLine("Policy evidence per arm (trials / engaged / converted): " + string.Join(", ", r.Evidence.Select(e => $"{e.ArmId} {e.Trials} / {e.Engagements} / {e.Conversions}")));
         o.WriteLine($"Decisions where a candidate was blocked by the budget check: {r.BudgetBlocked}");
         o.WriteLine();
         o.WriteLine($"| policy | rows used | conversion [95% CI] | spend / customer [95% CI] | net of ${SendCost.ToString(inv)}/send [95% CI] |");

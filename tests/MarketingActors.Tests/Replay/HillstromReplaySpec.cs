@@ -106,7 +106,7 @@ public sealed class HillstromReplaySpec(EmbeddedEngine engine)
         Assert.InRange(mens.SpendPerCustomer.Estimate, mensRows.Min(r => r.Spend), mensRows.Max(r => r.Spend));
         Assert.True(result.ReportTreatedConversions + result.ReportHoldoutConversions > 0, "revealed purchases reach the engine's report");
         // Revealed visits reach the policy's evidence as engagements, and no arm converts more than it engages.
-        var evidence = Assert.Single(result.Evidence, e => e.Arm == HillstromReplay.Mens);
+        var evidence = Assert.Single(result.Evidence, e => e.ArmId == HillstromReplay.Mens);
         Assert.InRange(evidence.Engagements, evidence.Conversions + 1, evidence.Trials);
         Assert.All(result.Evidence, e => Assert.True(e.Conversions <= e.Engagements, e.ToString()));
         // Like for like: the engine's per-action conversions over the decisions the replay revealed, never more than it revealed.
