@@ -74,30 +74,52 @@ public static class HillstromBound
             order.Skip(half).Where(r => r.Arm == HillstromReplay.Mens).Average(r => r.Net), Estimates.Mean([.. paired]), mensShare);
     }
 
+    private static readonly PolicyArm[] Arms = [.. HillstromReplay.ArmIds.Select(a => new PolicyArm(a, HillstromReplay.CostOf(a)))];
+    private static readonly double[] NoContext = [1.0];
+
     /// <summary>
     /// Beside the bound, the engine's policy core (<see cref="ContextualPolicy"/> with its default
     /// exploration floor and no context: its best-single-action baseline) on the same order, in
-    /// process and without HTTP, with the replay's rules: 30% of customers held out (only those
-    /// logged without e-mail kept, as evidence of the control arm), matched treated rows revealed,
-    /// posteriors rebuilt every 500 settled outcomes. Cheap enough to run on hundreds of orders,
-    /// where the HTTP replay's ten runs are too few to tell its expectation. With a
-    /// <paramref name="priorTest"/>, the arms start from its evidence as the engine's do; with
-    /// <paramref name="engagement"/>, a matched row's visit is its engagement, as the replay posts it.
+    /// process and without HTTP, with the replay's rules (<see cref="Replayed"/>). Cheap enough to
+    /// run on hundreds of orders, where the HTTP replay's ten runs are too few to tell its
+    /// expectation. With a <paramref name="priorTest"/>, the arms start from its evidence as the
+    /// engine's do; with <paramref name="engagement"/>, a matched row's visit is its engagement, as
+    /// the replay posts it.
     /// </summary>
-    public static BoundRun EnginePolicy(IReadOnlyList<HillstromRow> order, int seed, string label, PriorTest? priorTest = null, bool engagement = false)
+    public static BoundRun EnginePolicy(IReadOnlyList<HillstromRow> order, int seed, string label, PriorTest? priorTest = null, bool engagement = false) =>
+        Replayed(order, seed, label, (posteriors, random) => ContextualPolicy.Choose(Arms, posteriors, NoContext, PolicyOptions.Default, random).Chosen, priorTest, engagement);
+
+    /// <summary>
+    /// The Mens rule with the policy's exploration floor: told from the first row which e-mail is
+    /// best, it still spreads <see cref="PolicyOptions.ExplorationFloor"/> of its decisions evenly
+    /// over the arms, as the floor (that keeps the holdout and off-policy estimates valid)
+    /// asks of any policy. What no learner that keeps that floor can beat on Hillstrom, where
+    /// context carries next to no signal: the price of the floor alone, with nothing to learn.
+    /// </summary>
+    public static BoundRun MensRuleWithFloor(IReadOnlyList<HillstromRow> order, int seed, string label)
+    {
+        var mens = Array.IndexOf(HillstromReplay.ArmIds, HillstromReplay.Mens);
+        return Replayed(order, seed, label, (_, random) => random.NextDouble() < PolicyOptions.Default.ExplorationFloor ? random.Next(Arms.Length) : mens);
+    }
+
+    /// <summary>
+    /// A policy on one order with the replay's rules: 30% of customers held out (only those logged
+    /// without e-mail kept, as evidence of the control arm), matched treated rows revealed, the
+    /// arms' posteriors rebuilt every 500 settled outcomes and handed to <paramref name="choose"/>.
+    /// </summary>
+    private static BoundRun Replayed(IReadOnlyList<HillstromRow> order, int seed, string label, Func<ArmPosterior[], Random, int> choose,
+        PriorTest? priorTest = null, bool engagement = false)
     {
         var random = new Random(seed);
-        var arms = HillstromReplay.ArmIds.Select(a => new PolicyArm(a, HillstromReplay.CostOf(a))).ToArray();
         var tested = PriorTestEvidence.With(new Dictionary<string, ArmStatistics>(), priorTest, dimension: 1);
-        var evidence = arms.Select(a => tested.GetValueOrDefault(a.ArmId) ?? new ArmStatistics { ArmId = a.ArmId }).ToArray();
-        var pending = arms.Select(a => new ArmAccumulator(a.ArmId, 1)).ToArray();
+        var evidence = Arms.Select(a => tested.GetValueOrDefault(a.ArmId) ?? new ArmStatistics { ArmId = a.ArmId }).ToArray();
+        var pending = Arms.Select(a => new ArmAccumulator(a.ArmId, 1)).ToArray();
         ArmPosterior[] Posteriors()
         {
             var prior = PolicyPrior.Pool(evidence, conversionValue: 50, PolicyOptions.Default.WeightPrecision);
             return [.. evidence.Select(e => ArmPosterior.Of(e, prior, 1))];
         }
         var posteriors = Posteriors();
-        double[] x = [1.0];
         var (settled, mensChoices, none) = (0, 0, Array.IndexOf(HillstromReplay.ArmIds, HillstromReplay.None));
         var matched = new List<(int Position, double Net)>();
         var paired = new List<double>();
@@ -112,24 +134,24 @@ public static class HillstromBound
             }
             else
             {
-                var choice = ContextualPolicy.Choose(arms, posteriors, x, PolicyOptions.Default, random).Chosen;
+                var choice = choose(posteriors, random);
                 if (choice == 0) mensChoices++;
-                paired.Add(HillstromReplay.PairedTerm(row, arms[choice].ArmId, HillstromReplay.Mens));
+                paired.Add(HillstromReplay.PairedTerm(row, Arms[choice].ArmId, HillstromReplay.Mens));
                 if (choice != logged) continue;
                 matched.Add((i, row.Net));
                 Settle(choice, row);
             }
             if (settled < 500) continue;
-            for (var a = 0; a < arms.Length; a++) evidence[a] = evidence[a].Plus(pending[a].Take());
+            for (var a = 0; a < Arms.Length; a++) evidence[a] = evidence[a].Plus(pending[a].Take());
             (posteriors, settled) = (Posteriors(), 0);
         }
         return Result(label, order, matched, paired, mensChoices / (double)paired.Count);
 
         void Settle(int arm, HillstromRow row)
         {
-            pending[arm].Trial(x);
+            pending[arm].Trial(NoContext);
             if (engagement && row.Visited) pending[arm].Engagement();
-            if (row.Converted) pending[arm].Conversion(x, row.Spend);
+            if (row.Converted) pending[arm].Conversion(NoContext, row.Spend);
             settled++;
         }
     }
@@ -137,8 +159,9 @@ public static class HillstromBound
     /// <summary>
     /// Each learner on the seeds' orders, one row per run, then the same over <paramref name="many"/>
     /// further seeds (<paramref name="manyFrom"/> on: the reported figures use 1000 on, a design choice is measured on
-    /// another range first), summarized: the bound and the policy core from cold on the whole
-    /// file's two orders per seed, learning from conversions alone and from visits too; the policy
+    /// another range first), summarized: the bound, the Mens rule with the policy's floor, and the
+    /// policy core from cold on the whole file's two orders per seed, learning from conversions
+    /// alone and from visits too; the policy
     /// core warm-started on the cross-fitted folds (each half of the seed's shuffle, both orders,
     /// with the other half's results, visits included, as its prior test).
     /// The last line is the summaries as JSON, as the replay's other commands end.
@@ -157,6 +180,7 @@ public static class HillstromBound
                  {
                      ("bound", "the bound (myopic Bayes, knows the arms' rates)", seed => Orders(seed).Select(x => Run(rows, x.Order, x.Label))),
                      ("bound-visits", "the bound seeing visits too (myopic Bayes, knows the arms' conversion and visit rates)", seed => Orders(seed).Select(x => Run(rows, x.Order, x.Label, visits: true))),
+                     ("mens-floor", "the Mens rule with the policy's exploration floor (knows the best e-mail from the start)", seed => Orders(seed).Select((x, i) => MensRuleWithFloor(x.Order, seed * 2 + i, x.Label))),
                      ("core", "the engine's policy core, no context", seed => Orders(seed).Select((x, i) => EnginePolicy(x.Order, seed * 2 + i, x.Label))),
                      ("core-engaged", "the engine's policy core, no context, learning from visits too", seed => Orders(seed).Select((x, i) => EnginePolicy(x.Order, seed * 2 + i, x.Label, engagement: true))),
                      ("core-warm", "the engine's policy core, no context, learning from visits too, warm-started from the other fold's results", Warm),

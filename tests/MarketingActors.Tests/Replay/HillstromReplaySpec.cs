@@ -38,6 +38,19 @@ public sealed class HillstromReplaySpec(EmbeddedEngine engine)
     }
 
     [Fact]
+    public void The_mens_rule_with_the_exploration_floor_still_spreads_the_floor_over_every_arm()
+    {
+        var rows = HillstromRow.Read(Hillstrom, limit: null);
+        var order = HillstromReplay.Order(rows, seed: 11, reversed: false);
+
+        var rule = HillstromBound.MensRuleWithFloor(order, seed: 22, "mens rule, floored");
+
+        // 1 − floor·(K−1)/K of the decisions go to Mens: 0.9667 at the default 5% over three arms (±0.001 over ≈ 45,000 decisions).
+        var expected = 1 - Core.Decisions.PolicyOptions.Default.ExplorationFloor * 2 / 3;
+        Assert.InRange(rule.MensShare, expected - 0.005, expected + 0.005);
+    }
+
+    [Fact]
     public void Cross_fitting_replays_each_half_with_the_other_halfs_results_and_never_its_own()
     {
         var rows = HillstromRow.Read(Hillstrom, limit: null);
