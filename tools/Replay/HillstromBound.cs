@@ -76,6 +76,7 @@ public static class HillstromBound
 
     private static readonly PolicyArm[] Arms = [.. HillstromReplay.ArmIds.Select(a => new PolicyArm(a, HillstromReplay.CostOf(a)))];
     private static readonly double[] NoContext = [1.0];
+    private static readonly int MensArm = Array.IndexOf(HillstromReplay.ArmIds, HillstromReplay.Mens);
 
     /// <summary>
     /// Beside the bound, the engine's policy core (<see cref="ContextualPolicy"/> with its default
@@ -96,11 +97,8 @@ public static class HillstromBound
     /// asks of any policy. What no learner that keeps that floor can beat on Hillstrom, where
     /// context carries next to no signal: the price of the floor alone, with nothing to learn.
     /// </summary>
-    public static BoundRun MensRuleWithFloor(IReadOnlyList<HillstromRow> order, int seed, string label)
-    {
-        var mens = Array.IndexOf(HillstromReplay.ArmIds, HillstromReplay.Mens);
-        return Replayed(order, seed, label, (_, random) => random.NextDouble() < PolicyOptions.Default.ExplorationFloor ? random.Next(Arms.Length) : mens);
-    }
+    public static BoundRun MensRuleWithFloor(IReadOnlyList<HillstromRow> order, int seed, string label) =>
+        Replayed(order, seed, label, (_, random) => random.NextDouble() < PolicyOptions.Default.ExplorationFloor ? random.Next(Arms.Length) : MensArm);
 
     /// <summary>
     /// A policy on one order with the replay's rules: 30% of customers held out (only those logged
@@ -135,7 +133,7 @@ public static class HillstromBound
             else
             {
                 var choice = choose(posteriors, random);
-                if (choice == 0) mensChoices++;
+                if (choice == MensArm) mensChoices++;
                 paired.Add(HillstromReplay.PairedTerm(row, Arms[choice].ArmId, HillstromReplay.Mens));
                 if (choice != logged) continue;
                 matched.Add((i, row.Net));
@@ -161,9 +159,9 @@ public static class HillstromBound
     /// further seeds (<paramref name="manyFrom"/> on: the reported figures use 1000 on, a design choice is measured on
     /// another range first), summarized: the bound, the Mens rule with the policy's floor, and the
     /// policy core from cold on the whole file's two orders per seed, learning from conversions
-    /// alone and from visits too; the policy
-    /// core warm-started on the cross-fitted folds (each half of the seed's shuffle, both orders,
-    /// with the other half's results, visits included, as its prior test).
+    /// alone and from visits too; the policy core warm-started on the cross-fitted folds (each half
+    /// of the seed's shuffle, both orders, with the other half's results, visits included, as its
+    /// prior test).
     /// The last line is the summaries as JSON, as the replay's other commands end.
     /// </summary>
     public static void Print(IReadOnlyList<HillstromRow> rows, IEnumerable<int> seeds, int many, int manyFrom, TextWriter o)
