@@ -36,10 +36,13 @@ public sealed class ContextualPolicySpec(EmbeddedEngine engine) : IClassFixture<
     {
         var campaign = await engine.Created(Contextual(TestEvents.NewId("ctx")));
         var now = DateTimeOffset.UtcNow.ToString("O");
-        // Planted: e-mail sells to half of the customers, push to a quarter. Each customer's answer to either is drawn
+        // Planted: e-mail sells to half of the customers, push to a tenth. Each customer's answer to either is drawn
         // up front, so what "always e-mail" would have earned on these very customers is known whatever the policy sends.
+        // The gap keeps "e-mail is the best fixed action" from failing by chance: the campaign's own decisions are not seeded,
+        // and push's estimate rests on the few dozen sends the floor gives it at weights near 40. At a quarter its doubly robust
+        // estimate's standard deviation was ≈ $3.5 against a $10 gap (it named push once in a CI run); at a tenth, ≈ $2.4 against $16.
         var random = new Random(18);
-        var sells = Enumerable.Range(0, Customers).Select(_ => (Email: random.NextDouble() < 0.5, Push: random.NextDouble() < 0.25)).ToArray();
+        var sells = Enumerable.Range(0, Customers).Select(_ => (Email: random.NextDouble() < 0.5, Push: random.NextDouble() < 0.1)).ToArray();
         var propensities = new List<double>();
         var weightedRewards = new Dictionary<string, double> { ["email"] = 0, ["push"] = 0 };
         var rewards = 0.0;
