@@ -393,11 +393,13 @@ public sealed class CustomerTurn(string customerId, ICustomerStateSource state, 
             if (record is null) return;
             var held = record.Status == DecisionStatus.Held;
             var undelivered = record.Status == DecisionStatus.Reserved;
-            if (!record.Convert() || replaying) return;
+            if (!record.Convert()) return;
+            // Marked in replay too, as the status is: a visit after a restart must not count the converted decision's engagement again.
+            var firstEngagement = record.Engage();
+            if (replaying) return;
             var revenue = Math.Max(0, e.Value ?? 0);
             // Holdout conversions measure lift but are no evidence about a variant nobody received.
             if (!held) ports.Tallies.RecordConversion(record.CampaignId, record.ActionId!, record.Segment, revenue);
-            var firstEngagement = record.Engage();
             if (record.Policy is { } trace)
             {
                 // A conversion that settles a decision before its receipt makes it a trial first, so no revenue is without one;

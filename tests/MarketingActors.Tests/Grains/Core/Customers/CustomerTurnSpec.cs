@@ -232,6 +232,32 @@ public class CustomerTurnSpec
     }
 
     [Fact]
+    public async Task A_conversion_replayed_after_a_restart_still_marks_its_decision_engaged_so_a_later_visit_is_not_counted_again()
+    {
+        var (live, liveState, liveTallies) = Turn(campaigns: ContextualOnView());
+        var view = View();
+        var decision = Assert.Single((await live.Apply(view)).Decisions);
+        var receipt = TestEvents.Of(Customer, EventCatalog.ActionDelivered, T0.AddMinutes(1), decisionId: decision.DecisionId);
+        var purchase = TestEvents.Of(Customer, EventCatalog.Purchase, T0.AddHours(1), decisionId: decision.DecisionId, value: 30m);
+        await live.Apply(receipt);
+        await live.Apply(purchase);
+        Assert.Single(liveTallies.PolicyEngagements);
+
+        var (replayed, state, ports) = Turn(campaigns: ContextualOnView());
+        var d = Assert.Single(liveState.Decisions);
+        state.Remember(new DecisionRecord
+        {
+            DecisionId = d.DecisionId, CampaignId = d.CampaignId, ActionId = d.ActionId, Channel = d.Channel, Reservation = d.Reservation, DecidedAt = d.DecidedAt,
+            Status = DecisionStatus.Reserved, Policy = d.Policy,
+        }, keep: int.MaxValue);
+        foreach (var e in new[] { view, receipt, purchase }) Assert.True(replayed.Replay(e));
+        await replayed.Apply(TestEvents.Of(Customer, "page_view", T0.AddHours(2)));
+
+        Assert.True(Assert.Single(state.Decisions).Engaged);
+        Assert.Empty(ports.PolicyEngagements);
+    }
+
+    [Fact]
     public async Task An_engagement_before_the_delivery_receipt_or_outside_the_attribution_window_is_no_evidence()
     {
         var (turn, state, ports) = Turn(campaigns: ContextualOnView());
