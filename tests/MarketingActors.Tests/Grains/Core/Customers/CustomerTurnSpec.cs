@@ -97,13 +97,7 @@ public class CustomerTurnSpec
         await live.Apply(receipt);
 
         var (replayed, state, ports) = Turn(campaigns: PaidOnView());
-        foreach (var d in liveState.Decisions)
-        {
-            state.Remember(new DecisionRecord
-            {
-                DecisionId = d.DecisionId, CampaignId = d.CampaignId, ActionId = d.ActionId, Channel = d.Channel, Reservation = d.Reservation, DecidedAt = d.DecidedAt, Status = DecisionStatus.Reserved,
-            }, keep: int.MaxValue);
-        }
+        RestoreDecisionsAsReserved(liveState, state);
         Assert.True(replayed.Replay(view));
         Assert.True(replayed.Replay(receipt));
         Assert.False(replayed.Replay(receipt));
@@ -244,12 +238,7 @@ public class CustomerTurnSpec
         Assert.Single(liveTallies.PolicyEngagements);
 
         var (replayed, state, ports) = Turn(campaigns: ContextualOnView());
-        var d = Assert.Single(liveState.Decisions);
-        state.Remember(new DecisionRecord
-        {
-            DecisionId = d.DecisionId, CampaignId = d.CampaignId, ActionId = d.ActionId, Channel = d.Channel, Reservation = d.Reservation, DecidedAt = d.DecidedAt,
-            Status = DecisionStatus.Reserved, Policy = d.Policy,
-        }, keep: int.MaxValue);
+        RestoreDecisionsAsReserved(liveState, state);
         foreach (var e in new[] { view, receipt, purchase }) Assert.True(replayed.Replay(e));
         await replayed.Apply(TestEvents.Of(Customer, "page_view", T0.AddHours(2)));
 
@@ -269,6 +258,19 @@ public class CustomerTurnSpec
 
         Assert.Empty(ports.PolicyEngagements);
         Assert.False(Assert.Single(state.Decisions).Engaged);
+    }
+
+    /// <summary>A snapshot taken when the decisions were made: each one still reserved, for the journal's receipts and conversions to move on replay.</summary>
+    private static void RestoreDecisionsAsReserved(CustomerState live, CustomerState into)
+    {
+        foreach (var d in live.Decisions)
+        {
+            into.Remember(new DecisionRecord
+            {
+                DecisionId = d.DecisionId, CampaignId = d.CampaignId, ActionId = d.ActionId, Channel = d.Channel, Reservation = d.Reservation, DecidedAt = d.DecidedAt,
+                Status = DecisionStatus.Reserved, Policy = d.Policy,
+            }, keep: int.MaxValue);
+        }
     }
 
     private static CampaignDefinition ContextualOnView() =>
