@@ -74,7 +74,10 @@ public static class HillstromBound
             order.Skip(half).Where(r => r.Arm == HillstromReplay.Mens).Average(r => r.Net), Estimates.Mean([.. paired]), mensShare);
     }
 
-    private static readonly PolicyArm[] Arms = [.. HillstromReplay.ArmIds.Select(a => new PolicyArm(a, HillstromReplay.CostOf(a)))];
+    private static readonly PolicyArm[] Arms = [.. HillstromReplay.ArmIds.Select(a => new PolicyArm(a, HillstromReplay.CostOf(a), Control: a == HillstromReplay.None))];
+    /// <summary>The engine's default policy options for the replay's campaign, whose holdout is <see cref="HoldoutShare"/>.</summary>
+    private static readonly PolicyOptions Options = PolicyOptions.Default with { HoldoutShare = HoldoutShare };
+    private const double HoldoutShare = 0.3;
     private static readonly double[] NoContext = [1.0];
     private static readonly int MensArm = Array.IndexOf(HillstromReplay.ArmIds, HillstromReplay.Mens);
 
@@ -88,17 +91,26 @@ public static class HillstromBound
     /// the replay posts it.
     /// </summary>
     public static BoundRun EnginePolicy(IReadOnlyList<HillstromRow> order, int seed, string label, PriorTest? priorTest = null, bool engagement = false) =>
-        Replayed(order, seed, label, (posteriors, random) => ContextualPolicy.Choose(Arms, posteriors, NoContext, PolicyOptions.Default, random).Chosen, priorTest, engagement);
+        Replayed(order, seed, label, (posteriors, random) => ContextualPolicy.Choose(Arms, posteriors, NoContext, Options, random).Chosen, priorTest, engagement);
 
     /// <summary>
     /// The Mens rule with the policy's exploration floor: told from the first row which e-mail is
-    /// best, it still spreads <see cref="PolicyOptions.ExplorationFloor"/> of its decisions evenly
-    /// over the arms, as the floor (that keeps the holdout and off-policy estimates valid)
+    /// best, it still spreads <see cref="PolicyOptions.ExplorationFloor"/> of its decisions over
+    /// the arms as the policy does (<see cref="ContextualPolicy.FloorShares"/>), as the floor (that keeps the holdout and off-policy estimates valid)
     /// asks of any policy. What no learner that keeps that floor can beat on Hillstrom, where
     /// context carries next to no signal: the price of the floor alone, with nothing to learn.
     /// </summary>
     public static BoundRun MensRuleWithFloor(IReadOnlyList<HillstromRow> order, int seed, string label) =>
-        Replayed(order, seed, label, (_, random) => random.NextDouble() < PolicyOptions.Default.ExplorationFloor ? random.Next(Arms.Length) : MensArm);
+        Replayed(order, seed, label, (_, random) => FloorArm(random.NextDouble()) ?? MensArm);
+
+    private static readonly double[] Floor = ContextualPolicy.FloorShares(Arms, Options);
+
+    /// <summary>The arm the floor gives a uniform draw <paramref name="u"/>, if it falls in the floor's share.</summary>
+    private static int? FloorArm(double u)
+    {
+        for (var a = 0; a < Floor.Length; a++) if ((u -= Floor[a]) < 0) return a;
+        return null;
+    }
 
     /// <summary>
     /// A policy on one order with the replay's rules: 30% of customers held out (only those logged
@@ -125,7 +137,7 @@ public static class HillstromBound
         {
             var row = order[i];
             var logged = Array.IndexOf(HillstromReplay.ArmIds, row.Arm);
-            if (random.NextDouble() < 0.3)
+            if (random.NextDouble() < HoldoutShare)
             {
                 if (logged != none) continue;
                 Settle(none, row);

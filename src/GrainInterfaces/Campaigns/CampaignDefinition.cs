@@ -57,7 +57,7 @@ public sealed record DecisionPolicy
     [Id(0)] public string Kind { get; init; } = Contextual;
     /// <summary>Traits (or features cut into buckets) the contextual model sees besides the behavioural features.</summary>
     [Id(1)] public SegmentDimension[] Context { get; init; } = [];
-    /// <summary>Share of decisions spread evenly over the eligible actions (0.01–0.5): no action's propensity is ever zero.</summary>
+    /// <summary>Share of decisions spread evenly over the eligible actions (0.01–0.5): no action's propensity is ever zero. A control option is left to the campaign holdout when the holdout is at least its share.</summary>
     [Id(2)] public double ExplorationFloor { get; init; } = 0.05;
     /// <summary>Standard deviations by which a contextual estimate must beat the best single action for a customer (0–5).</summary>
     [Id(3)] public double SafetyMargin { get; init; } = 2.0;

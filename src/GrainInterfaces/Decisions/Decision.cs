@@ -59,7 +59,12 @@ public sealed record DecisionScores
     [Id(0)] public required double ConversionLikelihood { get; init; }
     [Id(1)] public required double EngagementVelocity { get; init; }
     [Id(2)] public double ExpectedValue { get; init; }
-    /// <summary>Contextual policy: the probability the sent (or withheld) action had, as logged for off-policy evaluation.</summary>
+    /// <summary>
+    /// Contextual policy: the probability the customer's treatment had — the action sent, or for a
+    /// campaign-holdout customer the control option (nothing sent) — under the policy, its
+    /// exploration floor and the holdout together, as the off-policy estimates weigh it. None for
+    /// a global-control customer, whom they leave out.
+    /// </summary>
     [Id(3)] public double? Propensity { get; init; }
     /// <summary>Contextual policy: the action's predicted net value for this customer minus what the holdout predicts without any action.</summary>
     [Id(4)] public double? PredictedUplift { get; init; }

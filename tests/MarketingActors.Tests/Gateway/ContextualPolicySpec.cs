@@ -15,7 +15,7 @@ namespace MarketingActors.Tests.Gateway;
 /// <remarks>Its own engine: its active campaign would otherwise decide on other specs' product views.</remarks>
 public sealed class ContextualPolicySpec(EmbeddedEngine engine) : IClassFixture<EmbeddedEngine>
 {
-    private const int Customers = 1_000;
+    private const int Customers = 1_000, HeldOutCustomers = 600;
 
     private static CampaignDefinition Contextual(string id) => new()
     {
@@ -49,14 +49,9 @@ public sealed class ContextualPolicySpec(EmbeddedEngine engine) : IClassFixture<
         var sent = 0;
         foreach (var chunk in Enumerable.Range(0, Customers).Chunk(200))
         {
-            var events = chunk.SelectMany(i => new[]
-            {
-                $$$"""{"eventId":"{{{campaign.Id}}}-{{{i}}}-id","customerId":"{{{campaign.Id}}}-c{{{i}}}","type":"identify","timestamp":"{{{now}}}","traits":{"tier":"{{{(i % 2 == 0 ? "gold" : "basic")}}}","consent.email":"true","consent.push":"true","timezone":"UTC"}}""",
-                $$"""{"eventId":"{{campaign.Id}}-{{i}}-pv","customerId":"{{campaign.Id}}-c{{i}}","type":"product_view","timestamp":"{{now}}"}""",
-            });
-            var answer = await engine.Json(await engine.PostJson("/v1/events", "[" + string.Join(",", events) + "]"));
+            var answer = await engine.Json(await engine.PostJson("/v1/events", "[" + string.Join(",", chunk.SelectMany(i => Visit(campaign.Id, i, now))) + "]"));
             var outcomes = new List<string>();
-            foreach (var d in answer.GetProperty("results").EnumerateArray().SelectMany(r => r.GetProperty("decisions").EnumerateArray()))
+            foreach (var d in Decisions(answer, campaign.Id))
             {
                 if (!d.TryGetProperty("action", out var action)) continue;
                 propensities.Add(d.GetProperty("scores").GetProperty("propensity").GetDouble());
@@ -108,6 +103,73 @@ public sealed class ContextualPolicySpec(EmbeddedEngine engine) : IClassFixture<
     }
 
     [Fact]
+    public async Task With_a_holdout_and_a_control_option_held_out_decisions_count_as_the_control_at_the_propensity_each_decision_shows()
+    {
+        var campaign = await engine.Created(Contextual(TestEvents.NewId("ctx-hold")) with
+        {
+            HoldoutPercent = 30,
+            Actions =
+            [
+                new ActionOption { Id = "email", Channel = "email", Variant = "offer", Cost = 0.1m },
+                new ActionOption { Id = "nothing", Channel = "web", Variant = "no offer", Cost = 0, Control = true },
+            ],
+        });
+        var now = DateTimeOffset.UtcNow.ToString("O");
+        // Planted: the offer sells to 40% of the customers, nothing to 10%; each customer's answer is drawn up front.
+        var random = new Random(19);
+        var buys = Enumerable.Range(0, HeldOutCustomers).Select(_ => (Offered: random.NextDouble() < 0.4, Left: random.NextDouble() < 0.1)).ToArray();
+        // Σ r / p per treatment as the decisions show it: what IPS of "always x" must come to.
+        var weighted = new Dictionary<string, double> { ["email"] = 0, ["nothing"] = 0 };
+        var (decided, heldOut) = (0, 0);
+        var heldOutPropensities = new List<double>();
+        foreach (var chunk in Enumerable.Range(0, HeldOutCustomers).Chunk(200))
+        {
+            var answer = await engine.Json(await engine.PostJson("/v1/events", "[" + string.Join(",", chunk.SelectMany(i => Visit(campaign.Id, i, now))) + "]"));
+            var outcomes = new List<string>();
+            foreach (var d in Decisions(answer, campaign.Id))
+            {
+                var customer = d.GetProperty("customerId").GetString()!;
+                var id = d.GetProperty("decisionId").GetString();
+                var propensity = d.GetProperty("scores").GetProperty("propensity").GetDouble();
+                var sent = d.TryGetProperty("action", out var action) ? action.GetProperty("actionId").GetString()! : null;
+                var treatment = sent ?? "nothing";
+                decided++;
+                if (sent is null)
+                {
+                    Assert.Equal("holdout", d.GetProperty("reason").GetString());
+                    heldOut++;
+                    heldOutPropensities.Add(propensity);
+                }
+                else outcomes.Add($$"""{"eventId":"{{id}}-dl","customerId":"{{customer}}","type":"action_delivered","decisionId":"{{id}}","timestamp":"{{now}}"}""");
+                var buyer = buys[int.Parse(customer[(customer.LastIndexOf("-c", StringComparison.Ordinal) + 2)..], CultureInfo.InvariantCulture)];
+                var converted = treatment == "email" ? buyer.Offered : buyer.Left;
+                var cost = treatment == "email" ? 0.1 : 0;
+                weighted[treatment] += ((converted ? 40 : 0) - cost) / propensity;
+                if (converted)
+                    outcomes.Add($$"""{"eventId":"{{id}}-buy","customerId":"{{customer}}","type":"purchase","decisionId":"{{id}}","campaignId":"{{campaign.Id}}","value":40,"timestamp":"{{now}}"}""");
+            }
+            Assert.Equal(HttpStatusCode.OK, (await engine.PostJson("/v1/events", "[" + string.Join(",", outcomes) + "]")).StatusCode);
+        }
+
+        var evaluation = await Eventually.Holds(
+            async () => await engine.Json(await engine.Http.GetAsync($"/v1/campaigns/{campaign.Id}/policy-evaluation")),
+            e => Estimate(e, "action:nothing") is { } p && p.GetProperty("decisions").GetInt64() == decided
+                && Math.Abs(p.GetProperty("ips").GetProperty("estimate").GetDouble() * decided - weighted["nothing"]) < 1,
+            because: "every decision, held-out ones included, and every conversion reach the campaign's off-policy sums");
+
+        Assert.Equal(HeldOutCustomers, decided);
+        Assert.InRange(heldOut, 0.25 * decided, 0.35 * decided);
+        // A held-out customer got the control treatment with at least the holdout's probability, whatever the policy would have done.
+        Assert.All(heldOutPropensities, p => Assert.InRange(p, 0.3, 1.0));
+        foreach (var arm in new[] { "email", "nothing" })
+        {
+            var ips = Estimate(evaluation, "action:" + arm)!.Value.GetProperty("ips").GetProperty("estimate").GetDouble();
+            Assert.Equal(weighted[arm] / decided, ips, 1e-5 * Math.Abs(weighted[arm] / decided) + 1e-9);
+        }
+        Assert.Equal("email", evaluation.GetProperty("bestFixedAction").GetString());
+    }
+
+        [Fact]
     public async Task A_contextual_policy_that_would_leave_an_action_no_exploration_is_refused()
     {
         var response = await engine.PostJson("/v1/campaigns", Contextual(TestEvents.NewId("ctx-bad")) with
@@ -121,6 +183,18 @@ public sealed class ContextualPolicySpec(EmbeddedEngine engine) : IClassFixture<
         Assert.Contains(errors, e => e!.StartsWith("policy.explorationFloor", StringComparison.Ordinal));
         Assert.Contains(errors, e => e!.Contains("appears twice", StringComparison.Ordinal));
     }
+
+    /// <summary>Customer i of the campaign: identified (half of them gold tier, every channel consented) and viewing a product.</summary>
+    private static string[] Visit(string campaignId, int i, string now) =>
+    [
+        $$$"""{"eventId":"{{{campaignId}}}-{{{i}}}-id","customerId":"{{{campaignId}}}-c{{{i}}}","type":"identify","timestamp":"{{{now}}}","traits":{"tier":"{{{(i % 2 == 0 ? "gold" : "basic")}}}","consent.email":"true","consent.push":"true","timezone":"UTC"}}""",
+        $$"""{"eventId":"{{campaignId}}-{{i}}-pv","customerId":"{{campaignId}}-c{{i}}","type":"product_view","timestamp":"{{now}}"}""",
+    ];
+
+    /// <summary>The campaign's decisions in an answer to a batch: the other spec's campaign, still active on this engine, decides on the same views.</summary>
+    private static IEnumerable<JsonElement> Decisions(JsonElement answer, string campaignId) =>
+        answer.GetProperty("results").EnumerateArray().SelectMany(r => r.GetProperty("decisions").EnumerateArray())
+            .Where(d => d.GetProperty("campaignId").GetString() == campaignId);
 
     private static JsonElement? Estimate(JsonElement evaluation, string target) =>
         evaluation.GetProperty("estimates").EnumerateArray().Where(e => e.GetProperty("target").GetString() == target).Select(e => (JsonElement?)e).FirstOrDefault();

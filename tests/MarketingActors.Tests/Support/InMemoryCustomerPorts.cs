@@ -38,9 +38,9 @@ public sealed class InMemoryCustomerPorts : ICampaignBook, IBudgetDesk, ICampaig
     public List<(string CampaignId, bool Complaint)> OptOuts { get; } = [];
     public List<(string CampaignId, AudienceCount Delta)> Audience { get; } = [];
     public List<string> FuseTrips { get; } = [];
-    public List<(string CampaignId, PolicyTrace Trace, bool HeldOut)> PolicyTrials { get; } = [];
-    public List<(string CampaignId, PolicyTrace Trace, double Revenue, bool HeldOut)> PolicyRevenues { get; } = [];
-    public List<(string CampaignId, PolicyTrace Trace, bool HeldOut)> PolicyEngagements { get; } = [];
+    public List<(string CampaignId, PolicyTrace Trace, MeasurementGroup Group)> PolicyTrials { get; } = [];
+    public List<(string CampaignId, PolicyTrace Trace, double Revenue, MeasurementGroup Group)> PolicyRevenues { get; } = [];
+    public List<(string CampaignId, PolicyTrace Trace, MeasurementGroup Group)> PolicyEngagements { get; } = [];
     public List<(Decision Decision, string CustomerRef)> AuditLog { get; } = [];
     public Dictionary<string, CustomerState> AnonymousProfiles { get; } = new();
     /// <summary>Whether each decision's audit record is kept; the benchmark turns it off so memory stays flat.</summary>
@@ -99,11 +99,11 @@ public sealed class InMemoryCustomerPorts : ICampaignBook, IBudgetDesk, ICampaig
 
     public void RecordFuseTrip(string campaignId) => FuseTrips.Add(campaignId);
 
-    public void RecordPolicyTrial(string campaignId, PolicyTrace trace, bool heldOut) => PolicyTrials.Add((campaignId, trace, heldOut));
+    public void RecordPolicyTrial(string campaignId, PolicyTrace trace, MeasurementGroup group) => PolicyTrials.Add((campaignId, trace, group));
 
-    public void RecordPolicyEngagement(string campaignId, PolicyTrace trace, bool heldOut) => PolicyEngagements.Add((campaignId, trace, heldOut));
+    public void RecordPolicyEngagement(string campaignId, PolicyTrace trace, MeasurementGroup group) => PolicyEngagements.Add((campaignId, trace, group));
 
-    public void RecordPolicyRevenue(string campaignId, PolicyTrace trace, double revenue, bool heldOut) => PolicyRevenues.Add((campaignId, trace, revenue, heldOut));
+    public void RecordPolicyRevenue(string campaignId, PolicyTrace trace, double revenue, MeasurementGroup group) => PolicyRevenues.Add((campaignId, trace, revenue, group));
 
     public IReadOnlyList<string> Observe(string customerId, OpenSnapshots open, TriggerState triggers, ScoredCustomer customer, bool conversion, double value) => [];
 

@@ -45,21 +45,27 @@ public sealed class TallyBook
 
     public void FuseTrip() => _fuseTrips++;
 
-    /// <summary>A contextual decision's trial: evidence for its arm (the holdout's when held out) and, for a sent one, a trial of each target policy.</summary>
-    public void PolicyTrial(PolicyTrace trace, bool heldOut)
+    /// <summary>
+    /// A contextual decision's trial: evidence for its arm (the holdout's when held out) and a trial
+    /// of each target policy for every decision the off-policy estimates count (<see cref="PolicyTrace.Logged"/>).
+    /// </summary>
+    public void PolicyTrial(PolicyTrace trace, MeasurementGroup group)
     {
-        Arm(heldOut ? ArmStatistics.HoldoutArm : trace.ArmId).Trial(trace.X());
-        if (!heldOut) foreach (var sums in trace.Trials()) OffPolicy(sums);
+        Arm(ArmOf(trace, group)).Trial(trace.X());
+        foreach (var sums in trace.Trials(group)) OffPolicy(sums);
     }
 
-    public void PolicyEngagement(PolicyTrace trace, bool heldOut) => Arm(heldOut ? ArmStatistics.HoldoutArm : trace.ArmId).Engagement();
+    public void PolicyEngagement(PolicyTrace trace, MeasurementGroup group) => Arm(ArmOf(trace, group)).Engagement();
 
-    public void PolicyRevenue(PolicyTrace trace, double revenue, bool heldOut)
+    public void PolicyRevenue(PolicyTrace trace, double revenue, MeasurementGroup group)
     {
         var reward = trace.RewardOf(revenue);
-        Arm(heldOut ? ArmStatistics.HoldoutArm : trace.ArmId).Conversion(trace.X(), reward);
-        if (!heldOut) foreach (var sums in trace.Converted(reward)) OffPolicy(sums);
+        Arm(ArmOf(trace, group)).Conversion(trace.X(), reward);
+        foreach (var sums in trace.Converted(reward, group)) OffPolicy(sums);
     }
+
+    /// <summary>A held-out decision is evidence of the holdout, whichever arm the policy would have sent.</summary>
+    private static string ArmOf(PolicyTrace trace, MeasurementGroup group) => group == MeasurementGroup.Treated ? trace.ArmId : ArmStatistics.HoldoutArm;
 
     private ArmAccumulator Arm(string armId) =>
         _arms.TryGetValue(armId, out var arm) ? arm : _arms[armId] = new ArmAccumulator(armId, DecisionContext.Dimension);

@@ -55,13 +55,13 @@ public interface ICampaignTallies
     void RecordFuseTrip(string campaignId);
 
     /// <summary>A contextual decision became a trial of its arm: delivered, or (held out) decided with nothing sent.</summary>
-    void RecordPolicyTrial(string campaignId, PolicyTrace trace, bool heldOut);
+    void RecordPolicyTrial(string campaignId, PolicyTrace trace, MeasurementGroup group);
 
     /// <summary>The customer's first engagement after a contextual decision.</summary>
-    void RecordPolicyEngagement(string campaignId, PolicyTrace trace, bool heldOut);
+    void RecordPolicyEngagement(string campaignId, PolicyTrace trace, MeasurementGroup group);
 
     /// <summary>The revenue of a contextual decision's conversion.</summary>
-    void RecordPolicyRevenue(string campaignId, PolicyTrace trace, double revenue, bool heldOut);
+    void RecordPolicyRevenue(string campaignId, PolicyTrace trace, double revenue, MeasurementGroup group);
 }
 
 /// <summary>The learning loop's hook on every scored event: labelled rows out, the lookalike trigger back.</summary>

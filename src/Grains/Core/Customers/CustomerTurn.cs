@@ -280,7 +280,7 @@ public sealed class CustomerTurn(string customerId, ICustomerStateSource state, 
             : null;
         ports.Tallies.RecordDecision(campaign.Id, composed.Picked?.Action.Id, segment, measured);
         // A held-out decision is the holdout arm's trial now: nothing will be delivered to make it one later.
-        if (composed is { HeldOut: true, Policy: { } trace }) ports.Tallies.RecordPolicyTrial(campaign.Id, trace, heldOut: true);
+        if (composed is { HeldOut: true, Policy: { } trace }) ports.Tallies.RecordPolicyTrial(campaign.Id, trace, holdout.Group);
         var decision = composed.Picked is { } picked ? Routed(campaign, picked.Action, composed.Decision, customer) : composed.Decision;
         ports.Metrics.Decided(composed.Picked is not null, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         await ports.Decisions.Record(decision, S.AuditRef ??= Guid.NewGuid().ToString("N"));
@@ -360,7 +360,7 @@ public sealed class CustomerTurn(string customerId, ICustomerStateSource state, 
             {
                 if (record.Reservation is { } r) ports.Budget.Confirm(r);
                 ports.Tallies.RecordDelivery(record.CampaignId, record.ActionId!, record.Segment);
-                if (record.Policy is { } trace) ports.Tallies.RecordPolicyTrial(record.CampaignId, trace, heldOut: false);
+                if (record.Policy is { } trace) ports.Tallies.RecordPolicyTrial(record.CampaignId, trace, MeasurementGroup.Treated);
                 ports.Tallies.Measure(record.CampaignId, new MeasurementTally { Group = record.Group, Channel = record.Channel!, ActionId = record.ActionId, Sends = 1, Spend = record.Reservation?.Amount ?? 0 });
             }
             // A bare delivery receipt is the contact; a channel event (email_sent) is counted by the profile itself.
@@ -385,7 +385,7 @@ public sealed class CustomerTurn(string customerId, ICustomerStateSource state, 
             // The customer came back or clicked after a decision: the contextual policy's leading signal of conversion.
             var record = S.AttributionFor(e.DecisionId, e.CampaignId, e.Timestamp, options.AttributionWindow);
             if (record is null || !record.Engage() || replaying) return;
-            if (record.Policy is { } trace) ports.Tallies.RecordPolicyEngagement(record.CampaignId, trace, record.Status == DecisionStatus.Held);
+            if (record.Policy is { } trace) ports.Tallies.RecordPolicyEngagement(record.CampaignId, trace, record.Group);
         }
         else if (kind.Family == EventFamily.Conversion)
         {
@@ -404,9 +404,9 @@ public sealed class CustomerTurn(string customerId, ICustomerStateSource state, 
             {
                 // A conversion that settles a decision before its receipt makes it a trial first, so no revenue is without one;
                 // a conversion is an engagement too, so an arm's conversions never outnumber its engagements.
-                if (undelivered) ports.Tallies.RecordPolicyTrial(record.CampaignId, trace, heldOut: false);
-                if (firstEngagement) ports.Tallies.RecordPolicyEngagement(record.CampaignId, trace, held);
-                ports.Tallies.RecordPolicyRevenue(record.CampaignId, trace, (double)revenue, held);
+                if (undelivered) ports.Tallies.RecordPolicyTrial(record.CampaignId, trace, MeasurementGroup.Treated);
+                if (firstEngagement) ports.Tallies.RecordPolicyEngagement(record.CampaignId, trace, record.Group);
+                ports.Tallies.RecordPolicyRevenue(record.CampaignId, trace, (double)revenue, record.Group);
             }
             ports.Tallies.Measure(record.CampaignId, new MeasurementTally
             {

@@ -1,7 +1,7 @@
 namespace MarketingActors.Core.Decisions;
 
-/// <summary>An arm the policy may pick for this decision: an eligible action and what sending it costs.</summary>
-public readonly record struct PolicyArm(string ArmId, double Cost);
+/// <summary>An arm the policy may pick for this decision: an eligible action, what sending it costs, and whether it is the campaign's control option (it sends nothing, as the holdout).</summary>
+public readonly record struct PolicyArm(string ArmId, double Cost, bool Control = false);
 
 /// <summary>
 /// The policy's answer for one decision: the arm to act on, the probability it had (logged, so any
@@ -31,9 +31,11 @@ public sealed record PolicyChoice(int Chosen, double[] Probabilities, double[] P
 /// for this customer, its predicted net value exceeds that of the best single action (the arm
 /// with the highest context-free posterior mean) by more than
 /// <see cref="PolicyOptions.SafetyMargin"/> standard deviations of the difference;</item>
-/// <item>an exploration floor: every eligible arm keeps at least
-/// <see cref="PolicyOptions.ExplorationFloor"/> / K of probability, so the holdout and the
-/// off-policy estimates stay valid (no arm's propensity is ever zero).</item>
+/// <item>an exploration floor: <see cref="PolicyOptions.ExplorationFloor"/> of probability spread
+/// evenly over the arms (<see cref="FloorShares"/>), so the holdout and the off-policy estimates
+/// stay valid (no arm's logged propensity is ever zero). A control arm is left to the holdout when
+/// the holdout already sends nothing to at least its share of the floor: the holdout is that
+/// arm's treatment given at random, so the floor would only pay twice for the same evidence.</item>
 /// </list>
 /// Steps 1–3 are repeated for <see cref="PolicyOptions.Draws"/> draws and the decision is drawn
 /// from their distribution mixed with the floor, so the logged propensity is exactly the
@@ -66,13 +68,30 @@ public static class ContextualPolicy
             var candidate = ArgMaxDraw(mean, spread, z[k..]);
             counts[candidate != best && ClearlyBetter(candidate, best, mean, spread, options.SafetyMargin) ? candidate : baseline]++;
         }
-        var probabilities = new double[k];
-        for (var a = 0; a < k; a++) probabilities[a] = options.ExplorationFloor / k + (1 - options.ExplorationFloor) * counts[a] / options.Draws;
+        var probabilities = FloorShares(arms, options);
+        for (var a = 0; a < k; a++) probabilities[a] += (1 - options.ExplorationFloor) * counts[a] / options.Draws;
         var chosen = Sample(probabilities, random);
         var reason = chosen == best ? PolicyChoice.Baseline
             : ClearlyBetter(chosen, best, mean, spread, options.SafetyMargin) ? PolicyChoice.Contextual
             : PolicyChoice.Exploration;
         return new PolicyChoice(chosen, probabilities, mean, reason);
+    }
+
+    /// <summary>
+    /// Each arm's share of the exploration floor: <see cref="PolicyOptions.ExplorationFloor"/> / K,
+    /// except that the (first) control arm gets none and the others share the floor when
+    /// <see cref="PolicyOptions.HoldoutShare"/> ≥ floor / K: the holdout then tries the control
+    /// treatment on at least as many customers as the floor would.
+    /// </summary>
+    public static double[] FloorShares(IReadOnlyList<PolicyArm> arms, PolicyOptions options)
+    {
+        var k = arms.Count;
+        var shares = new double[k];
+        var control = -1;
+        for (var a = 0; a < k && control < 0; a++) if (arms[a].Control) control = a;
+        var leftToHoldout = control >= 0 && k > 1 && options.HoldoutShare >= options.ExplorationFloor / k;
+        for (var a = 0; a < k; a++) shares[a] = !leftToHoldout ? options.ExplorationFloor / k : a == control ? 0 : options.ExplorationFloor / (k - 1);
+        return shares;
     }
 
     private static bool ClearlyBetter(int a, int b, double[] mean, double[] spread, double margin) =>
@@ -130,6 +149,8 @@ public sealed record PolicyOptions
     public int Draws { get; init; } = 32;
     /// <summary>Share of decisions spread evenly over the eligible arms whatever the evidence says.</summary>
     public double ExplorationFloor { get; init; } = 0.05;
+    /// <summary>Share of the campaign's customers its holdout sends nothing, at random: the control arm's treatment without the policy.</summary>
+    public double HoldoutShare { get; init; }
     /// <summary>Standard deviations by which a contextual estimate must beat the baseline's arm for this customer.</summary>
     public double SafetyMargin { get; init; } = 2.0;
     /// <summary>Prior precision, in trials, of each context weight other than the intercept.</summary>

@@ -60,7 +60,7 @@ public static class DecisionComposer
                 ConversionLikelihood = Math.Round(customer.Likelihood, 6),
                 EngagementVelocity = Math.Round(customer.Velocity, 6),
                 ExpectedValue = Math.Round((picked ?? wouldHave)?.ExpectedValue ?? 0, 6),
-                Propensity = trace is null ? null : Math.Round(trace.Probabilities[trace.Chosen], 6),
+                Propensity = trace?.Logged(holdout.Group) is { } logged ? Math.Round(trace.LoggedPropensity(logged.Arm), 6) : null,
                 PredictedUplift = trace is null ? null : Math.Round(ranking.Contextual!.UpliftOf(trace.Chosen), 6),
             },
             ModelVersion = customer.ModelVersion,

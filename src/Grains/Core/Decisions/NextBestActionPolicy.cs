@@ -15,11 +15,11 @@ public sealed class CandidateRanking
     public ContextualRanking? Contextual { get; set; }
 }
 
-/// <summary>The contextual policy's answer over the eligible arms, in the order of <see cref="CandidateRanking.Eligible"/>, and the holdout's prediction for the same customer.</summary>
-public sealed record ContextualRanking(PolicyChoice Choice, PolicyArm[] Arms, double[] Context, double HoldoutPrediction, double ConversionValue)
+/// <summary>The contextual policy's answer over the eligible arms, in the order of <see cref="CandidateRanking.Eligible"/>, the holdout's prediction for the same customer and the campaign's holdout share.</summary>
+public sealed record ContextualRanking(PolicyChoice Choice, PolicyArm[] Arms, double[] Context, double HoldoutPrediction, double ConversionValue, double HoldoutShare)
 {
     /// <summary>The trace of the decision that executed <paramref name="actionId"/> (the policy's choice, or the next affordable one).</summary>
-    public PolicyTrace Trace(string actionId) => PolicyTrace.Of(Choice, Arms, Context, Array.FindIndex(Arms, a => a.ArmId == actionId), ConversionValue);
+    public PolicyTrace Trace(string actionId) => PolicyTrace.Of(Choice, Arms, Context, Array.FindIndex(Arms, a => a.ArmId == actionId), ConversionValue, HoldoutShare);
 
     /// <summary>An arm's predicted net value for this customer minus what the holdout predicts without any action.</summary>
     public double UpliftOf(int arm) => Choice.PredictedValues[arm] - HoldoutPrediction;
@@ -118,8 +118,11 @@ public static class NextBestActionPolicy
     private static void RankContextually(CandidateRanking ranking, CampaignDefinition campaign, DecisionPolicy policy, List<ActionOption> candidates,
         ScoredCustomer customer, VariantEvidence evidence, Random random)
     {
-        var options = PolicyOptions.Default with { ExplorationFloor = policy.ExplorationFloor, SafetyMargin = policy.SafetyMargin };
-        var arms = candidates.Select(a => new PolicyArm(a.Id, (double)a.Cost)).ToArray();
+        var options = PolicyOptions.Default with
+        {
+            ExplorationFloor = policy.ExplorationFloor, SafetyMargin = policy.SafetyMargin, HoldoutShare = campaign.HoldoutPercent / 100,
+        };
+        var arms = candidates.Select(a => new PolicyArm(a.Id, (double)a.Cost, a.Control)).ToArray();
         var posteriors = candidates.Select(a => evidence.PosteriorOf(a.Id, campaign, options, a.Control)).ToArray();
         var context = DecisionContext.Of(customer, policy.Context);
         var choice = ContextualPolicy.Choose(arms, posteriors, context, options, random);
@@ -130,7 +133,7 @@ public static class NextBestActionPolicy
             ranking.Eligible.Add(new RankedCandidate(candidates[i], customer.Profile.AffinityFor(candidates[i].Channel), 1, value, value));
         }
         var holdout = evidence.PosteriorOf(ArmStatistics.HoldoutArm, campaign, options).Predict(context).Mean;
-        ranking.Contextual = new ContextualRanking(choice, arms, context, holdout, (double)campaign.ConversionValue);
+        ranking.Contextual = new ContextualRanking(choice, arms, context, holdout, (double)campaign.ConversionValue, options.HoldoutShare);
     }
 
     /// <summary>The best locale fit among the passed variants of the same channel and variant name as <paramref name="action"/> (itself included).</summary>

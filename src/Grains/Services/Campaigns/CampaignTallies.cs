@@ -79,24 +79,24 @@ public sealed class CampaignTallies(SiloIdentity silo, IOptions<BudgetOptions> o
         lock (_gate) Of(campaignId).Book.FuseTrip();
     }
 
-    public void RecordPolicyTrial(string campaignId, PolicyTrace trace, bool heldOut)
+    public void RecordPolicyTrial(string campaignId, PolicyTrace trace, MeasurementGroup group)
     {
         lock (_gate)
         {
-            Of(campaignId).Book.PolicyTrial(trace, heldOut);
+            Of(campaignId).Book.PolicyTrial(trace, group);
             // A sent decision's trial comes with its delivery, counted there; a held-out one settles here.
-            if (heldOut) Settled();
+            if (group != MeasurementGroup.Treated) Settled();
         }
     }
 
-    public void RecordPolicyEngagement(string campaignId, PolicyTrace trace, bool heldOut)
+    public void RecordPolicyEngagement(string campaignId, PolicyTrace trace, MeasurementGroup group)
     {
-        lock (_gate) Of(campaignId).Book.PolicyEngagement(trace, heldOut);
+        lock (_gate) Of(campaignId).Book.PolicyEngagement(trace, group);
     }
 
-    public void RecordPolicyRevenue(string campaignId, PolicyTrace trace, double revenue, bool heldOut)
+    public void RecordPolicyRevenue(string campaignId, PolicyTrace trace, double revenue, MeasurementGroup group)
     {
-        lock (_gate) Of(campaignId).Book.PolicyRevenue(trace, revenue, heldOut);
+        lock (_gate) Of(campaignId).Book.PolicyRevenue(trace, revenue, group);
     }
 
     /// <summary>

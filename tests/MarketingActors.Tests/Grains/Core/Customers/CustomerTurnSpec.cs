@@ -4,6 +4,7 @@ using MarketingActors.Core.Governance;
 using MarketingActors.Core.Journeys;
 using MarketingActors.Core.Measurement;
 using MarketingActors.Events;
+using MarketingActors.Measurement;
 using MarketingActors.Tests.Support;
 using static MarketingActors.Tests.Support.TestCustomers;
 
@@ -204,8 +205,8 @@ public class CustomerTurnSpec
         await turn.Apply(TestEvents.Of(Customer, "page_view", T0.AddHours(2)));
         await turn.Apply(TestEvents.Of(Customer, EventCatalog.Purchase, T0.AddHours(3), value: 30m));
 
-        var (campaignId, trace, heldOut) = Assert.Single(ports.PolicyEngagements);
-        Assert.Equal(("paid", "ad", false), (campaignId, trace.ArmId, heldOut));
+        var (campaignId, trace, group) = Assert.Single(ports.PolicyEngagements);
+        Assert.Equal(("paid", "ad", MeasurementGroup.Treated), (campaignId, trace.ArmId, group));
         Assert.Single(ports.PolicyRevenues);
         Assert.True(Assert.Single(state.Decisions).Engaged);
     }

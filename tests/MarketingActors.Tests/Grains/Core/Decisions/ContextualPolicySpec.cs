@@ -48,6 +48,39 @@ public sealed class ContextualPolicySpec
     }
 
     [Fact]
+    public void A_control_option_the_holdout_already_tries_gets_no_share_of_the_floor_and_the_other_arms_split_it()
+    {
+        PolicyArm[] arms = [Arms[0], Arms[1], Arms[2] with { Control = true }];
+        // a earns far more than the others: the draws all pick it, so the floor alone decides what b and c get.
+        var posteriors = Evidence(a: 5, trials: 2_000);
+        var withHoldout = PolicyOptions.Default with { HoldoutShare = 0.3 };
+        var random = new Random(6);
+
+        var choice = ContextualPolicy.Choose(arms, posteriors, [1, 0], withHoldout, random);
+
+        var floor = PolicyOptions.Default.ExplorationFloor;
+        Close([floor / 2, floor / 2, 0], ContextualPolicy.FloorShares(arms, withHoldout));
+        Close([1 - floor / 2, floor / 2, 0], choice.Probabilities);
+    }
+
+    [Fact]
+    public void A_holdout_smaller_than_the_floors_share_or_no_control_option_leaves_the_floor_even()
+    {
+        PolicyArm[] withControl = [Arms[0], Arms[1], Arms[2] with { Control = true }];
+        var even = PolicyOptions.Default.ExplorationFloor / 3;
+
+        Close([even, even, even], ContextualPolicy.FloorShares(withControl, PolicyOptions.Default with { HoldoutShare = even * 0.9 }));
+        Close([even, even, even], ContextualPolicy.FloorShares(Arms, PolicyOptions.Default with { HoldoutShare = 0.3 }));
+        Close([0, even * 1.5, even * 1.5], ContextualPolicy.FloorShares([withControl[2], withControl[0], withControl[1]], PolicyOptions.Default with { HoldoutShare = even }));
+    }
+
+    private static void Close(double[] expected, double[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (var k = 0; k < expected.Length; k++) Assert.Equal(expected[k], actual[k], 12);
+    }
+
+    [Fact]
     public void The_logged_propensity_is_the_frequency_the_decision_is_taken_with()
     {
         // Two arms that nobody knows apart: every decision is a coin toss the propensities must describe.

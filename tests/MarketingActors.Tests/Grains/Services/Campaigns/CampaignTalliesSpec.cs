@@ -1,5 +1,6 @@
 using MarketingActors.Core.Budget;
 using MarketingActors.Core.Decisions;
+using MarketingActors.Measurement;
 using MarketingActors.Services.Campaigns;
 using Microsoft.Extensions.Options;
 
@@ -22,7 +23,7 @@ public class CampaignTalliesSpec
         tallies.RecordConversion("spring", "email", null, 40m);
         Assert.False(await Ready(tallies));
 
-        tallies.RecordPolicyTrial("spring", new PolicyTrace { Context = new float[DecisionContext.Dimension], Arms = ["email"], Probabilities = [1f], Predicted = [0f] }, heldOut: true);
+        tallies.RecordPolicyTrial("spring", new PolicyTrace { Context = new float[DecisionContext.Dimension], Arms = ["email"], Probabilities = [1f], Predicted = [0f] }, MeasurementGroup.CampaignHoldout);
         Assert.True(await Ready(tallies));
         Assert.False(await Ready(tallies));
 
