@@ -60,6 +60,17 @@ public sealed record PairedDifference(string Arm, Interval Whole, Interval Secon
     public bool SignificantlyNegative => Whole.Upper < 0;
 }
 
+/// <summary>
+/// The engine's own off-policy estimate of one target (its policy-evaluation report, doubly robust)
+/// against what the experiment says the target is worth on the replayed customers: for a fixed arm,
+/// that arm's mean net over them (they were randomized to it); for uniform random, the mean over
+/// all of them; for the policy, the replay's own value of the engine (its matched treated rows).
+/// </summary>
+public sealed record OffPolicyCheck(string Target, long Decisions, Interval? DoublyRobust, double EffectiveSampleSize, double Experiment)
+{
+    public bool Covers => DoublyRobust is { } dr && Estimates.Contains(dr, Experiment);
+}
+
 public sealed record HillstromResult(
     int Rows, int Decided, int Matched, int HeldOut, TimeSpan Elapsed,
     Dictionary<string, double> ChoiceShares,
@@ -72,6 +83,12 @@ public sealed record HillstromResult(
 
     /// <summary>The contextual policy's evidence per arm as the campaign holds it at the end (the holdout's included).</summary>
     public IReadOnlyList<PolicyArmView> Evidence { get; init; } = [];
+
+    /// <summary>The engine's off-policy report over the revealed decisions, each target against the experiment (see <see cref="OffPolicyCheck"/>).</summary>
+    public IReadOnlyList<OffPolicyCheck> OffPolicy { get; init; } = [];
+
+    /// <summary>Decisions whose outcome the replay revealed: the treated ones that matched the logged arm, and every held-out one.</summary>
+    public int Revealed { get; init; }
 
     /// <summary>Rows the engine saw: all but the customers it would hold out whose logged arm was an e-mail (rejected beforehand).</summary>
     public int Shown { get; init; }
@@ -208,6 +225,9 @@ public static class HillstromReplay
         var list = outcomes.ToList();
         var decided = list.Count(o => o.Choice is not null);
         var report = await Eventually(engine, campaign, decided);
+        // The off-policy sums count a treated decision at its delivery and a held-out one when decided: the revealed ones.
+        var revealed = list.Count(o => o.HeldOut || o.Choice == o.Row.Arm);
+        var evaluation = await Evaluated(engine, campaign, revealed);
         clock.Stop();
         var state = await engine.Send(HttpMethod.Get, $"/v1/campaigns/{campaign}/state");
         // Done: a campaign left active would decide for the next run's customers on the same engine.
@@ -226,9 +246,20 @@ public static class HillstromReplay
         var overall = report.GetProperty("overall");
         var learned = string.Join(", ", state.GetProperty("variants").EnumerateArray().Select(v =>
             $"{v.GetProperty("actionId").GetString()} {v.GetProperty("conversions").GetInt64()}/{v.GetProperty("deliveries").GetInt64()}"));
+        var engineValue = Value("engine policy (its ranking choice, treated customers)", treated, o => o.Choice);
+        double Experiment(string target) => target switch
+        {
+            PolicyEvaluations.Policy => engineValue.NetPerCustomer.Estimate,
+            PolicyEvaluations.Uniform => rows.Average(r => r.Net),
+            _ => rows.Where(r => PolicyEvaluations.ActionPrefix + r.Arm == target).Average(r => r.Net),
+        };
+        var offPolicy = evaluation.GetProperty("estimates").EnumerateArray().Select(e => new OffPolicyCheck(
+            e.GetProperty("target").GetString()!, e.GetProperty("decisions").GetInt64(),
+            e.TryGetProperty("doublyRobust", out var dr) && dr.ValueKind == JsonValueKind.Object ? dr.Deserialize<Interval>(Json) : null,
+            e.GetProperty("effectiveSampleSize").GetDouble(), Experiment(e.GetProperty("target").GetString()!))).ToArray();
         return new HillstromResult(rows.Count, decided, list.Count(o => o.Choice == o.Row.Arm), list.Count(o => o.HeldOut), clock.Elapsed,
             ArmIds.ToDictionary(a => a, a => decided == 0 ? 0 : list.Count(o => o.Choice == a) / (double)decided),
-            Value("engine policy (its ranking choice, treated customers)", treated, o => o.Choice),
+            engineValue,
             Value("engine policy, second half of the replay (learned)", secondHalf, o => o.Choice),
             Value($"engine as deployed ({holdoutPercent}% holdout get no e-mail)", list, o => o.Effective),
             [.. ArmIds.Select(arm => Value(arm, treated, _ => arm))],
@@ -247,6 +278,7 @@ public static class HillstromReplay
         {
             Shown = shown.Count, Treated = treated.Count, HeldOutRevealed = list.Count(o => o.HeldOut && o.Row.Arm == None),
             Evidence = state.GetProperty("policyArms").Deserialize<PolicyArmView[]>(Json)!,
+            OffPolicy = offPolicy, Revealed = revealed,
         };
     }
 
@@ -333,6 +365,19 @@ public static class HillstromReplay
         }
     }
 
+    /// <summary>Waits until the campaign's off-policy sums hold <paramref name="decisions"/> decisions (they travel the same reports).</summary>
+    private static async Task<JsonElement> Evaluated(Engine engine, string campaign, int decisions)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var evaluation = await engine.Send(HttpMethod.Get, $"/v1/campaigns/{campaign}/policy-evaluation");
+            var policy = evaluation.GetProperty("estimates").EnumerateArray().FirstOrDefault(e => e.GetProperty("target").GetString() == PolicyEvaluations.Policy);
+            if (policy.ValueKind == JsonValueKind.Object && policy.GetProperty("decisions").GetInt64() >= decisions || DateTime.UtcNow > deadline) return evaluation;
+            await Task.Delay(250);
+        }
+    }
+
     public static void Print(HillstromResult r, TextWriter o)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -355,6 +400,11 @@ public static class HillstromReplay
         o.WriteLine("| --- | --- | --- | --- | --- | --- |");
         foreach (var c in r.LiftChecks)
             o.WriteLine($"| {c.Scope} | {(c.Engine is { } e ? Estimates.Show(Scale(e, 100), "0.000") + " pp" : "n/a")} | {c.TreatedConversions} / {c.HoldoutConversions} | {c.TreatedRevealed} / {c.HoldoutRevealed} | {(c.Truth is { } t ? Estimates.Show(Scale(t, 100), "0.000") + " pp" : "n/a")} | {(c.CoversPopulationLift ? "yes" : "no")} |");
+        o.WriteLine("Engine's off-policy report (GET /v1/campaigns/{id}/policy-evaluation, doubly robust) against the experiment on the replayed customers:");
+        o.WriteLine("| target | decisions | engine, doubly robust [95% CI] | effective sample size | experiment | covered |");
+        o.WriteLine("| --- | --- | --- | --- | --- | --- |");
+        foreach (var c in r.OffPolicy)
+            o.WriteLine($"| {c.Target} | {c.Decisions} | {(c.DoublyRobust is { } dr ? "$" + Estimates.Show(dr, "0.000") : "n/a")} | {c.EffectiveSampleSize.ToString("0", inv)} | ${c.Experiment.ToString("0.000", inv)} | {(c.Covers ? "yes" : "no")} |");
     }
 
     /// <summary>Every run, then the mean over runs with a t-interval and the spread, then the summary as JSON (the last line).</summary>
@@ -376,6 +426,8 @@ public static class HillstromReplay
         foreach (var (name, figure) in summary.Figures) o.WriteLine($"{name}: mean {F(figure.Mean)} [{F(figure.Lower)}, {F(figure.Upper)}], range {F(figure.Min)}–{F(figure.Max)}");
         o.WriteLine($"runs whose paired difference against mens_email is significantly negative: {summary.SignificantlyWorseThanMens}/{runs.Count}");
         o.WriteLine($"runs whose mens_email holdout lift covers the experiment's +0.681 pp: {summary.MensLiftCovered}/{runs.Count}");
+        o.WriteLine("runs whose off-policy estimate (doubly robust) covers the experiment's value: " +
+            string.Join(", ", summary.OffPolicyCovered.Select(kv => $"{kv.Key} {kv.Value}/{runs.Count}")));
         o.WriteLine(JsonSerializer.Serialize(summary, Json));
     }
 
@@ -384,7 +436,11 @@ public static class HillstromReplay
 
     public sealed record Figure(double Mean, double Lower, double Upper, double Min, double Max, double[] Runs);
 
-    public sealed record ReplaySummary(int Runs, string Policy, Dictionary<string, Figure> Figures, int SignificantlyWorseThanMens, int MensLiftCovered, string[] Labels);
+    public sealed record ReplaySummary(int Runs, string Policy, Dictionary<string, Figure> Figures, int SignificantlyWorseThanMens, int MensLiftCovered, string[] Labels)
+    {
+        /// <summary>Per off-policy target, the runs whose doubly robust interval covers the experiment's value.</summary>
+        public Dictionary<string, int> OffPolicyCovered { get; init; } = [];
+    }
 
     public static ReplaySummary Summary(IReadOnlyList<HillstromResult> runs)
     {
@@ -407,7 +463,10 @@ public static class HillstromReplay
             ["mens_email share of choices"] = Over(r => r.ChoiceShares[Mens]),
         };
         return new ReplaySummary(runs.Count, runs[0].Policy, figures, runs.Count(r => r.Paired.Single(d => d.Arm == Mens).SignificantlyNegative),
-            runs.Count(MensLiftCovered), [.. runs.Select(r => r.Label)]);
+            runs.Count(MensLiftCovered), [.. runs.Select(r => r.Label)])
+        {
+            OffPolicyCovered = runs.SelectMany(r => r.OffPolicy).GroupBy(c => c.Target).ToDictionary(g => g.Key, g => g.Count(c => c.Covers)),
+        };
     }
 
     /// <summary>The 97.5% quantile of Student's t (two-sided 95%), tabulated to 30 degrees of freedom, normal beyond.</summary>

@@ -136,6 +136,12 @@ public sealed class HillstromReplaySpec(EmbeddedEngine engine)
         // Paired on the same rows, the difference against an arm is the policy's replay value minus the arm's (both over the treated rows, weight 3).
         Assert.Equal(3 * (result.Engine.NetPerCustomer.Estimate * result.Engine.Rows - result.Arms[0].NetPerCustomer.Estimate * result.Arms[0].Rows) / result.Treated,
             result.Paired.Single(d => d.Arm == HillstromReplay.Mens).Whole.Estimate, 9);
+        // The engine's off-policy report counts every revealed decision, held-out ones as the control's treatment: "always no e-mail"
+        // rests on the holdout (the floor leaves that option to it), so its effective sample size is about the held-out customers'.
+        Assert.All(result.OffPolicy, c => Assert.Equal(result.Revealed, c.Decisions));
+        Assert.Equal(["policy", "uniform", .. HillstromReplay.ArmIds.Order(StringComparer.Ordinal).Select(a => "action:" + a)], result.OffPolicy.Select(c => c.Target));
+        Assert.All(result.OffPolicy, c => Assert.True(c.DoublyRobust is { } dr && dr.Lower < dr.Upper, c.ToString()));
+        Assert.InRange(Assert.Single(result.OffPolicy, c => c.Target == "action:" + HillstromReplay.None).EffectiveSampleSize, 0.8 * result.HeldOut, result.Revealed);
         var pairedMens = Assert.Single(result.Paired, d => d.Arm == HillstromReplay.Mens);
         Assert.True(pairedMens.Whole.Lower < pairedMens.Whole.Upper);
     }
