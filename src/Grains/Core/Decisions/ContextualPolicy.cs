@@ -87,11 +87,17 @@ public static class ContextualPolicy
     {
         var k = arms.Count;
         var shares = new double[k];
-        var control = -1;
-        for (var a = 0; a < k && control < 0; a++) if (arms[a].Control) control = a;
+        var control = ControlArm(arms);
         var leftToHoldout = control >= 0 && k > 1 && options.HoldoutShare >= options.ExplorationFloor / k;
         for (var a = 0; a < k; a++) shares[a] = !leftToHoldout ? options.ExplorationFloor / k : a == control ? 0 : options.ExplorationFloor / (k - 1);
         return shares;
+    }
+
+    /// <summary>The index of the first control arm, −1 when none is eligible.</summary>
+    public static int ControlArm(IReadOnlyList<PolicyArm> arms)
+    {
+        for (var a = 0; a < arms.Count; a++) if (arms[a].Control) return a;
+        return -1;
     }
 
     private static bool ClearlyBetter(int a, int b, double[] mean, double[] spread, double margin) =>

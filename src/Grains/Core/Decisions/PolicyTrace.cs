@@ -47,14 +47,8 @@ public sealed record PolicyTrace
         Cost = arms[executed].Cost,
         ConversionValue = conversionValue,
         HoldoutShare = holdoutShare,
-        ControlArm = IndexOfControl(arms),
+        ControlArm = ContextualPolicy.ControlArm(arms),
     };
-
-    private static int IndexOfControl(IReadOnlyList<PolicyArm> arms)
-    {
-        for (var a = 0; a < arms.Count; a++) if (arms[a].Control) return a;
-        return -1;
-    }
 
     /// <summary>
     /// What the customer of group <paramref name="group"/> got, as the off-policy estimates count
