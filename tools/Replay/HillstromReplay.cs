@@ -224,10 +224,10 @@ public static class HillstromReplay
         });
         var list = outcomes.ToList();
         var decided = list.Count(o => o.Choice is not null);
-        var report = await Eventually(engine, campaign, decided);
+        var report = await Eventually(engine, $"/v1/campaigns/{campaign}/report", r => Reported(r) >= decided);
         // The off-policy sums count a treated decision at its delivery and a held-out one when decided: the revealed ones.
         var revealed = list.Count(o => o.HeldOut || o.Choice == o.Row.Arm);
-        var evaluation = await Evaluated(engine, campaign, revealed);
+        var evaluation = await Eventually(engine, $"/v1/campaigns/{campaign}/policy-evaluation", e => Evaluated(e) >= revealed);
         clock.Stop();
         var state = await engine.Send(HttpMethod.Get, $"/v1/campaigns/{campaign}/state");
         // Done: a campaign left active would decide for the next run's customers on the same engine.
@@ -351,32 +351,26 @@ public static class HillstromReplay
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Waits until the campaign's report has seen every decision (silos report every second).</summary>
-    private static async Task<JsonElement> Eventually(Engine engine, string campaign, int decisions)
+    /// <summary>GETs <paramref name="path"/> until <paramref name="done"/> holds (silos report every second), for at most a minute.</summary>
+    private static async Task<JsonElement> Eventually(Engine engine, string path, Func<JsonElement, bool> done)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
-            var report = await engine.Send(HttpMethod.Get, $"/v1/campaigns/{campaign}/report");
-            var o = report.GetProperty("overall");
-            if (o.GetProperty("treated").GetProperty("decisions").GetInt64() + o.GetProperty("holdout").GetProperty("decisions").GetInt64() >= decisions
-                || DateTime.UtcNow > deadline) return report;
+            var answer = await engine.Send(HttpMethod.Get, path);
+            if (done(answer) || DateTime.UtcNow > deadline) return answer;
             await Task.Delay(250);
         }
     }
 
-    /// <summary>Waits until the campaign's off-policy sums hold <paramref name="decisions"/> decisions (they travel the same reports).</summary>
-    private static async Task<JsonElement> Evaluated(Engine engine, string campaign, int decisions)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            var evaluation = await engine.Send(HttpMethod.Get, $"/v1/campaigns/{campaign}/policy-evaluation");
-            var policy = evaluation.GetProperty("estimates").EnumerateArray().FirstOrDefault(e => e.GetProperty("target").GetString() == PolicyEvaluations.Policy);
-            if (policy.ValueKind == JsonValueKind.Object && policy.GetProperty("decisions").GetInt64() >= decisions || DateTime.UtcNow > deadline) return evaluation;
-            await Task.Delay(250);
-        }
-    }
+    /// <summary>Decisions in a campaign report, treated and held out.</summary>
+    private static long Reported(JsonElement report) =>
+        report.GetProperty("overall").GetProperty("treated").GetProperty("decisions").GetInt64() + report.GetProperty("overall").GetProperty("holdout").GetProperty("decisions").GetInt64();
+
+    /// <summary>Decisions in a campaign's off-policy sums (its policy's target counts every one).</summary>
+    private static long Evaluated(JsonElement evaluation) =>
+        evaluation.GetProperty("estimates").EnumerateArray().Where(e => e.GetProperty("target").GetString() == PolicyEvaluations.Policy)
+            .Select(e => e.GetProperty("decisions").GetInt64()).FirstOrDefault();
 
     public static void Print(HillstromResult r, TextWriter o)
     {
