@@ -59,14 +59,13 @@ public sealed class ContextualPolicySpec(EmbeddedEngine engine) : IClassFixture<
                 var customer = d.GetProperty("customerId").GetString()!;
                 var id = d.GetProperty("decisionId").GetString();
                 sent++;
-                outcomes.Add($$"""{"eventId":"{{id}}-dl","customerId":"{{customer}}","type":"action_delivered","decisionId":"{{id}}","timestamp":"{{now}}"}""");
-                var buys = sells[int.Parse(customer[(customer.LastIndexOf("-c", StringComparison.Ordinal) + 2)..], CultureInfo.InvariantCulture)];
+                outcomes.Add(Delivered(id, customer, now));
+                var buys = sells[IndexOf(customer)];
                 var converted = arm == "email" ? buys.Email : buys.Push;
                 var reward = converted ? 39.9 : -0.1;
                 weightedRewards[arm] += reward / propensities[^1];
                 rewards += reward;
-                if (converted)
-                    outcomes.Add($$"""{"eventId":"{{id}}-buy","customerId":"{{customer}}","type":"purchase","decisionId":"{{id}}","campaignId":"{{campaign.Id}}","value":40,"timestamp":"{{now}}"}""");
+                if (converted) outcomes.Add(Purchase(id, customer, campaign.Id, now));
             }
             Assert.Equal(HttpStatusCode.OK, (await engine.PostJson("/v1/events", "[" + string.Join(",", outcomes) + "]")).StatusCode);
         }
@@ -140,13 +139,12 @@ public sealed class ContextualPolicySpec(EmbeddedEngine engine) : IClassFixture<
                     heldOut++;
                     heldOutPropensities.Add(propensity);
                 }
-                else outcomes.Add($$"""{"eventId":"{{id}}-dl","customerId":"{{customer}}","type":"action_delivered","decisionId":"{{id}}","timestamp":"{{now}}"}""");
-                var buyer = buys[int.Parse(customer[(customer.LastIndexOf("-c", StringComparison.Ordinal) + 2)..], CultureInfo.InvariantCulture)];
+                else outcomes.Add(Delivered(id, customer, now));
+                var buyer = buys[IndexOf(customer)];
                 var converted = treatment == "email" ? buyer.Offered : buyer.Left;
                 var cost = treatment == "email" ? 0.1 : 0;
                 weighted[treatment] += ((converted ? 40 : 0) - cost) / propensity;
-                if (converted)
-                    outcomes.Add($$"""{"eventId":"{{id}}-buy","customerId":"{{customer}}","type":"purchase","decisionId":"{{id}}","campaignId":"{{campaign.Id}}","value":40,"timestamp":"{{now}}"}""");
+                if (converted) outcomes.Add(Purchase(id, customer, campaign.Id, now));
             }
             Assert.Equal(HttpStatusCode.OK, (await engine.PostJson("/v1/events", "[" + string.Join(",", outcomes) + "]")).StatusCode);
         }
@@ -190,6 +188,15 @@ public sealed class ContextualPolicySpec(EmbeddedEngine engine) : IClassFixture<
         $$$"""{"eventId":"{{{campaignId}}}-{{{i}}}-id","customerId":"{{{campaignId}}}-c{{{i}}}","type":"identify","timestamp":"{{{now}}}","traits":{"tier":"{{{(i % 2 == 0 ? "gold" : "basic")}}}","consent.email":"true","consent.push":"true","timezone":"UTC"}}""",
         $$"""{"eventId":"{{campaignId}}-{{i}}-pv","customerId":"{{campaignId}}-c{{i}}","type":"product_view","timestamp":"{{now}}"}""",
     ];
+
+    private static int IndexOf(string customer) => int.Parse(customer[(customer.LastIndexOf("-c", StringComparison.Ordinal) + 2)..], CultureInfo.InvariantCulture);
+
+    private static string Delivered(string? decisionId, string customer, string now) =>
+        $$"""{"eventId":"{{decisionId}}-dl","customerId":"{{customer}}","type":"action_delivered","decisionId":"{{decisionId}}","timestamp":"{{now}}"}""";
+
+    /// <summary>A $40 purchase attributed to the decision.</summary>
+    private static string Purchase(string? decisionId, string customer, string campaignId, string now) =>
+        $$"""{"eventId":"{{decisionId}}-buy","customerId":"{{customer}}","type":"purchase","decisionId":"{{decisionId}}","campaignId":"{{campaignId}}","value":40,"timestamp":"{{now}}"}""";
 
     /// <summary>The campaign's decisions in an answer to a batch: the other spec's campaign, still active on this engine, decides on the same views.</summary>
     private static IEnumerable<JsonElement> Decisions(JsonElement answer, string campaignId) =>
